@@ -1,0 +1,48 @@
+/*
+ * cli.h: the command table, option parsing helpers and exit codes.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PASOS_CLI_H
+#define PASOS_CLI_H
+
+#include "err.h"
+
+/* Exit codes of pasos (documented in README.md). */
+enum cli_exit {
+	EXIT_OK = 0,        /* done */
+	EXIT_FAILURE_ = 1,  /* the command ran but found what it reports as failure */
+	EXIT_USAGE = 2,     /* bad command line */
+	EXIT_DATA = 3,      /* an input file or definition cannot be used */
+	EXIT_IO = 4,        /* reading or writing a file failed */
+	EXIT_STORE = 5,     /* the store (SQLite) failed */
+	EXIT_INTERNAL = 70  /* a bug */
+};
+
+#define CLI_NEEDS_STORE 1  /* cli opens --db before calling the command */
+
+struct store;
+
+struct app {
+	const char *db_path;   /* --db, default pasos.db */
+	struct store *store;   /* open when the command has CLI_NEEDS_STORE */
+	int progress;          /* stderr is a terminal */
+};
+
+/** Run pasos with argv; returns the process exit code. */
+int cli_main(int argc, char **argv);
+
+/** Exit code for an error code. */
+int cli_exit_code(enum err_code code);
+
+/** Print "pasos: error: ..." for err to stderr and return its exit code. */
+int cli_report(const char *cmd, const struct err *err);
+
+/** 1 if arg is -h or --help. */
+int cli_is_help(const char *arg);
+
+/* Subcommands: one file each under src/cmd/. */
+int cmd_ingest(struct app *app, int argc, char **argv);
+int cmd_synth(struct app *app, int argc, char **argv);
+int cmd_status(struct app *app, int argc, char **argv);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * csv.h: read stage. A streaming RFC 4180 reader: bytes -> records.
+ * Memory is bounded by the record limit, whatever the file's size.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PASOS_CSV_H
+#define PASOS_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+
+#define CSV_MAX_RECORD (1u << 20)  /* 1 MiB: a longer record is reported, not held */
+#define CSV_MAX_FIELDS 512
+
+/* Structural problems of one record; the record is still returned. */
+enum csv_problem {
+	CSV_OK = 0,
+	CSV_TOO_LONG,        /* record longer than the limit; raw holds its first bytes */
+	CSV_TOO_MANY_FIELDS, /* more than CSV_MAX_FIELDS fields */
+	CSV_BAD_QUOTE,       /* a quote inside an unquoted field, or text after a closing quote */
+	CSV_UNTERMINATED,    /* the file ends inside a quoted field */
+	CSV_NUL              /* a NUL byte */
+};
+
+struct csv_field {
+	const char *p;  /* not NUL-terminated; valid until the next csv_reader_next */
+	size_t len;
+};
+
+struct csv_record {
+	size_t n_fields;
+	const struct csv_field *fields;  /* owned by the reader */
+	const char *raw;                 /* the record's bytes without its line end */
+	size_t raw_len;
+	uint64_t line;        /* physical line (1-based) where the record starts */
+	uint64_t offset;      /* byte offset of the record's first byte */
+	uint64_t end_offset;  /* byte offset just after its line end */
+	enum csv_problem problem;
+	size_t problem_field; /* 0-based field where the problem was seen */
+};
+
+struct csv_reader;
+
+/**
+ * Open path for reading (a UTF-8 BOM at its start is skipped). On success
+ * *out is a new reader owned by the caller (free with csv_reader_free).
+ * max_record 0 means CSV_MAX_RECORD. Errors: ERR_IO.
+ */
+int csv_reader_open(struct csv_reader **out, const char *path, size_t max_record,
+		    struct err *err);
+
+/** A reader over len bytes at p (not copied: p must outlive the reader). */
+struct csv_reader *csv_reader_new_mem(const char *p, size_t len, size_t max_record);
+
+/** Release the reader and close its file; NULL is allowed. */
+void csv_reader_free(struct csv_reader *r);
+
+/**
+ * Read the next record into *rec. Returns 1 with a record, 0 at end of
+ * input, or a negative err_code (ERR_IO). Blank lines are skipped and
+ * counted (csv_reader_blank_lines). Problems are reported in rec->problem.
+ */
+int csv_reader_next(struct csv_reader *r, struct csv_record *rec, struct err *err);
+
+/** Continue reading at a record boundary: byte offset and its line number. */
+int csv_reader_seek(struct csv_reader *r, uint64_t offset, uint64_t line, struct err *err);
+
+/** Bytes consumed so far (the offset of the next record). */
+uint64_t csv_reader_offset(const struct csv_reader *r);
+
+/** Line number of the next record. */
+uint64_t csv_reader_line(const struct csv_reader *r);
+
+/** Blank lines skipped since opening or the last seek. */
+uint64_t csv_reader_blank_lines(const struct csv_reader *r);
+
+/** English name of a problem, e.g. "record too long". */
+const char *csv_problem_name(enum csv_problem p);
+
+/** Rule id of a problem for reject reports, e.g. "csv.quote". */
+const char *csv_problem_rule(enum csv_problem p);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * ingest.h: the read -> validate -> store pipeline for one file.
+ * Every row ends as accepted, rejected, duplicate or conflict, and the
+ * counts add up: read = accepted + rejected + duplicates + conflicts.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PASOS_INGEST_H
+#define PASOS_INGEST_H
+
+#include <stdint.h>
+#include "err.h"
+#include "schema.h"
+#include "store.h"
+
+#define INGEST_CHUNK_ROWS 50000
+
+struct ingest_opts {
+	uint64_t chunk_rows;      /* rows per transaction; 0: INGEST_CHUNK_ROWS */
+	const char *report_dir;   /* where NAME.rejects.csv and NAME.conflicts.csv go; NULL: "." */
+	/* Called now and then with bytes done and the file's size; may be NULL. */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+	void *progress_ctx;
+};
+
+struct ingest_result {
+	struct store_batch batch;  /* the batch with its final counts */
+	int already;               /* the file had been ingested before: nothing added */
+	int resumed;               /* an interrupted batch was continued */
+	char rejects_path[512];    /* "" when there is none */
+	char conflicts_path[512];
+};
+
+/**
+ * Ingest the CSV at path into register s of st. A file whose digest the
+ * store has seen finishes the earlier batch (or reports it, when done).
+ * Errors: ERR_IO, ERR_STORE, ERR_DATA (unusable header, with file:line:col).
+ */
+int ingest_file(struct store *st, const struct schema *s, const char *path,
+		const struct ingest_opts *o, struct ingest_result *res, struct err *err);
+
+/** 64-bit content hash of a record's values (schema order). */
+uint64_t ingest_hash(const struct csv_field *vals, size_t n);
+
+#endif

@@ -1,0 +1,436 @@
+/*
+ * store.c: store stage. SQLite schema, prepared statements, transactions.
+ * Crash safety comes from SQLite's journal: a batch's rows and its resume
+ * point are committed in the same transaction, so a killed ingest leaves
+ * a store that a rerun continues exactly where the last commit ended.
+ * SPDX-License-Identifier: MIT
+ */
+#include "store.h"
+#include "mem.h"
+#include "validate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *put_reject, *put_conflict, *put_dup, *batch_save;
+};
+
+struct store_table {
+	struct store *st;
+	const struct schema *s;
+	sqlite3_stmt *insert, *lookup;
+};
+
+static const char *ddl =
+	"CREATE TABLE IF NOT EXISTS registers("
+	" name TEXT PRIMARY KEY, fields TEXT NOT NULL, definition_sha TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS batches("
+	" batch_id INTEGER PRIMARY KEY, register TEXT NOT NULL, file_name TEXT NOT NULL,"
+	" sha256 TEXT NOT NULL, bytes INTEGER NOT NULL,"
+	" status TEXT NOT NULL CHECK(status IN ('running','done')),"
+	" rows_read INTEGER NOT NULL DEFAULT 0, accepted INTEGER NOT NULL DEFAULT 0,"
+	" rejected INTEGER NOT NULL DEFAULT 0, duplicates INTEGER NOT NULL DEFAULT 0,"
+	" conflicts INTEGER NOT NULL DEFAULT 0, blank_lines INTEGER NOT NULL DEFAULT 0,"
+	" resume_offset INTEGER NOT NULL DEFAULT 0, resume_line INTEGER NOT NULL DEFAULT 0,"
+	" started_at TEXT NOT NULL, finished_at TEXT, UNIQUE(register, sha256));"
+	"CREATE TABLE IF NOT EXISTS rejects("
+	" batch_id INTEGER NOT NULL, line INTEGER NOT NULL, field TEXT NOT NULL,"
+	" rule TEXT NOT NULL, message TEXT NOT NULL, raw BLOB NOT NULL,"
+	" PRIMARY KEY(batch_id, line));"
+	"CREATE TABLE IF NOT EXISTS conflicts("
+	" batch_id INTEGER NOT NULL, line INTEGER NOT NULL, record_id TEXT NOT NULL,"
+	" stored_batch_id INTEGER NOT NULL, raw BLOB NOT NULL, PRIMARY KEY(batch_id, line));"
+	"CREATE TABLE IF NOT EXISTS duplicates("
+	" batch_id INTEGER NOT NULL, line INTEGER NOT NULL, record_id TEXT NOT NULL,"
+	" stored_batch_id INTEGER NOT NULL, PRIMARY KEY(batch_id, line));";
+
+int store_error(sqlite3 *db, const char *what, struct err *err)
+{
+	return ERR_SET(err, ERR_STORE, "%s: %s", what, db ? sqlite3_errmsg(db) : "no database");
+}
+
+static int exec(sqlite3 *db, const char *sql, struct err *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		ERR_SET(err, ERR_STORE, "%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return ERR_STORE;
+	}
+	return 0;
+}
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, struct err *err)
+{
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) != SQLITE_OK)
+		return store_error(db, "cannot prepare a statement", err);
+	return 0;
+}
+
+int store_open(struct store **out, const char *path, struct err *err)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	int rc;
+
+	*out = NULL;
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		rc = ERR_SET(err, ERR_STORE, "cannot open store '%s': %s", path,
+			     st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	/*
+	 * Rollback journal, not WAL: bulk appends then write each new page
+	 * once (SQLite journals only pages that existed before the
+	 * transaction). Both survive a SIGKILL at any moment.
+	 */
+	rc = exec(st->db, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;"
+		  "PRAGMA cache_size=-65536; PRAGMA foreign_keys=ON;", err);
+	if (rc)
+		goto fail;
+	rc = exec(st->db, ddl, err);
+	if (rc)
+		goto fail;
+	if ((rc = prepare(st->db, "INSERT INTO rejects VALUES(?,?,?,?,?,?)", &st->put_reject, err)) ||
+	    (rc = prepare(st->db, "INSERT INTO conflicts VALUES(?,?,?,?,?)", &st->put_conflict, err)) ||
+	    (rc = prepare(st->db, "INSERT INTO duplicates VALUES(?,?,?,?)", &st->put_dup, err)) ||
+	    (rc = prepare(st->db, "UPDATE batches SET status=?, rows_read=?, accepted=?, rejected=?,"
+			  " duplicates=?, conflicts=?, blank_lines=?, resume_offset=?, resume_line=?,"
+			  " finished_at=CASE WHEN ?='done' THEN strftime('%Y-%m-%dT%H:%M:%SZ','now') END"
+			  " WHERE batch_id=?", &st->batch_save, err)))
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return rc;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->put_reject);
+	sqlite3_finalize(st->put_conflict);
+	sqlite3_finalize(st->put_dup);
+	sqlite3_finalize(st->batch_save);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+sqlite3 *store_db(struct store *st)
+{
+	return st->db;
+}
+
+int store_begin(struct store *st, struct err *err)
+{
+	return exec(st->db, "BEGIN IMMEDIATE", err);
+}
+
+int store_commit(struct store *st, struct err *err)
+{
+	return exec(st->db, "COMMIT", err);
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ==== Register tables ==== */
+
+static const char *sql_type(enum field_type t)
+{
+	return t == FT_INTEGER ? "INTEGER" : "TEXT";
+}
+
+/* "name type,name type,..." : what a register's table must look like. */
+static void field_signature(const struct schema *s, struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_fields; i++)
+		buf_addf(b, NULL, "%s%s %s", i ? "," : "", s->fields[i].name,
+			 schema_type_name(s->fields[i].type));
+}
+
+static int ensure_table(struct store *st, const struct schema *s, struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct buf sig, sql;
+	size_t i;
+	int rc = 0, step;
+
+	buf_init(&sig, 1 << 16);
+	buf_init(&sql, 1 << 16);
+	field_signature(s, &sig);
+	if ((rc = prepare(st->db, "SELECT fields FROM registers WHERE name=?", &q, err)))
+		goto out;
+	sqlite3_bind_text(q, 1, s->name, -1, SQLITE_STATIC);
+	step = sqlite3_step(q);
+	if (step == SQLITE_ROW) {
+		if (strcmp((const char *)sqlite3_column_text(q, 0), sig.p) != 0)
+			rc = ERR_SET(err, ERR_SCHEMA,
+				     "the store holds register '%s' with other fields than '%s' declares;"
+				     " use another store (--db) for the new definition", s->name, s->path);
+		goto out;
+	}
+	if (step != SQLITE_DONE) {
+		rc = store_error(st->db, "cannot read registers", err);
+		goto out;
+	}
+	buf_addf(&sql, NULL, "BEGIN IMMEDIATE; CREATE TABLE reg_%s(", s->name);
+	for (i = 0; i < s->n_fields; i++)
+		buf_addf(&sql, NULL, "\"%s\" %s, ", s->fields[i].name, sql_type(s->fields[i].type));
+	buf_addf(&sql, NULL, "_batch INTEGER NOT NULL, _line INTEGER NOT NULL, _hash INTEGER NOT NULL);"
+		 "CREATE UNIQUE INDEX reg_%s_id ON reg_%s(\"%s\");"
+		 "INSERT INTO registers VALUES('%s', '%s', '%s'); COMMIT;",
+		 s->name, s->name, s->fields[s->id_field].name, s->name, sig.p, s->text_sha);
+	rc = exec(st->db, sql.p, err);
+	if (rc)
+		store_rollback(st);
+out:
+	sqlite3_finalize(q);
+	buf_release(&sig);
+	buf_release(&sql);
+	return rc;
+}
+
+int store_table_open(struct store *st, const struct schema *s, struct store_table **out,
+		     struct err *err)
+{
+	struct store_table *t = xcalloc(1, sizeof(*t));
+	struct buf sql;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	t->st = st;
+	t->s = s;
+	buf_init(&sql, 1 << 16);
+	if ((rc = ensure_table(st, s, err)))
+		goto fail;
+	buf_addf(&sql, NULL, "INSERT INTO reg_%s VALUES(?", s->name);
+	for (i = 1; i < s->n_fields + 3; i++)
+		buf_adds(&sql, ",?", NULL);
+	buf_addf(&sql, NULL, ") ON CONFLICT(\"%s\") DO NOTHING", s->fields[s->id_field].name);
+	if ((rc = prepare(st->db, sql.p, &t->insert, err)))
+		goto fail;
+	buf_reset(&sql);
+	buf_addf(&sql, NULL, "SELECT _hash, _batch FROM reg_%s WHERE \"%s\"=?", s->name,
+		 s->fields[s->id_field].name);
+	if ((rc = prepare(st->db, sql.p, &t->lookup, err)))
+		goto fail;
+	buf_release(&sql);
+	*out = t;
+	return 0;
+fail:
+	buf_release(&sql);
+	store_table_free(t);
+	return rc;
+}
+
+void store_table_free(struct store_table *t)
+{
+	if (!t)
+		return;
+	sqlite3_finalize(t->insert);
+	sqlite3_finalize(t->lookup);
+	free(t);
+}
+
+int store_table_put(struct store_table *t, const struct csv_field *vals, uint64_t hash,
+		    int64_t batch, uint64_t line, enum store_put *res, int64_t *first_batch,
+		    struct err *err)
+{
+	const struct schema *s = t->s;
+	sqlite3 *db = t->st->db;
+	size_t i;
+	int col = 1, rc = 0;
+
+	/*
+	 * SQLITE_STATIC: the values live in the reader's buffer, which does not
+	 * change until the statement has been stepped and reset below.
+	 */
+	for (i = 0; i < s->n_fields; i++, col++) {
+		const struct csv_field *v = &vals[i];
+		long long ll;
+
+		if (v->len == 0)
+			sqlite3_bind_null(t->insert, col);
+		else if (s->fields[i].type == FT_INTEGER && validate_integer(v->p, v->len, &ll))
+			sqlite3_bind_int64(t->insert, col, ll);
+		else
+			sqlite3_bind_text(t->insert, col, v->p, (int)v->len, SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(t->insert, col++, batch);
+	sqlite3_bind_int64(t->insert, col++, (sqlite3_int64)line);
+	sqlite3_bind_int64(t->insert, col, (sqlite3_int64)hash);
+	if (sqlite3_step(t->insert) != SQLITE_DONE) {
+		rc = store_error(db, "cannot store a record", err);
+		goto out;
+	}
+	*first_batch = batch;
+	if (sqlite3_changes(db) == 1) {
+		*res = STORE_ACCEPTED;
+		goto out;
+	}
+	sqlite3_bind_text(t->lookup, 1, vals[s->id_field].p, (int)vals[s->id_field].len, SQLITE_STATIC);
+	if (sqlite3_step(t->lookup) != SQLITE_ROW) {
+		rc = store_error(db, "cannot look up a stored record", err);
+		goto out;
+	}
+	*res = (uint64_t)sqlite3_column_int64(t->lookup, 0) == hash ? STORE_DUPLICATE : STORE_CONFLICT;
+	*first_batch = sqlite3_column_int64(t->lookup, 1);
+out:
+	sqlite3_reset(t->insert);
+	sqlite3_reset(t->lookup);
+	sqlite3_clear_bindings(t->insert);
+	return rc;
+}
+
+/* ==== Batches ==== */
+
+int store_batch_find(struct store *st, const char *reg, const char *sha256,
+		     struct store_batch *b, int *found, struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = 0, step;
+
+	*found = 0;
+	if ((rc = prepare(st->db, "SELECT batch_id, file_name, bytes, status, rows_read, accepted,"
+			  " rejected, duplicates, conflicts, blank_lines, resume_offset, resume_line"
+			  " FROM batches WHERE register=? AND sha256=?", &q, err)))
+		return rc;
+	sqlite3_bind_text(q, 1, reg, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, sha256, -1, SQLITE_STATIC);
+	step = sqlite3_step(q);
+	if (step == SQLITE_ROW) {
+		*found = 1;
+		b->id = sqlite3_column_int64(q, 0);
+		snprintf(b->file_name, sizeof(b->file_name), "%s", sqlite3_column_text(q, 1));
+		snprintf(b->sha256, sizeof(b->sha256), "%s", sha256);
+		b->bytes = (uint64_t)sqlite3_column_int64(q, 2);
+		b->status = strcmp((const char *)sqlite3_column_text(q, 3), "done") ? BATCH_RUNNING : BATCH_DONE;
+		b->rows_read = (uint64_t)sqlite3_column_int64(q, 4);
+		b->accepted = (uint64_t)sqlite3_column_int64(q, 5);
+		b->rejected = (uint64_t)sqlite3_column_int64(q, 6);
+		b->duplicates = (uint64_t)sqlite3_column_int64(q, 7);
+		b->conflicts = (uint64_t)sqlite3_column_int64(q, 8);
+		b->blank_lines = (uint64_t)sqlite3_column_int64(q, 9);
+		b->resume_offset = (uint64_t)sqlite3_column_int64(q, 10);
+		b->resume_line = (uint64_t)sqlite3_column_int64(q, 11);
+	} else if (step != SQLITE_DONE) {
+		rc = store_error(st->db, "cannot read batches", err);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int store_batch_create(struct store *st, const char *reg, struct store_batch *b,
+		       struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if ((rc = prepare(st->db, "INSERT INTO batches(register, file_name, sha256, bytes, status,"
+			  " started_at) VALUES(?,?,?,?,'running',strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+			  &q, err)))
+		return rc;
+	sqlite3_bind_text(q, 1, reg, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, b->file_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, b->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, (sqlite3_int64)b->bytes);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = store_error(st->db, "cannot create a batch", err);
+	else
+		b->id = sqlite3_last_insert_rowid(st->db);
+	b->status = BATCH_RUNNING;
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int store_batch_save(struct store *st, const struct store_batch *b, struct err *err)
+{
+	sqlite3_stmt *q = st->batch_save;
+	const char *status = b->status == BATCH_DONE ? "done" : "running";
+	int rc = 0;
+
+	sqlite3_bind_text(q, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)b->rows_read);
+	sqlite3_bind_int64(q, 3, (sqlite3_int64)b->accepted);
+	sqlite3_bind_int64(q, 4, (sqlite3_int64)b->rejected);
+	sqlite3_bind_int64(q, 5, (sqlite3_int64)b->duplicates);
+	sqlite3_bind_int64(q, 6, (sqlite3_int64)b->conflicts);
+	sqlite3_bind_int64(q, 7, (sqlite3_int64)b->blank_lines);
+	sqlite3_bind_int64(q, 8, (sqlite3_int64)b->resume_offset);
+	sqlite3_bind_int64(q, 9, (sqlite3_int64)b->resume_line);
+	sqlite3_bind_text(q, 10, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 11, b->id);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = store_error(st->db, "cannot save the batch", err);
+	sqlite3_reset(q);
+	return rc;
+}
+
+/* ==== Rows set aside ==== */
+
+int store_put_reject(struct store *st, int64_t batch, uint64_t line, const char *field,
+		     const char *rule, const char *msg, const char *raw, size_t raw_len,
+		     struct err *err)
+{
+	sqlite3_stmt *q = st->put_reject;
+	int rc = 0;
+
+	sqlite3_bind_int64(q, 1, batch);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)line);
+	sqlite3_bind_text(q, 3, field, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, msg, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 6, raw_len ? raw : "", (int)raw_len, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = store_error(st->db, "cannot store a reject", err);
+	sqlite3_reset(q);
+	return rc;
+}
+
+int store_put_conflict(struct store *st, int64_t batch, uint64_t line, const char *record_id,
+		       size_t id_len, int64_t first_batch, const char *raw, size_t raw_len,
+		       struct err *err)
+{
+	sqlite3_stmt *q = st->put_conflict;
+	int rc = 0;
+
+	sqlite3_bind_int64(q, 1, batch);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)line);
+	sqlite3_bind_text(q, 3, record_id, (int)id_len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, first_batch);
+	sqlite3_bind_blob(q, 5, raw_len ? raw : "", (int)raw_len, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = store_error(st->db, "cannot store a conflict", err);
+	sqlite3_reset(q);
+	return rc;
+}
+
+int store_put_duplicate(struct store *st, int64_t batch, uint64_t line, const char *record_id,
+			size_t id_len, int64_t first_batch, struct err *err)
+{
+	sqlite3_stmt *q = st->put_dup;
+	int rc = 0;
+
+	sqlite3_bind_int64(q, 1, batch);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)line);
+	sqlite3_bind_text(q, 3, record_id, (int)id_len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, first_batch);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = store_error(st->db, "cannot store a duplicate", err);
+	sqlite3_reset(q);
+	return rc;
+}
