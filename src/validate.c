@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "validate.h"
+#include "date.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -101,36 +102,9 @@ static int num(const char *p, size_t n)
 	return v;
 }
 
-/* Days from civil (Howard Hinnant's algorithm), proleptic Gregorian. */
-static long days_from_civil(int y, int m, int d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 long validate_date_days(const char *p, size_t len)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d, dim;
-
-	if (len < 10 || !digits(p, 4) || p[4] != '-' || !digits(p + 5, 2) || p[7] != '-' ||
-	    !digits(p + 8, 2))
-		return INT32_MIN;
-	y = num(p, 4);
-	m = num(p + 5, 2);
-	d = num(p + 8, 2);
-	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1)
-		return INT32_MIN;
-	dim = mdays[m - 1] + (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
-	if (d > dim)
-		return INT32_MIN;
-	return days_from_civil(y, m, d);
+	return len == 10 || len > 10 ? date_parse(p, len) : DATE_INVALID;
 }
 
 /* YYYY-MM-DDThh:mm[:ss[.f+]](Z|+hh:mm|-hh:mm): ISO 8601 with its offset. */
@@ -138,7 +112,7 @@ static int valid_datetime(const char *p, size_t len)
 {
 	size_t i = 16;
 
-	if (len < 17 || validate_date_days(p, 10) == INT32_MIN || p[10] != 'T' ||
+	if (len < 17 || validate_date_days(p, 10) == DATE_INVALID || p[10] != 'T' ||
 	    !digits(p + 11, 2) || p[13] != ':' || !digits(p + 14, 2))
 		return 0;
 	if (num(p + 11, 2) > 23 || num(p + 14, 2) > 59)
@@ -229,7 +203,7 @@ static void check_field(const struct schema *s, size_t i, const struct csv_field
 		}
 		break;
 	case FT_DATE:
-		if (val->len != 10 || validate_date_days(val->p, val->len) == INT32_MIN)
+		if (val->len != 10 || validate_date_days(val->p, val->len) == DATE_INVALID)
 			validate_add(v, (int)i, "type.date", "not a date YYYY-MM-DD (1900-2100)");
 		break;
 	case FT_DATETIME:
