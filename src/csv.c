@@ -416,9 +416,9 @@ again:
 		}
 		i++;
 	}
+	goto finish;  /* the loop breaks only at the end of input */
 line_end:
 	at_eof = 0;
-	goto finish;
 finish:
 	if (at_eof) {
 		switch (st) {

@@ -49,7 +49,7 @@ static int print_query(sqlite3 *db, const char *sql, const char *bind, const cha
 
 int cmd_status(struct app *app, int argc, char **argv)
 {
-	sqlite3 *db = store_db(app->store);
+	sqlite3 *db;
 	const char *only = NULL;
 	sqlite3_stmt *regs = NULL;
 	struct err err;
@@ -67,6 +67,7 @@ int cmd_status(struct app *app, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	db = store_db(app->store);
 	err_init(&err);
 	printf("store: %s\n", app->db_path);
 	if (sqlite3_prepare_v2(db, "SELECT name FROM registers WHERE ?1 IS NULL OR name=?1 ORDER BY name",

@@ -1,0 +1,36 @@
+# SIGKILL at random moments, then the same command: the store ends exactly as
+# an uninterrupted run leaves it.
+. "$ROOT/tests/cli/lib.sh"
+$PASOS synth --out d --movements 60000 --seed 9 --invalid-rate 0.01 --dup-rate 0.005 --conflict-rate 0.002 > /dev/null
+$PASOS --db ref.db ingest --chunk 700 movements d/movements.csv > ref.txt
+kills=0
+midway=0
+resumed=0
+for i in $(seq 1 40); do
+  $PASOS --db k.db ingest --chunk 700 movements d/movements.csv > run.txt 2>&1 &
+  pid=$!
+  sleep "0.$(( (RANDOM % 30) + 3 ))"
+  if kill -9 $pid 2>/dev/null; then
+    kills=$((kills + 1))
+    wait $pid 2>/dev/null || true
+    [ "$(sqlite3 k.db "select status from batches" 2>/dev/null)" = running ] && midway=$((midway + 1))
+  fi
+  wait $pid 2>/dev/null || true
+  grep -q "continued after an interruption" run.txt && resumed=$((resumed + 1))
+  if grep -q "already ingested\|read [0-9]" run.txt && [ "$(sqlite3 k.db "select status from batches")" = done ]; then
+    break
+  fi
+done
+$PASOS --db k.db ingest --chunk 700 movements d/movements.csv > last.txt
+[ "$midway" -gt 0 ] || fail "no run was killed in the middle of the batch"
+echo "killed $kills times, $midway in the middle of the batch"
+grep -q "continued after an interruption" last.txt run.txt || [ "$resumed" -gt 0 ] || fail "no run continued an interrupted batch"
+dump() {
+  sqlite3 "$1" "select * from reg_movements order by movement_id;
+    select batch_id, register, file_name, sha256, bytes, status, rows_read, accepted, rejected,
+           duplicates, conflicts, blank_lines, resume_offset, resume_line from batches;
+    select * from rejects order by line; select * from conflicts order by line;
+    select * from duplicates order by line;" | sha256sum
+}
+expect_eq "$(dump k.db)" "$(dump ref.db)" "store after kills"
+expect_eq "$(sqlite3 k.db 'pragma integrity_check')" ok "integrity"
