@@ -111,3 +111,5 @@ clean:
 	rm -rf build pasos out
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+.SECONDARY:

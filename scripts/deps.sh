@@ -2,8 +2,8 @@
 # Install the Debian packages that pasos' build, tests and benchmarks need,
 # only those missing (apt-get, as root or through sudo).
 set -euo pipefail
-pkgs=(build-essential pkg-config libsqlite3-dev sqlite3 libjansson-dev libssl-dev iso-codes clang)
-[ "${PASOS_BENCH_DEPS:-0}" = 1 ] && pkgs+=(time)
+pkgs=(build-essential pkg-config libsqlite3-dev sqlite3 libjansson-dev libssl-dev iso-codes clang time)
+
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

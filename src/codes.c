@@ -9,6 +9,9 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#define CODELIST_MAX_FILE (64 << 20)
 
 #define ISO3166_DEFAULT "/usr/share/iso-codes/json/iso_3166-1.json"
 
@@ -149,10 +152,14 @@ int codelist_load_csv(struct codelist **out, const char *name, const char *path,
 	struct csv_record rec;
 	struct codelist *cl = NULL;
 	long ci = -1, li = -1;
+	struct stat sb;
 	size_t i;
 	int rc;
 
 	*out = NULL;
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > CODELIST_MAX_FILE)
+		return ERR_SET(err, ERR_SCHEMA, "code list file '%s' is not a readable file of at most %d MB",
+			       path, CODELIST_MAX_FILE >> 20);
 	rc = csv_reader_open(&r, path, 0, err);
 	if (rc)
 		return rc;

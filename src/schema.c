@@ -396,29 +396,30 @@ static int read_all(const char *path, struct buf *b, struct err *err)
 	return rc;
 }
 
-int schema_load(struct schema **out, const char *path, struct err *err)
+int schema_parse(struct schema **out, const char *text, size_t len, const char *path,
+		 struct err *err)
 {
 	struct schema *s = xcalloc(1, sizeof(*s));
-	struct buf text;
 	char hex[SHA256_HEX_LEN + 1];
-	char *line, *next;
+	char *copy, *line, *next;
 	uint64_t lineno = 0;
 	int rc;
 
 	*out = NULL;
-	buf_init(&text, MAX_DEF_BYTES);
 	s->id_field = -1;
 	s->path = xstrdup(path);
-	rc = read_all(path, &text, err);
-	if (rc)
-		goto fail;
-	if (!text.p) {
+	copy = xmemdup0(text, len);
+	if (len == 0) {
 		rc = ERR_SET(err, ERR_SCHEMA, "register file '%s' is empty", path);
 		goto fail;
 	}
-	sha256_buf(text.p, text.len, hex);
+	if (memchr(text, '\0', len)) {
+		rc = ERR_SET(err, ERR_SCHEMA, "register file '%s' contains a NUL byte", path);
+		goto fail;
+	}
+	sha256_buf(text, len, hex);
 	s->text_sha = xstrdup(hex);
-	for (line = text.p; line; line = next) {
+	for (line = copy; line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
@@ -441,12 +442,26 @@ int schema_load(struct schema **out, const char *path, struct err *err)
 	}
 	if (!s->title)
 		s->title = xstrdup(s->name);
-	buf_release(&text);
+	free(copy);
 	*out = s;
 	return 0;
 fail:
-	buf_release(&text);
+	free(copy);
 	schema_free(s);
+	return rc;
+}
+
+int schema_load(struct schema **out, const char *path, struct err *err)
+{
+	struct buf text;
+	int rc;
+
+	*out = NULL;
+	buf_init(&text, MAX_DEF_BYTES);
+	rc = read_all(path, &text, err);
+	if (!rc)
+		rc = schema_parse(out, text.p ? text.p : "", text.len, path, err);
+	buf_release(&text);
 	return rc;
 }
 

@@ -82,6 +82,13 @@ struct schema {
 int schema_load(struct schema **out, const char *path, struct err *err);
 
 /**
+ * Parse a definition held in memory (len bytes, copied); path names it in
+ * messages and anchors relative code list files.
+ */
+int schema_parse(struct schema **out, const char *text, size_t len, const char *path,
+		 struct err *err);
+
+/**
  * Find register name: a path to a .reg file, or NAME looked up as
  * DIR/registers/NAME.reg for each DIR of pasos' data directories.
  */

@@ -9,7 +9,8 @@ resumed=0
 for i in $(seq 1 40); do
   $PASOS --db k.db ingest --chunk 700 movements d/movements.csv > run.txt 2>&1 &
   pid=$!
-  sleep "0.$(( (RANDOM % 30) + 3 ))"
+  # kill after 20, 40, 60... ms, then at random below 0.3 s
+  if [ "$i" -le 15 ]; then sleep "$(printf '0.%03d' $((i * 20)))"; else sleep "0.$(printf '%02d' $((RANDOM % 30)))"; fi
   if kill -9 $pid 2>/dev/null; then
     kills=$((kills + 1))
     wait $pid 2>/dev/null || true

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# make demo: two years of synthetic registers (about half a million
+# movements and the regularisations), ingested into a fresh store, with
+# the summary of what was stored. Two years, because a migrant's status is
+# final only 16 months after the crossing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=out/demo
+rm -rf "$out"
+mkdir -p "$out"
+db="$out/pasos.db"
+echo "== pasos synth: two years of registers with ground truth"
+./pasos synth --out "$out/data" --seed 2024 --start 2023-01-01 --months 24 --movements 500000
+echo
+echo "== pasos ingest"
+./pasos --db "$db" ingest --report-dir "$out" movements "$out/data/movements.csv"
+./pasos --db "$db" ingest --report-dir "$out" regularizations "$out/data/regularizations.csv"
+echo
+echo "== ingest again: nothing is added"
+./pasos --db "$db" ingest --report-dir "$out" movements "$out/data/movements.csv"
+echo
+echo "== pasos status"
+./pasos --db "$db" status
