@@ -37,7 +37,7 @@ FUZZ_TARGETS := csv validate schema
 all: pasos
 
 pasos: $(BUILD)/pasos
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/pasos: $(LIB_OBJ) $(MAIN_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)

@@ -467,7 +467,7 @@ int schema_load(struct schema **out, const char *path, struct err *err)
 
 const char *schema_data_dir(void)
 {
-	static char dir[PATH_MAX];
+	static char dir[PATH_MAX + 32];
 	char exe[PATH_MAX], probe[PATH_MAX + 32];
 	const char *env = getenv("PASOS_HOME");
 	ssize_t n;
@@ -484,6 +484,12 @@ const char *schema_data_dir(void)
 			snprintf(probe, sizeof(probe), "%s/registers", exe);
 			if (access(probe, R_OK) == 0) {
 				snprintf(dir, sizeof(dir), "%s", exe);
+				return dir;
+			}
+			/* installed as PREFIX/bin/pasos beside PREFIX/share/pasos */
+			snprintf(probe, sizeof(probe), "%s/../share/pasos/registers", exe);
+			if (access(probe, R_OK) == 0) {
+				snprintf(dir, sizeof(dir), "%s/../share/pasos", exe);
 				return dir;
 			}
 		}

@@ -131,7 +131,7 @@ static const char *kind_names[N_KINDS] = {
 
 /* Share of movements each kind makes, and its crossings per person-year (calibration). */
 static const double kind_share[N_KINDS] = { 25, 15, 15, 29, 5, 4, 2, 5, 0 };
-static const double kind_rate[N_KINDS] = { 2.2, 70, 70, 1.35, 1.8, 2.2, 2.0, 1.6, 0 };
+static const double kind_rate[N_KINDS] = { 2.3, 95, 96, 1.3, 1.9, 2.1, 2.4, 1.45, 0 };
 
 struct person {
 	uint64_t rng;

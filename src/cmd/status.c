@@ -5,6 +5,9 @@
 #include "../cli.h"
 #include "../schema.h"
 #include "../store.h"
+#include "../mem.h"
+
+#include <stdlib.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -19,29 +22,65 @@ static void help(FILE *f)
 		"  pasos status --register movements\n");
 }
 
-static int print_query(sqlite3 *db, const char *sql, const char *bind, const char *head,
-		       const char *fmt_cols, struct err *err)
+/*
+ * Run sql and print its rows as an aligned table under the given column
+ * titles (tab-separated), numbers right-aligned. Returns rows, or < 0.
+ */
+static int print_table(sqlite3 *db, const char *sql, const char *bind, const char *titles,
+		       struct err *err)
 {
 	sqlite3_stmt *q;
-	int step, ncol, c, rows = 0;
+	char **cell = NULL;
+	size_t n_cells = 0, cap = 0, i;
+	int ncol, c, step, rows = 0, w[32] = { 0 }, num[32];
+	char *tcopy = xstrdup(titles), *t, *save = NULL, *title[32];
 
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
+		free(tcopy);
 		return store_error(db, "cannot read the store", err);
+	}
 	if (bind)
 		sqlite3_bind_text(q, 1, bind, -1, SQLITE_STATIC);
 	ncol = sqlite3_column_count(q);
+	if (ncol > 32)
+		ncol = 32;
+	for (c = 0, t = strtok_r(tcopy, "\t", &save); c < ncol; c++, t = strtok_r(NULL, "\t", &save)) {
+		title[c] = t ? t : (char *)"";
+		w[c] = (int)strlen(title[c]);
+		num[c] = 1;
+	}
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		if (!rows++ && head)
-			printf("%s\n", head);
 		for (c = 0; c < ncol; c++) {
-			const char *t = (const char *)sqlite3_column_text(q, c);
-			int w = fmt_cols[c] == 'r' ? 10 : -(int)(fmt_cols[c] - '0') * 4;
+			const char *v = (const char *)sqlite3_column_text(q, c);
 
-			printf(c ? " %*s" : "  %*s", w, t ? t : "");
+			if (n_cells == cap) {
+				cap = cap ? cap * 2 : 64;
+				cell = xrealloc(cell, st_mult(cap, sizeof(*cell)));
+			}
+			cell[n_cells++] = xstrdup(v ? v : "");
+			if ((int)strlen(cell[n_cells - 1]) > w[c])
+				w[c] = (int)strlen(cell[n_cells - 1]);
+			if (sqlite3_column_type(q, c) != SQLITE_INTEGER)
+				num[c] = 0;
 		}
-		printf("\n");
+		rows++;
 	}
 	sqlite3_finalize(q);
+	if (rows) {
+		for (c = 0; c < ncol; c++)
+			printf(c ? "  %*s" : "  %*s", num[c] ? w[c] : -w[c], title[c]);
+		printf("\n");
+		for (i = 0; i < n_cells; i++) {
+			c = (int)(i % (size_t)ncol);
+			printf("  %*s", num[c] ? w[c] : -w[c], cell[i]);
+			if (c == ncol - 1)
+				printf("\n");
+		}
+	}
+	for (i = 0; i < n_cells; i++)
+		free(cell[i]);
+	free(cell);
+	free(tcopy);
 	if (step != SQLITE_DONE)
 		return store_error(db, "cannot read the store", err);
 	return rows;
@@ -85,14 +124,15 @@ int cmd_status(struct app *app, int argc, char **argv)
 
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM reg_%s", name);
 		printf("\nregister %s\n", name);
-		if ((rc = print_query(db, sql, NULL, "  records", "r", &err)) < 0)
+		if ((rc = print_table(db, sql, NULL, "records", &err)) < 0)
 			break;
-		rc = print_query(db,
+		printf("\n");
+		rc = print_table(db,
 			"SELECT batch_id, status, rows_read, accepted, rejected, duplicates, conflicts,"
 			" file_name, substr(sha256,1,12), started_at, coalesce(finished_at,'-')"
 			" FROM batches WHERE register=? ORDER BY batch_id", name,
-			"  batches: id, status, read, accepted, rejected, duplicates, conflicts, file, sha256, started, finished",
-			"rrrrrrr4356", &err);
+			"batch\tstatus\tread\taccepted\trejected\tduplicates\tconflicts\tfile\tsha256\tstarted\tfinished",
+			&err);
 		if (rc < 0)
 			break;
 		/* months of the event, found through the register's definition */
@@ -102,7 +142,8 @@ int cmd_status(struct app *app, int argc, char **argv)
 			snprintf(sql, sizeof(sql),
 				 "SELECT substr(\"%s\",1,7) AS month, count(*) FROM reg_%s"
 				 " GROUP BY month ORDER BY month", s->fields[ev].name, name);
-			rc = print_query(db, sql, NULL, "  records by month of the event", "2r", &err);
+			printf("\n");
+			rc = print_table(db, sql, NULL, "month\trecords", &err);
 		}
 		schema_free(s);
 		if (rc < 0)
