@@ -26,6 +26,7 @@ struct command {
 static const struct command commands[] = {
 	{ "synth", cmd_synth, 0, "generate synthetic registers with ground truth" },
 	{ "ingest", cmd_ingest, CLI_NEEDS_STORE, "check and store a register's CSV files" },
+	{ "link", cmd_link, CLI_STORE_UNLESS_SCHEMA, "recognise the same person across documents and registers" },
 	{ "status", cmd_status, CLI_NEEDS_STORE, "what the store holds, by register, batch and month" },
 };
 
@@ -106,7 +107,7 @@ int cli_main(int argc, char **argv)
 	const struct command *cmd = NULL;
 	struct err err;
 	size_t i;
-	int argi = 1, rc;
+	int argi = 1, rc, flags_open = 0;
 
 	while (argi < argc && argv[argi][0] == '-') {
 		if (!strcmp(argv[argi], "--db") && argi + 1 < argc) {
@@ -170,7 +171,15 @@ int cli_main(int argc, char **argv)
 			break;
 		}
 	err_init(&err);
-	if (cmd->flags & CLI_NEEDS_STORE) {
+	if (cmd->flags & CLI_STORE_UNLESS_SCHEMA) {
+		int files = 0;
+
+		for (i = 1; i < (size_t)argc; i++)
+			files |= !strcmp(argv[i], "--schema");
+		if (!files)
+			flags_open = 1;
+	}
+	if ((cmd->flags & CLI_NEEDS_STORE) || flags_open) {
 		rc = store_open(&app.store, app.db_path, &err);
 		if (rc)
 			return cli_report(cmd->name, &err);

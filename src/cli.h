@@ -19,6 +19,7 @@ enum cli_exit {
 };
 
 #define CLI_NEEDS_STORE 1  /* cli opens --db before calling the command */
+#define CLI_STORE_UNLESS_SCHEMA 2  /* ... unless the command works on files (--schema) */
 
 struct store;
 
@@ -44,5 +45,6 @@ int cli_is_help(const char *arg);
 int cmd_ingest(struct app *app, int argc, char **argv);
 int cmd_synth(struct app *app, int argc, char **argv);
 int cmd_status(struct app *app, int argc, char **argv);
+int cmd_link(struct app *app, int argc, char **argv);
 
 #endif

@@ -37,6 +37,7 @@ static const struct {
 	{ "document_country", ROLE_DOCUMENT_COUNTRY },
 	{ "dimension", ROLE_DIMENSION },
 	{ "direction", ROLE_DIRECTION },
+	{ "compare", ROLE_COMPARE },
 };
 
 const char *schema_type_name(enum field_type t)

@@ -30,7 +30,8 @@ enum field_role {
 	ROLE_DOCUMENT_TYPE = 1 << 8,
 	ROLE_DOCUMENT_COUNTRY = 1 << 9,
 	ROLE_DIMENSION = 1 << 10,
-	ROLE_DIRECTION = 1 << 11
+	ROLE_DIRECTION = 1 << 11,
+	ROLE_COMPARE = 1 << 12    /* another field the linker compares (address, ...) */
 };
 
 struct schema_field {

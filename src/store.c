@@ -434,3 +434,99 @@ int store_put_duplicate(struct store *st, int64_t batch, uint64_t line, const ch
 	sqlite3_reset(q);
 	return rc;
 }
+
+/* ==== Reading back, person links ==== */
+
+int store_scan(struct store *st, const struct schema *s,
+	       int (*fn)(void *ctx, const struct csv_field *vals), void *ctx, struct err *err)
+{
+	struct csv_field vals[SCHEMA_MAX_FIELDS];
+	sqlite3_stmt *q = NULL;
+	struct buf sql;
+	size_t i;
+	int rc = 0, step;
+
+	buf_init(&sql, 1 << 16);
+	buf_adds(&sql, "SELECT ", NULL);
+	for (i = 0; i < s->n_fields; i++)
+		buf_addf(&sql, NULL, "%s\"%s\"", i ? "," : "", s->fields[i].name);
+	buf_addf(&sql, NULL, " FROM reg_%s ORDER BY rowid", s->name);
+	if (sqlite3_prepare_v2(st->db, sql.p, -1, &q, NULL) != SQLITE_OK) {
+		rc = store_error(st->db, "cannot read a register", err);
+		goto out;
+	}
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		for (i = 0; i < s->n_fields; i++) {
+			const char *t = (const char *)sqlite3_column_text(q, (int)i);
+
+			vals[i].p = t ? t : "";
+			vals[i].len = t ? (size_t)sqlite3_column_bytes(q, (int)i) : 0;
+		}
+		if ((rc = fn(ctx, vals)))
+			goto out;
+	}
+	if (step != SQLITE_DONE)
+		rc = store_error(st->db, "cannot read a register", err);
+out:
+	sqlite3_finalize(q);
+	buf_release(&sql);
+	return rc;
+}
+
+int store_registers(struct store *st, char ***names, size_t *n, struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	size_t cap = 0;
+	int step;
+
+	*names = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT name FROM registers ORDER BY name", -1, &q, NULL) != SQLITE_OK)
+		return store_error(st->db, "cannot read registers", err);
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*names = xrealloc(*names, st_mult(cap, sizeof(**names)));
+		}
+		(*names)[(*n)++] = xstrdup((const char *)sqlite3_column_text(q, 0));
+	}
+	sqlite3_finalize(q);
+	if (step != SQLITE_DONE)
+		return store_error(st->db, "cannot read registers", err);
+	return 0;
+}
+
+int store_save_persons(struct store *st,
+		       int (*next)(void *ctx, const char **reg, const char **id, int64_t *person),
+		       void *ctx, struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	const char *reg, *id;
+	int64_t person;
+	int rc;
+
+	if ((rc = exec(st->db, "BEGIN IMMEDIATE;"
+		       "CREATE TABLE IF NOT EXISTS person_links(register TEXT NOT NULL,"
+		       " record_id TEXT NOT NULL, person_id INTEGER NOT NULL,"
+		       " PRIMARY KEY(register, record_id)) WITHOUT ROWID;"
+		       "DELETE FROM person_links;", err)))
+		goto fail;
+	if ((rc = prepare(st->db, "INSERT OR REPLACE INTO person_links VALUES(?,?,?)", &q, err)))
+		goto fail;
+	while (next(ctx, &reg, &id, &person)) {
+		sqlite3_bind_text(q, 1, reg, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 3, person);
+		if (sqlite3_step(q) != SQLITE_DONE) {
+			rc = store_error(st->db, "cannot store person links", err);
+			goto fail;
+		}
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	return exec(st->db, "COMMIT", err);
+fail:
+	sqlite3_finalize(q);
+	store_rollback(st);
+	return rc;
+}

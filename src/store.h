@@ -82,6 +82,25 @@ int store_put_conflict(struct store *st, int64_t batch, uint64_t line, const cha
 int store_put_duplicate(struct store *st, int64_t batch, uint64_t line, const char *record_id,
 			size_t id_len, int64_t first_batch, struct err *err);
 
+/**
+ * Call fn for every stored record of register s, in storage order, with the
+ * values in schema order (valid during the call only). fn returning non-zero
+ * stops the scan with that code.
+ */
+int store_scan(struct store *st, const struct schema *s,
+	       int (*fn)(void *ctx, const struct csv_field *vals), void *ctx, struct err *err);
+
+/** Names of the registers the store holds, in name order (caller frees each and the array). */
+int store_registers(struct store *st, char ***names, size_t *n, struct err *err);
+
+/**
+ * Replace the person links: next() yields (register, record id, person) until
+ * it returns 0. Runs in one transaction.
+ */
+int store_save_persons(struct store *st,
+		       int (*next)(void *ctx, const char **reg, const char **id, int64_t *person),
+		       void *ctx, struct err *err);
+
 /** Copy SQLite's message into err (ERR_STORE) with a context word; returns ERR_STORE. */
 int store_error(sqlite3 *db, const char *what, struct err *err);
 

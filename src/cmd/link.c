@@ -1,0 +1,623 @@
+/*
+ * cmd/link.c: pasos link: the same person across documents and registers,
+ * over the store or over CSV files described by a schema.
+ * SPDX-License-Identifier: MIT
+ */
+#include "../cli.h"
+#include "../csv.h"
+#include "../link.h"
+#include "../mem.h"
+#include "../progress.h"
+#include "../schema.h"
+#include "../store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SOURCES 8
+
+static void help(FILE *f)
+{
+	fprintf(f,
+		"usage: pasos [--db PATH] link [options]\n"
+		"       pasos link --schema FILE A.csv [B.csv] -o OUT.csv [options]\n\n"
+		"Recognise the same person across documents and registers: documents\n"
+		"first, then the Fellegi-Sunter model (u from random pairs, m by EM per\n"
+		"blocking rule, term-frequency adjustment), then clustering that does not\n"
+		"chain people with conflicting identifiers together.\n\n"
+		"Without --schema it links every register in the store and stores a person\n"
+		"id for every record (table person_links). With --schema it reads CSV files:\n"
+		"for one file it writes record_id,person_id for every record; for two, it\n"
+		"writes id_a,id_b,match_probability for every pair judged a match.\n\n"
+		"options:\n"
+		"  --schema FILE        register definition of the CSV files (roles say which\n"
+		"                       fields are names, birth date, documents...)\n"
+		"  -o, --out FILE       output CSV (file mode; default: standard output)\n"
+		"  --threshold P        match probability needed to link (default 0.5)\n"
+		"  --truth FILE         true persons: a CSV with record_id and person_id\n"
+		"                       (and register, in store mode); prints precision, recall, F1\n"
+		"  --truth-id-parts N   the true person is the first N '-'-separated parts of the\n"
+		"                       record id (FEBRL: rec-12-dup-0 is person rec-12: N=2)\n"
+		"  --explain ID1 ID2    each field's comparison level and weight, and the match\n"
+		"                       probability of two records (REGISTER:ID in store mode;\n"
+		"                       in two-file mode ID1 is in A and ID2 in B)\n"
+		"  --seed N             seed of the random pairs for u (default 1)\n\n"
+		"examples:\n"
+		"  pasos link --truth data/truth_records.csv\n"
+		"  pasos link --schema registers/febrl.reg febrl1.csv -o persons.csv --truth-id-parts 2\n"
+		"  pasos link --explain movements:M0000000001 regularizations:DS4576-0000001\n");
+}
+
+struct opts {
+	const char *schema, *out, *truth, *explain[2];
+	int truth_parts;
+	const char *files[MAX_SOURCES];
+	int n_files;
+	struct link_opts lo;
+};
+
+/* ==== Loading ==== */
+
+struct loader {
+	struct linker *lk;
+	int source;
+	int idx[9 + LINK_MAX_EXTRA];
+	size_t n_extra;
+	int id_field;
+};
+
+static int add_record(void *ctx, const struct csv_field *vals)
+{
+	struct loader *ld = ctx;
+	struct link_view v;
+	struct csv_field id = vals[ld->id_field];
+
+	while (id.len && id.p[0] == ' ') {
+		id.p++;
+		id.len--;
+	}
+	link_view_from(&v, vals, ld->idx, ld->n_extra);
+	link_add(ld->lk, ld->source, id.p, id.len, &v);
+	return 0;
+}
+
+static int load_csv(struct loader *ld, const struct schema *s, const char *path, struct err *err)
+{
+	struct csv_reader *r = NULL;
+	struct csv_record rec;
+	struct csv_field vals[SCHEMA_MAX_FIELDS];
+	int col_of[SCHEMA_MAX_FIELDS];
+	size_t i, j;
+	int rc;
+
+	if ((rc = csv_reader_open(&r, path, 0, err)))
+		return rc;
+	rc = csv_reader_next(r, &rec, err);
+	if (rc <= 0) {
+		if (rc == 0)
+			rc = ERR_SET(err, ERR_DATA, "%s: the file is empty", path);
+		goto out;
+	}
+	for (i = 0; i < s->n_fields; i++) {
+		col_of[i] = -1;
+		for (j = 0; j < rec.n_fields; j++) {
+			struct csv_field h = rec.fields[j];
+
+			while (h.len && h.p[0] == ' ') {
+				h.p++;
+				h.len--;
+			}
+			if (strlen(s->fields[i].name) == h.len && !memcmp(s->fields[i].name, h.p, h.len))
+				col_of[i] = (int)j;
+		}
+		if (col_of[i] < 0 && (s->fields[i].required || (int)i == s->id_field)) {
+			rc = ERR_SET(err, ERR_DATA, "%s:1: the header lacks the field '%s'", path, s->fields[i].name);
+			goto out;
+		}
+	}
+	while ((rc = csv_reader_next(r, &rec, err)) == 1) {
+		if (rec.problem != CSV_OK) {
+			rc = ERR_SET(err, ERR_DATA, "%s:%llu: %s", path, (unsigned long long)rec.line,
+				     csv_problem_name(rec.problem));
+			goto out;
+		}
+		for (i = 0; i < s->n_fields; i++) {
+			if (col_of[i] >= 0 && (size_t)col_of[i] < rec.n_fields)
+				vals[i] = rec.fields[col_of[i]];
+			else
+				vals[i].p = "", vals[i].len = 0;
+		}
+		if (vals[s->id_field].len == 0) {
+			rc = ERR_SET(err, ERR_DATA, "%s:%llu: the record has no '%s'", path,
+				     (unsigned long long)rec.line, s->fields[s->id_field].name);
+			goto out;
+		}
+		add_record(ld, vals);
+	}
+out:
+	csv_reader_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* ==== Truth ==== */
+
+/* Per record: its true person, from a truth file or from the id. Caller frees. */
+static char **load_truth(const struct linker *lk, const struct opts *o, char **src_names,
+			 int n_src, struct err *err)
+{
+	size_t n = link_count(lk), i;
+	char **truth = xcalloc(n + 1, sizeof(*truth));
+	struct csv_reader *r = NULL;
+	struct csv_record rec;
+	int c_reg = -1, c_id = -1, c_person = -1;
+
+	if (o->truth_parts > 0) {
+		for (i = 0; i < n; i++) {
+			const char *id = link_record_id(lk, i, NULL), *p = id;
+			int parts = 0;
+
+			while (*p && !(*p == '-' && ++parts == o->truth_parts))
+				p++;
+			truth[i] = xmemdup0(id, (size_t)(p - id));
+		}
+		return truth;
+	}
+	if (csv_reader_open(&r, o->truth, 0, err) || csv_reader_next(r, &rec, err) != 1) {
+		if (!err->code)
+			ERR_SET(err, ERR_DATA, "'%s' is empty", o->truth);
+		goto fail;
+	}
+	for (i = 0; i < rec.n_fields; i++) {
+		const struct csv_field *f = &rec.fields[i];
+
+		if (f->len == 8 && !memcmp(f->p, "register", 8)) c_reg = (int)i;
+		if (f->len == 9 && !memcmp(f->p, "record_id", 9)) c_id = (int)i;
+		if (f->len == 9 && !memcmp(f->p, "person_id", 9)) c_person = (int)i;
+	}
+	if (c_id < 0 || c_person < 0) {
+		ERR_SET(err, ERR_DATA, "%s:1: a truth file needs the columns record_id and person_id", o->truth);
+		goto fail;
+	}
+	while (csv_reader_next(r, &rec, err) == 1) {
+		char *id, *reg = NULL;
+		int src = 0, s;
+		long k;
+
+		if ((size_t)c_id >= rec.n_fields || (size_t)c_person >= rec.n_fields)
+			continue;
+		if (c_reg >= 0 && (size_t)c_reg < rec.n_fields) {
+			reg = xmemdup0(rec.fields[c_reg].p, rec.fields[c_reg].len);
+			src = -1;
+			for (s = 0; s < n_src; s++)
+				if (!strcmp(src_names[s], reg))
+					src = s;
+			free(reg);
+			if (src < 0)
+				continue;
+		}
+		id = xmemdup0(rec.fields[c_id].p, rec.fields[c_id].len);
+		k = link_find(lk, src, id);
+		if (k >= 0 && !truth[k])
+			truth[k] = xmemdup0(rec.fields[c_person].p, rec.fields[c_person].len);
+		free(id);
+	}
+	csv_reader_free(r);
+	return truth;
+fail:
+	csv_reader_free(r);
+	free(truth);
+	return NULL;
+}
+
+/* ==== Printing ==== */
+
+static void print_stats(const struct link_stats *st, const struct link_eval *ev)
+{
+	size_t r;
+
+	printf("records: %llu, distinct identities: %llu\n", (unsigned long long)st->records,
+	       (unsigned long long)st->identities);
+	printf("candidate pairs (union of blocking rules): %llu\n", (unsigned long long)st->candidate_pairs);
+	for (r = 0; r < st->n_rules; r++) {
+		printf("  %-58s %10llu pairs", st->rules[r].name, (unsigned long long)st->rules[r].pairs);
+		if (ev)
+			printf(", %llu true", (unsigned long long)st->rules[r].true_pairs);
+		if (st->rules[r].skipped_blocks)
+			printf(", %llu blocks too large skipped", (unsigned long long)st->rules[r].skipped_blocks);
+		printf("\n");
+	}
+	printf("prior match probability of a candidate pair: %.4f\n", st->lambda);
+	printf("merges: %llu (refused as conflicting: %llu)\n", (unsigned long long)st->matches,
+	       (unsigned long long)st->refused_merges);
+	printf("persons: %llu\n", (unsigned long long)st->persons);
+	if (ev) {
+		printf("evaluation against the truth:\n");
+		printf("  pairwise: precision %.4f, recall %.4f, F1 %.4f (true pairs %llu, found %llu, right %llu)\n",
+		       ev->precision, ev->recall, ev->f1, (unsigned long long)ev->true_pairs,
+		       (unsigned long long)ev->predicted_pairs, (unsigned long long)ev->true_positive_pairs);
+		printf("  persons:  precision %.4f, recall %.4f, F1 %.4f (true %llu, found %llu, exactly right %llu)\n",
+		       ev->cluster_precision, ev->cluster_recall, ev->cluster_f1,
+		       (unsigned long long)ev->true_persons, (unsigned long long)ev->predicted_persons,
+		       (unsigned long long)ev->exact_clusters);
+	}
+}
+
+static void print_explanation(const struct link_explanation *e, const char *a, const char *b)
+{
+	size_t k;
+
+	printf("%s vs %s\n", a, b);
+	printf("  %-16s %-52s %9s %9s %8s\n", "comparison", "level", "m", "u", "weight");
+	for (k = 0; k < e->n; k++) {
+		const struct link_comparison_level *c = &e->c[k];
+
+		if (c->m > 0)
+			printf("  %-16s %-52s %9.5f %9.5f %+8.2f\n", c->comparison, c->level, c->m, c->u, c->weight);
+		else
+			printf("  %-16s %-52s %9s %9s %8s\n", c->comparison, c->level, "", "", "0");
+		if (c->tf_adjustment != 0)
+			printf("  %-16s %-52s %9s %9s %+8.2f\n", "", "term-frequency adjustment (name frequency)",
+			       "", "", c->tf_adjustment);
+	}
+	printf("  %-16s %-52s %9s %9s %+8.2f\n", "prior", "", "", "", e->prior_weight);
+	printf("  total weight %+.2f, match probability %.6f%s\n", e->total_weight, e->probability,
+	       e->same_identity ? " (identical person fields)" : "");
+}
+
+static int explain(const struct linker *lk, const struct opts *o, char **src_names, int n_src, int file_mode)
+{
+	long idx[2];
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const char *spec = o->explain[k], *colon = strchr(spec, ':');
+		int s;
+
+		idx[k] = -1;
+		if (file_mode) {
+			idx[k] = link_find(lk, n_src > 1 ? k : 0, spec);
+		} else if (colon) {
+			for (s = 0; s < n_src; s++)
+				if (strlen(src_names[s]) == (size_t)(colon - spec) &&
+				    !memcmp(src_names[s], spec, (size_t)(colon - spec)))
+					idx[k] = link_find(lk, s, colon + 1);
+		} else {
+			for (s = 0; s < n_src && idx[k] < 0; s++)
+				idx[k] = link_find(lk, s, spec);
+		}
+		if (idx[k] < 0) {
+			fprintf(stderr, "pasos link: error: no record '%s'\n", spec);
+			return EXIT_USAGE;
+		}
+	}
+	{
+		struct link_explanation e;
+
+		link_explain(lk, (size_t)idx[0], (size_t)idx[1], &e);
+		print_explanation(&e, o->explain[0], o->explain[1]);
+		printf("  same person after clustering: %s\n",
+		       link_person(lk, (size_t)idx[0]) == link_person(lk, (size_t)idx[1]) ? "yes" : "no");
+	}
+	return EXIT_OK;
+}
+
+/* ==== Output ==== */
+
+struct saver {
+	const struct linker *lk;
+	char **src_names;
+	size_t i;
+};
+
+static int next_link(void *ctx, const char **reg, const char **id, int64_t *person)
+{
+	struct saver *sv = ctx;
+	int src;
+
+	if (sv->i >= link_count(sv->lk))
+		return 0;
+	*id = link_record_id(sv->lk, sv->i, &src);
+	*reg = sv->src_names[src];
+	*person = link_person(sv->lk, sv->i) + 1;
+	sv->i++;
+	return 1;
+}
+
+static void csv_write_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"')
+				fputc('"', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(s, f);
+	}
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Pairs (A record, B record) in one person, with the pair's probability. */
+static void write_pairs(FILE *f, const struct linker *lk)
+{
+	size_t n = link_count(lk), i, j, a, b, *order = xmalloc(st_mult(n + 1, sizeof(size_t)));
+	uint64_t *key = xmalloc(st_mult(n + 1, sizeof(*key)));
+
+	/* group records by person, in record order within a person */
+	for (i = 0; i < n; i++)
+		key[i] = ((uint64_t)link_person(lk, i) << 32) | i;
+	qsort(key, n, sizeof(*key), cmp_u64);
+	for (i = 0; i < n; i++)
+		order[i] = (size_t)(key[i] & 0xFFFFFFFFu);
+	free(key);
+	fputs("id_a,id_b,match_probability\r\n", f);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && link_person(lk, order[j]) == link_person(lk, order[i]); j++)
+			;
+		for (a = i; a < j; a++)
+			for (b = i; b < j; b++) {
+				int sa, sb;
+				const char *ia = link_record_id(lk, order[a], &sa), *ib = link_record_id(lk, order[b], &sb);
+				struct link_explanation e;
+
+				if (sa != 0 || sb != 1)
+					continue;
+				link_explain(lk, order[a], order[b], &e);
+				csv_write_field(f, ia);
+				fputc(',', f);
+				csv_write_field(f, ib);
+				fprintf(f, ",%.6f\r\n", e.probability);
+			}
+	}
+	free(order);
+}
+
+static int write_output(const struct linker *lk, const struct opts *o, int n_src)
+{
+	FILE *f = o->out ? fopen(o->out, "wb") : stdout;
+	size_t i;
+	int bad;
+
+	if (!f) {
+		fprintf(stderr, "pasos link: error: cannot write '%s': %s\n", o->out, strerror(errno));
+		return EXIT_IO;
+	}
+	if (n_src > 1) {
+		write_pairs(f, lk);
+	} else {
+		fputs("record_id,person_id\r\n", f);
+		for (i = 0; i < link_count(lk); i++) {
+			csv_write_field(f, link_record_id(lk, i, NULL));
+			fprintf(f, ",%u\r\n", link_person(lk, i) + 1);
+		}
+	}
+	bad = fflush(f) != 0 || ferror(f);
+	if (f != stdout)
+		bad |= fclose(f) != 0;
+	if (bad) {
+		fprintf(stderr, "pasos link: error: cannot write '%s'\n", o->out ? o->out : "standard output");
+		return EXIT_IO;
+	}
+	return EXIT_OK;
+}
+
+/* ==== The command ==== */
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	int i;
+	char *end;
+
+	memset(o, 0, sizeof(*o));
+	link_opts_init(&o->lo);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (cli_is_help(a)) {
+			help(stdout);
+			return -1;
+		} else if (!strcmp(a, "--schema") && v) {
+			o->schema = argv[++i];
+		} else if ((!strcmp(a, "-o") || !strcmp(a, "--out")) && v) {
+			o->out = argv[++i];
+		} else if (!strcmp(a, "--truth") && v) {
+			o->truth = argv[++i];
+		} else if (!strcmp(a, "--truth-id-parts") && v) {
+			o->truth_parts = (int)strtol(argv[++i], &end, 10);
+			if (*end || o->truth_parts < 1)
+				goto bad;
+		} else if (!strcmp(a, "--threshold") && v) {
+			o->lo.threshold = strtod(argv[++i], &end);
+			if (*end || o->lo.threshold <= 0 || o->lo.threshold >= 1)
+				goto bad;
+		} else if (!strcmp(a, "--seed") && v) {
+			o->lo.seed = strtoull(argv[++i], &end, 10);
+			if (*end)
+				goto bad;
+		} else if (!strcmp(a, "--explain") && i + 2 < argc) {
+			o->explain[0] = argv[++i];
+			o->explain[1] = argv[++i];
+		} else if (a[0] == '-' && a[1]) {
+			goto bad;
+		} else {
+			if (o->n_files == 2) {
+				fprintf(stderr, "pasos link: error: at most two files\n");
+				return EXIT_USAGE;
+			}
+			o->files[o->n_files++] = argv[i];
+		}
+	}
+	if (o->n_files && !o->schema) {
+		fprintf(stderr, "pasos link: error: CSV files need --schema FILE\n");
+		return EXIT_USAGE;
+	}
+	if (o->schema && !o->n_files) {
+		fprintf(stderr, "pasos link: error: --schema needs one or two CSV files\n");
+		return EXIT_USAGE;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "pasos link: error: bad or incomplete option '%s'\n", argv[i]);
+	help(stderr);
+	return EXIT_USAGE;
+}
+
+static int has_person_fields(const struct schema *s)
+{
+	int idx[9 + LINK_MAX_EXTRA], k, n = 0;
+	size_t n_extra;
+
+	link_view_fields(s, idx, &n_extra);
+	for (k = 0; k < 9; k++)
+		n += idx[k] >= 0;
+	return n + (int)n_extra > 0;
+}
+
+int cmd_link(struct app *app, int argc, char **argv)
+{
+	struct opts o;
+	struct linker *lk = NULL;
+	struct link_stats st;
+	struct link_eval ev;
+	struct progress bar;
+	struct err err;
+	char *src_names[MAX_SOURCES] = { 0 };
+	char **truth = NULL;
+	int n_src = 0, rc, i, file_mode;
+
+	rc = parse(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	file_mode = o.schema != NULL;
+	err_init(&err);
+	lk = link_new(&o.lo);
+	if (file_mode) {
+		struct schema *s = NULL;
+		struct loader ld = { lk, 0, { 0 }, 0, 0 };
+
+		if ((rc = schema_load(&s, o.schema, &err))) {
+			rc = cli_report("link", &err);
+			goto out;
+		}
+		if (!has_person_fields(s)) {
+			fprintf(stderr, "pasos link: error: '%s' names no person fields (roles surname, "
+				"given_names, birth_date, sex, nationality, document_number, compare)\n", o.schema);
+			schema_free(s);
+			rc = EXIT_DATA;
+			goto out;
+		}
+		link_view_fields(s, ld.idx, &ld.n_extra);
+		ld.id_field = s->id_field;
+		for (i = 0; i < o.n_files; i++) {
+			ld.source = i;
+			src_names[n_src++] = xstrdup(o.files[i]);
+			if ((rc = load_csv(&ld, s, o.files[i], &err))) {
+				schema_free(s);
+				rc = cli_report("link", &err);
+				goto out;
+			}
+		}
+		schema_free(s);
+	} else {
+		char **names = NULL;
+		size_t n = 0, k;
+
+		if (!app->store) {
+			fprintf(stderr, "pasos link: error: no store\n");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if ((rc = store_registers(app->store, &names, &n, &err))) {
+			rc = cli_report("link", &err);
+			goto out;
+		}
+		for (k = 0; k < n; k++) {
+			struct schema *s = NULL;
+			struct loader ld = { lk, 0, { 0 }, 0, 0 };
+
+			if (n_src < MAX_SOURCES && schema_load_named(&s, names[k], &err) == 0 &&
+			    has_person_fields(s)) {
+				ld.source = n_src;
+				link_view_fields(s, ld.idx, &ld.n_extra);
+				ld.id_field = s->id_field;
+				src_names[n_src++] = xstrdup(names[k]);
+				rc = store_scan(app->store, s, add_record, &ld, &err);
+			}
+			err_init(&err);
+			schema_free(s);
+			free(names[k]);
+			if (rc)
+				break;
+		}
+		free(names);
+		if (rc) {
+			rc = cli_report("link", &err);
+			goto out;
+		}
+	}
+	if (link_count(lk) == 0) {
+		fprintf(stderr, "pasos link: error: there are no records to link\n");
+		rc = EXIT_DATA;
+		goto out;
+	}
+	progress_init(&bar, "link", app->progress);
+	link_set_progress(lk, progress_cb, &bar);
+	if ((rc = link_run(lk, &st, &err))) {
+		progress_done(&bar);
+		rc = cli_report("link", &err);
+		goto out;
+	}
+	progress_done(&bar);
+	if (o.truth || o.truth_parts) {
+		truth = load_truth(lk, &o, src_names, n_src, &err);
+		if (!truth) {
+			rc = cli_report("link", &err);
+			goto out;
+		}
+		link_evaluate(lk, (const char *const *)truth, &ev, &st);
+	}
+	if (o.explain[0]) {
+		rc = explain(lk, &o, src_names, n_src, file_mode);
+		goto out;
+	}
+	if (file_mode) {
+		rc = write_output(lk, &o, n_src);
+		if (rc)
+			goto out;
+		if (o.out || truth)
+			print_stats(&st, truth ? &ev : NULL);
+	} else {
+		struct saver sv = { lk, src_names, 0 };
+
+		if ((rc = store_save_persons(app->store, next_link, &sv, &err))) {
+			rc = cli_report("link", &err);
+			goto out;
+		}
+		print_stats(&st, truth ? &ev : NULL);
+		printf("stored: a person id for each of %llu records (table person_links)\n",
+		       (unsigned long long)st.records);
+	}
+	rc = EXIT_OK;
+out:
+	if (truth) {
+		size_t k;
+
+		for (k = 0; k < link_count(lk); k++)
+			free(truth[k]);
+		free(truth);
+	}
+	for (i = 0; i < n_src; i++)
+		free(src_names[i]);
+	link_free(lk);
+	return rc;
+}

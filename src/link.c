@@ -1,0 +1,1404 @@
+/*
+ * link.c: link stage. Records are reduced to their distinct identities
+ * (the same person fields written the same way), so a commuter's two
+ * hundred crossings are compared once. Then: blocking rules give candidate
+ * pairs, each pair gets a comparison vector, u comes from random record
+ * pairs, m from EM run separately on each blocking rule's pairs (the
+ * fields a rule blocks on are left out of its EM: they always agree
+ * there), and clustering merges the most probable pairs first, refusing a
+ * merge when the clusters hold conflicting identifiers (sex, birth dates,
+ * documents of the same kind). Written by hand: it is the core of pasos
+ * and must be fast on a whole country's registers.
+ * SPDX-License-Identifier: MIT
+ */
+#include "link.h"
+#include "mem.h"
+#include "names.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NULL_LEVEL 15
+#define MAX_LEVELS 5
+#define NAME_MAX_BYTES 96
+
+enum comparison { C_SUR, C_GIV, C_BIRTH, C_SEX, C_NAT, C_DOC, C_EXTRA };
+
+static const char *comparison_names[LINK_MAX_COMPARISONS] = {
+	"surnames", "given names", "birth date", "sex", "nationality", "document number",
+	"extra 1", "extra 2", "extra 3", "extra 4", "extra 5", "extra 6"
+};
+static const int n_levels_of[LINK_MAX_COMPARISONS] = { 5, 4, 5, 2, 2, 3, 3, 3, 3, 3, 3, 3 };
+static const char *level_names[LINK_MAX_COMPARISONS][MAX_LEVELS] = {
+	{ "different", "similar (Jaro-Winkler >= 0.9)", "one surname shared",
+	  "first surname equal, other missing, or both swapped", "both surnames equal" },
+	{ "different", "similar (Jaro-Winkler >= 0.88)", "first name equal or shortened", "equal" },
+	{ "different", "same year or two edits", "one digit off", "day and month swapped", "equal" },
+	{ "different", "equal" }, { "different", "equal" },
+	{ "different", "one edit apart", "equal" },
+	{ "different", "similar", "equal" }, { "different", "similar", "equal" },
+	{ "different", "similar", "equal" }, { "different", "similar", "equal" },
+	{ "different", "similar", "equal" }, { "different", "similar", "equal" },
+};
+
+/* ==== Interned strings ==== */
+
+struct pool {
+	char *p;
+	size_t len, cap;
+	uint32_t *off, *slen;   /* per id; id 0 is the empty string */
+	uint32_t *tf_sur, *tf_giv;
+	size_t n, n_cap;
+	uint32_t *tbl;          /* open addressing: ids, 0 = free */
+	size_t tbl_cap;
+};
+
+static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h ^ (h >> 29);
+}
+
+static const char *pool_str(const struct pool *pl, uint32_t id)
+{
+	return pl->p + pl->off[id];
+}
+
+static void pool_grow_tbl(struct pool *pl)
+{
+	size_t cap = pl->tbl_cap ? pl->tbl_cap * 2 : 1024, i;
+	uint32_t *t = xcalloc(cap, sizeof(*t));
+
+	for (i = 1; i < pl->n; i++) {
+		uint64_t h = hash_bytes(pool_str(pl, (uint32_t)i), pl->slen[i], 0xcbf29ce484222325ULL);
+		size_t k = h & (cap - 1);
+
+		while (t[k])
+			k = (k + 1) & (cap - 1);
+		t[k] = (uint32_t)i;
+	}
+	free(pl->tbl);
+	pl->tbl = t;
+	pl->tbl_cap = cap;
+}
+
+static uint32_t intern(struct pool *pl, const char *s, size_t n)
+{
+	uint64_t h;
+	size_t k;
+
+	if (n == 0)
+		return 0;
+	if (pl->n == 0) {
+		pl->n_cap = 1024;
+		pl->off = xcalloc(pl->n_cap, sizeof(*pl->off));
+		pl->slen = xcalloc(pl->n_cap, sizeof(*pl->slen));
+		pl->tf_sur = xcalloc(pl->n_cap, sizeof(*pl->tf_sur));
+		pl->tf_giv = xcalloc(pl->n_cap, sizeof(*pl->tf_giv));
+		pl->cap = 1 << 16;
+		pl->p = xmalloc(pl->cap);
+		pl->p[0] = '\0';
+		pl->len = 1;
+		pl->n = 1;
+	}
+	if (pl->n * 2 >= pl->tbl_cap)
+		pool_grow_tbl(pl);
+	h = hash_bytes(s, n, 0xcbf29ce484222325ULL);
+	for (k = h & (pl->tbl_cap - 1); pl->tbl[k]; k = (k + 1) & (pl->tbl_cap - 1)) {
+		uint32_t id = pl->tbl[k];
+
+		if (pl->slen[id] == n && memcmp(pool_str(pl, id), s, n) == 0)
+			return id;
+	}
+	if (pl->n == pl->n_cap) {
+		pl->n_cap *= 2;
+		pl->off = xrealloc(pl->off, st_mult(pl->n_cap, sizeof(*pl->off)));
+		pl->slen = xrealloc(pl->slen, st_mult(pl->n_cap, sizeof(*pl->slen)));
+		pl->tf_sur = xrealloc(pl->tf_sur, st_mult(pl->n_cap, sizeof(*pl->tf_sur)));
+		pl->tf_giv = xrealloc(pl->tf_giv, st_mult(pl->n_cap, sizeof(*pl->tf_giv)));
+	}
+	while (pl->len + n + 1 > pl->cap) {
+		pl->cap *= 2;
+		pl->p = xrealloc(pl->p, pl->cap);
+	}
+	memcpy(pl->p + pl->len, s, n);
+	pl->p[pl->len + n] = '\0';
+	pl->off[pl->n] = (uint32_t)pl->len;
+	pl->slen[pl->n] = (uint32_t)n;
+	pl->tf_sur[pl->n] = pl->tf_giv[pl->n] = 0;
+	pl->len += n + 1;
+	pl->tbl[k] = (uint32_t)pl->n;
+	return (uint32_t)pl->n++;
+}
+
+static void pool_release(struct pool *pl)
+{
+	free(pl->p);
+	free(pl->off);
+	free(pl->slen);
+	free(pl->tf_sur);
+	free(pl->tf_giv);
+	free(pl->tbl);
+}
+
+/* ==== Identities ==== */
+
+struct sig {
+	uint32_t s1, s2, g, g1, ph_s1, ph_s2, ph_g1;
+	uint32_t doc, doct, docc, nat;
+	uint32_t extra[LINK_MAX_EXTRA];
+	int32_t birth;  /* YYYYMMDD, 0 when missing or unreadable */
+	char sex;       /* 'F', 'M' or 0 */
+	char pad[3];
+};
+
+struct cand {
+	uint32_t a, b;
+	uint8_t mask;   /* blocking rules that produced it */
+	uint8_t pad[3];
+	float p;
+};
+
+struct cinfo {           /* what a cluster holds, for merge constraints */
+	int32_t birth[4];
+	uint32_t doc[4], dockind[4];
+	uint8_t nb, nd;
+	char sex;
+	char pad;
+};
+
+struct linker {
+	struct link_opts o;
+	struct pool names;
+	/* records */
+	uint32_t *rec_sig;
+	uint8_t *rec_src;
+	uint64_t *rec_id_off;
+	char *ids;
+	size_t ids_len, ids_cap;
+	size_t n_rec, rec_cap;
+	/* identities */
+	struct sig *sig;
+	uint32_t *sig_n;        /* records per identity */
+	uint32_t *sig_first;    /* first record */
+	size_t n_sig, sig_cap;
+	uint32_t *sig_tbl;
+	size_t sig_tbl_cap;
+	size_t n_extra;
+	uint64_t sur_total, giv_total;
+	/* model */
+	double m[LINK_MAX_COMPARISONS][MAX_LEVELS], u[LINK_MAX_COMPARISONS][MAX_LEVELS];
+	double lambda;
+	/* results */
+	struct cand *cands;
+	size_t n_cands;
+	uint32_t *parent;       /* union-find over identities */
+	uint32_t *person;       /* per record */
+	uint32_t *id_tbl;       /* record lookup by id, built on demand */
+	size_t id_tbl_cap;
+};
+
+void link_opts_init(struct link_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->threshold = 0.5;
+	o->em_iterations = 25;
+	o->u_samples = 400000;
+	o->seed = 1;
+	o->max_block = 2000;
+}
+
+struct linker *link_new(const struct link_opts *o)
+{
+	struct linker *lk = xcalloc(1, sizeof(*lk));
+
+	lk->o = *o;
+	return lk;
+}
+
+void link_free(struct linker *lk)
+{
+	if (!lk)
+		return;
+	pool_release(&lk->names);
+	free(lk->rec_sig);
+	free(lk->rec_src);
+	free(lk->rec_id_off);
+	free(lk->ids);
+	free(lk->sig);
+	free(lk->sig_n);
+	free(lk->sig_first);
+	free(lk->sig_tbl);
+	free(lk->cands);
+	free(lk->parent);
+	free(lk->person);
+	free(lk->id_tbl);
+	free(lk);
+}
+
+void link_set_progress(struct linker *lk, void (*fn)(void *ctx, uint64_t done, uint64_t total),
+		       void *ctx)
+{
+	lk->o.progress = fn;
+	lk->o.progress_ctx = ctx;
+}
+
+size_t link_count(const struct linker *lk)
+{
+	return lk->n_rec;
+}
+
+static uint32_t norm_intern(struct linker *lk, const struct csv_field *f)
+{
+	char buf[NAME_MAX_BYTES];
+	size_t n = names_normalize(f->p, f->len, buf, sizeof(buf));
+
+	return intern(&lk->names, buf, n);
+}
+
+static uint32_t phon_intern(struct linker *lk, uint32_t id)
+{
+	char buf[NAME_MAX_BYTES];
+	size_t n;
+
+	if (!id)
+		return 0;
+	n = names_phonetic(pool_str(&lk->names, id), buf, sizeof(buf));
+	return intern(&lk->names, buf, n);
+}
+
+/* Digits of a birth date written YYYY-MM-DD or YYYYMMDD, as YYYYMMDD; 0 if unreadable. */
+static int32_t parse_birth(const struct csv_field *f)
+{
+	int32_t v = 0;
+	size_t i, nd = 0;
+
+	for (i = 0; i < f->len; i++) {
+		char c = f->p[i];
+
+		if (c >= '0' && c <= '9') {
+			v = v * 10 + (c - '0');
+			nd++;
+		} else if (c != '-' && c != ' ' && c != '/') {
+			return 0;
+		}
+	}
+	return nd == 8 ? v : 0;
+}
+
+/* Trim spaces (FEBRL separates fields with ", "). */
+static struct csv_field trim(struct csv_field f)
+{
+	while (f.len && (f.p[0] == ' ' || f.p[0] == '\t')) {
+		f.p++;
+		f.len--;
+	}
+	while (f.len && (f.p[f.len - 1] == ' ' || f.p[f.len - 1] == '\t'))
+		f.len--;
+	return f;
+}
+
+static uint32_t upper_intern(struct linker *lk, struct csv_field f)
+{
+	char buf[64];
+	size_t i, n = 0;
+
+	f = trim(f);
+	for (i = 0; i < f.len && n < sizeof(buf); i++) {
+		char c = f.p[i];
+
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			buf[n++] = c;
+	}
+	return intern(&lk->names, buf, n);
+}
+
+static uint32_t sig_find_or_add(struct linker *lk, const struct sig *s)
+{
+	uint64_t h;
+	size_t k, i;
+
+	if (lk->n_sig * 2 >= lk->sig_tbl_cap) {
+		size_t cap = lk->sig_tbl_cap ? lk->sig_tbl_cap * 2 : 4096;
+		uint32_t *t = xcalloc(cap, sizeof(*t));
+
+		for (i = 0; i < lk->n_sig; i++) {
+			k = hash_bytes(&lk->sig[i], sizeof(*s), 7) & (cap - 1);
+			while (t[k])
+				k = (k + 1) & (cap - 1);
+			t[k] = (uint32_t)i + 1;
+		}
+		free(lk->sig_tbl);
+		lk->sig_tbl = t;
+		lk->sig_tbl_cap = cap;
+	}
+	h = hash_bytes(s, sizeof(*s), 7);
+	for (k = h & (lk->sig_tbl_cap - 1); lk->sig_tbl[k]; k = (k + 1) & (lk->sig_tbl_cap - 1))
+		if (memcmp(&lk->sig[lk->sig_tbl[k] - 1], s, sizeof(*s)) == 0)
+			return lk->sig_tbl[k] - 1;
+	if (lk->n_sig == lk->sig_cap) {
+		lk->sig_cap = lk->sig_cap ? lk->sig_cap * 2 : 4096;
+		lk->sig = xrealloc(lk->sig, st_mult(lk->sig_cap, sizeof(*lk->sig)));
+		lk->sig_n = xrealloc(lk->sig_n, st_mult(lk->sig_cap, sizeof(*lk->sig_n)));
+		lk->sig_first = xrealloc(lk->sig_first, st_mult(lk->sig_cap, sizeof(*lk->sig_first)));
+	}
+	lk->sig[lk->n_sig] = *s;
+	lk->sig_n[lk->n_sig] = 0;
+	lk->sig_first[lk->n_sig] = (uint32_t)lk->n_rec;
+	lk->sig_tbl[k] = (uint32_t)lk->n_sig + 1;
+	return (uint32_t)lk->n_sig++;
+}
+
+size_t link_add(struct linker *lk, int source, const char *id, size_t id_len,
+		const struct link_view *v)
+{
+	struct sig s;
+	struct csv_field sx;
+	size_t i, n_id;
+	uint32_t k;
+	const char *sp;
+
+	memset(&s, 0, sizeof(s));
+	s.s1 = norm_intern(lk, &v->surname1);
+	s.s2 = norm_intern(lk, &v->surname2);
+	if (!s.s1 && s.s2) {
+		s.s1 = s.s2;
+		s.s2 = 0;
+	}
+	/* "Quispe Mamani" in one field: split into the two surnames */
+	if (s.s1 && !s.s2 && (sp = strchr(pool_str(&lk->names, s.s1), ' ')) != NULL) {
+		const char *full = pool_str(&lk->names, s.s1);
+		size_t l1 = (size_t)(sp - full);
+
+		if (!strchr(sp + 1, ' ')) {
+			char a[NAME_MAX_BYTES], b[NAME_MAX_BYTES];
+
+			memcpy(a, full, l1);
+			a[l1] = '\0';
+			snprintf(b, sizeof(b), "%s", sp + 1);
+			s.s1 = intern(&lk->names, a, l1);
+			s.s2 = intern(&lk->names, b, strlen(b));
+		}
+	}
+	s.g = norm_intern(lk, &v->given);
+	if (s.g) {
+		const char *g = pool_str(&lk->names, s.g), *space = strchr(g, ' ');
+
+		s.g1 = space ? intern(&lk->names, g, (size_t)(space - g)) : s.g;
+	}
+	s.ph_s1 = phon_intern(lk, s.s1);
+	s.ph_s2 = phon_intern(lk, s.s2);
+	s.ph_g1 = phon_intern(lk, s.g1);
+	s.birth = parse_birth(&v->birth);
+	sx = trim(v->sex);
+	s.sex = sx.len == 1 && (sx.p[0] == 'F' || sx.p[0] == 'M' || sx.p[0] == 'f' || sx.p[0] == 'm')
+		? (char)(sx.p[0] & ~32) : 0;
+	s.nat = upper_intern(lk, v->nationality);
+	s.doc = upper_intern(lk, v->doc_number);
+	s.doct = upper_intern(lk, v->doc_type);
+	s.docc = upper_intern(lk, v->doc_country);
+	for (i = 0; i < v->n_extra && i < LINK_MAX_EXTRA; i++)
+		s.extra[i] = norm_intern(lk, &v->extra[i]);
+	if (v->n_extra > lk->n_extra)
+		lk->n_extra = v->n_extra < LINK_MAX_EXTRA ? v->n_extra : LINK_MAX_EXTRA;
+	if (lk->n_rec == lk->rec_cap) {
+		lk->rec_cap = lk->rec_cap ? lk->rec_cap * 2 : 4096;
+		lk->rec_sig = xrealloc(lk->rec_sig, st_mult(lk->rec_cap, sizeof(*lk->rec_sig)));
+		lk->rec_src = xrealloc(lk->rec_src, lk->rec_cap);
+		lk->rec_id_off = xrealloc(lk->rec_id_off, st_mult(lk->rec_cap, sizeof(*lk->rec_id_off)));
+	}
+	k = sig_find_or_add(lk, &s);
+	lk->sig_n[k]++;
+	if (s.s1)
+		lk->names.tf_sur[s.s1]++;
+	if (s.s2)
+		lk->names.tf_sur[s.s2]++;
+	lk->sur_total += (s.s1 != 0) + (s.s2 != 0);
+	if (s.g1) {
+		lk->names.tf_giv[s.g1]++;
+		lk->giv_total++;
+	}
+	n_id = id_len;
+	while (lk->ids_len + n_id + 1 > lk->ids_cap) {
+		lk->ids_cap = lk->ids_cap ? lk->ids_cap * 2 : 1 << 16;
+		lk->ids = xrealloc(lk->ids, lk->ids_cap);
+	}
+	memcpy(lk->ids + lk->ids_len, id, n_id);
+	lk->ids[lk->ids_len + n_id] = '\0';
+	lk->rec_id_off[lk->n_rec] = lk->ids_len;
+	lk->ids_len += n_id + 1;
+	lk->rec_sig[lk->n_rec] = k;
+	lk->rec_src[lk->n_rec] = (uint8_t)source;
+	return lk->n_rec++;
+}
+
+const char *link_record_id(const struct linker *lk, size_t i, int *source)
+{
+	if (source)
+		*source = lk->rec_src[i];
+	return lk->ids + lk->rec_id_off[i];
+}
+
+uint32_t link_person(const struct linker *lk, size_t i)
+{
+	return lk->person ? lk->person[i] : 0;
+}
+
+long link_find(const struct linker *lk, int source, const char *id)
+{
+	struct linker *w = (struct linker *)lk;  /* the lookup table is a cache */
+	size_t k, i;
+	uint64_t h;
+
+	if (!w->id_tbl) {
+		w->id_tbl_cap = 1024;
+		while (w->id_tbl_cap < lk->n_rec * 2)
+			w->id_tbl_cap *= 2;
+		w->id_tbl = xcalloc(w->id_tbl_cap, sizeof(*w->id_tbl));
+		for (i = 0; i < lk->n_rec; i++) {
+			const char *s = lk->ids + lk->rec_id_off[i];
+
+			h = hash_bytes(s, strlen(s), lk->rec_src[i]);
+			for (k = h & (w->id_tbl_cap - 1); w->id_tbl[k]; k = (k + 1) & (w->id_tbl_cap - 1))
+				;
+			w->id_tbl[k] = (uint32_t)i + 1;
+		}
+	}
+	h = hash_bytes(id, strlen(id), (uint64_t)source);
+	for (k = h & (w->id_tbl_cap - 1); w->id_tbl[k]; k = (k + 1) & (w->id_tbl_cap - 1)) {
+		i = w->id_tbl[k] - 1;
+		if (lk->rec_src[i] == source && strcmp(lk->ids + lk->rec_id_off[i], id) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+void link_view_fields(const struct schema *s, int idx[9 + LINK_MAX_EXTRA], size_t *n_extra)
+{
+	size_t i;
+	int k, n_sur = 0;
+
+	for (k = 0; k < 9 + LINK_MAX_EXTRA; k++)
+		idx[k] = -1;
+	*n_extra = 0;
+	for (i = 0; i < s->n_fields; i++) {
+		unsigned r = s->fields[i].roles;
+
+		if ((r & ROLE_SURNAME) && n_sur < 2)
+			idx[n_sur++] = (int)i;
+		if ((r & ROLE_GIVEN_NAMES) && idx[2] < 0) idx[2] = (int)i;
+		if ((r & ROLE_BIRTH_DATE) && idx[3] < 0) idx[3] = (int)i;
+		if ((r & ROLE_SEX) && idx[4] < 0) idx[4] = (int)i;
+		if ((r & ROLE_NATIONALITY) && idx[5] < 0) idx[5] = (int)i;
+		if ((r & ROLE_DOCUMENT_TYPE) && idx[6] < 0) idx[6] = (int)i;
+		if ((r & ROLE_DOCUMENT_NUMBER) && idx[7] < 0) idx[7] = (int)i;
+		if ((r & ROLE_DOCUMENT_COUNTRY) && idx[8] < 0) idx[8] = (int)i;
+		if ((r & ROLE_COMPARE) && *n_extra < LINK_MAX_EXTRA)
+			idx[9 + (*n_extra)++] = (int)i;
+	}
+}
+
+void link_view_from(struct link_view *v, const struct csv_field *vals, const int *idx,
+		    size_t n_extra)
+{
+	static const struct csv_field none = { "", 0 };
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+#define PICK(k) (idx[k] >= 0 ? trim(vals[idx[k]]) : none)
+	v->surname1 = PICK(0);
+	v->surname2 = PICK(1);
+	v->given = PICK(2);
+	v->birth = PICK(3);
+	v->sex = PICK(4);
+	v->nationality = PICK(5);
+	v->doc_type = PICK(6);
+	v->doc_number = PICK(7);
+	v->doc_country = PICK(8);
+	for (i = 0; i < n_extra; i++)
+		v->extra[i] = PICK(9 + i);
+	v->n_extra = n_extra;
+#undef PICK
+}
+
+/* ==== Comparison vectors ==== */
+
+static double jw_ids(const struct linker *lk, uint32_t a, uint32_t b)
+{
+	return names_jaro_winkler(pool_str(&lk->names, a), lk->names.slen[a],
+				  pool_str(&lk->names, b), lk->names.slen[b]);
+}
+
+static int dam_ids(const struct linker *lk, uint32_t a, uint32_t b, int max)
+{
+	return names_damerau(pool_str(&lk->names, a), lk->names.slen[a],
+			     pool_str(&lk->names, b), lk->names.slen[b], max);
+}
+
+static int birth_level(int32_t a, int32_t b)
+{
+	char x[9], y[9];
+	int d;
+
+	if (!a || !b)
+		return NULL_LEVEL;
+	if (a == b)
+		return 4;
+	if (a / 10000 == b / 10000 && (a % 100) == (b / 100 % 100) && (a / 100 % 100) == (b % 100))
+		return 3;
+	snprintf(x, sizeof(x), "%08d", (int)a);
+	snprintf(y, sizeof(y), "%08d", (int)b);
+	d = names_damerau(x, 8, y, 8, 2);
+	if (d <= 1)
+		return 2;
+	if (d == 2 || a / 10000 == b / 10000)
+		return 1;
+	return 0;
+}
+
+/* Is the shorter given name the start (in words) of the longer? "maria" in "maria luisa". */
+static int word_prefix(const char *a, size_t la, const char *b, size_t lb)
+{
+	if (la > lb) {
+		const char *t = a;
+		size_t tl = la;
+
+		a = b; la = lb; b = t; lb = tl;
+	}
+	return la > 0 && memcmp(a, b, la) == 0 && (la == lb || b[la] == ' ');
+}
+
+static void compare(const struct linker *lk, const struct sig *a, const struct sig *b, uint8_t *g)
+{
+	size_t k;
+
+	/* surnames, paternal and maternal, either missing or swapped */
+	if (!a->s1 || !b->s1)
+		g[C_SUR] = NULL_LEVEL;
+	else if (a->s1 == b->s1 && a->s2 && a->s2 == b->s2)
+		g[C_SUR] = 4;
+	else if ((a->s1 == b->s1 && (!a->s2 || !b->s2)) ||
+		 (a->s2 && b->s2 && a->s1 == b->s2 && a->s2 == b->s1))
+		g[C_SUR] = 3;
+	else if (a->s1 == b->s1 || (a->s2 && a->s2 == b->s1) || (b->s2 && a->s1 == b->s2))
+		g[C_SUR] = 2;
+	else if (jw_ids(lk, a->s1, b->s1) >= 0.9 ||
+		 (a->s2 && b->s2 && jw_ids(lk, a->s2, b->s2) >= 0.9 && jw_ids(lk, a->s1, b->s1) >= 0.75))
+		g[C_SUR] = 1;
+	else
+		g[C_SUR] = 0;
+	/* given names: compound, shortened */
+	if (!a->g || !b->g)
+		g[C_GIV] = NULL_LEVEL;
+	else if (a->g == b->g)
+		g[C_GIV] = 3;
+	else if (a->g1 == b->g1 || word_prefix(pool_str(&lk->names, a->g), lk->names.slen[a->g],
+					      pool_str(&lk->names, b->g), lk->names.slen[b->g]))
+		g[C_GIV] = 2;
+	else if (jw_ids(lk, a->g, b->g) >= 0.88 || jw_ids(lk, a->g1, b->g1) >= 0.9)
+		g[C_GIV] = 1;
+	else
+		g[C_GIV] = 0;
+	g[C_BIRTH] = (uint8_t)birth_level(a->birth, b->birth);
+	g[C_SEX] = !a->sex || !b->sex ? NULL_LEVEL : a->sex == b->sex;
+	g[C_NAT] = !a->nat || !b->nat ? NULL_LEVEL : a->nat == b->nat;
+	if (!a->doc || !b->doc || (a->doct && b->doct && a->doct != b->doct) ||
+	    (a->docc && b->docc && a->docc != b->docc))
+		g[C_DOC] = NULL_LEVEL;
+	else if (a->doc == b->doc)
+		g[C_DOC] = 2;
+	else
+		g[C_DOC] = dam_ids(lk, a->doc, b->doc, 1) <= 1;
+	for (k = 0; k < lk->n_extra; k++) {
+		uint32_t x = a->extra[k], y = b->extra[k];
+
+		if (!x || !y)
+			g[C_EXTRA + k] = NULL_LEVEL;
+		else if (x == y)
+			g[C_EXTRA + k] = 2;
+		else
+			g[C_EXTRA + k] = lk->names.slen[x] <= 5 || lk->names.slen[y] <= 5
+				? dam_ids(lk, x, y, 1) <= 1 : jw_ids(lk, x, y) >= 0.9;
+	}
+}
+
+static size_t n_comparisons(const struct linker *lk)
+{
+	return C_EXTRA + lk->n_extra;
+}
+
+static uint64_t pack(const uint8_t *g, size_t n)
+{
+	uint64_t v = 0;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		v |= (uint64_t)g[k] << (4 * k);
+	return v;
+}
+
+static void unpack(uint64_t v, uint8_t *g, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		g[k] = (uint8_t)((v >> (4 * k)) & 15);
+}
+
+/* ==== Blocking ==== */
+
+enum rule { R_DOC, R_BIRTH, R_NAMES, R_GIVEN_MONTH, R_SWAPPED, R_SURNAME_YEAR, R_EXTRA, N_RULES };
+
+static const char *rule_names[N_RULES] = {
+	"document (type, country, number)", "birth date", "surname + first given name (phonetic)",
+	"first given name (phonetic) + birth year and month",
+	"birth date with day and month swapped + surname initial",
+	"surname (phonetic) + birth year", "first two extra fields"
+};
+
+/* Comparisons each rule blocks on: left out of that rule's EM. */
+static const unsigned rule_fields[N_RULES] = {
+	1u << C_DOC, 1u << C_BIRTH, (1u << C_SUR) | (1u << C_GIV), (1u << C_GIV) | (1u << C_BIRTH),
+	1u << C_BIRTH, (1u << C_SUR) | (1u << C_BIRTH), (1u << C_EXTRA) | (1u << (C_EXTRA + 1))
+};
+
+struct key {
+	uint64_t key;
+	uint32_t sig;
+};
+
+static uint64_t mix3(uint64_t r, uint64_t a, uint64_t b)
+{
+	uint64_t h = (r + 1) * 0x9E3779B97F4A7C15ULL;
+
+	h ^= a + 0x632BE59BD9B4E019ULL + (h << 6) + (h >> 2);
+	h *= 0xBF58476D1CE4E5B9ULL;
+	h ^= b + 0x94D049BB133111EBULL + (h << 6) + (h >> 2);
+	h *= 0x94D049BB133111EBULL;
+	return h ^ (h >> 31);
+}
+
+/* Keys of identity s under rule r (0, 1 or 2). */
+static int rule_keys(const struct linker *lk, enum rule r, const struct sig *s, uint64_t out[2])
+{
+	int32_t b = s->birth;
+
+	switch (r) {
+	case R_DOC:
+		if (!s->doc)
+			return 0;
+		out[0] = mix3(r, s->doc, ((uint64_t)s->doct << 32) | s->docc);
+		return 1;
+	case R_BIRTH:
+		if (!b)
+			return 0;
+		out[0] = mix3(r, (uint64_t)b, 0);
+		return 1;
+	case R_NAMES:
+		if (!s->ph_g1 || !s->ph_s1)
+			return 0;
+		out[0] = mix3(r, s->ph_s1, s->ph_g1);
+		if (s->ph_s2 && s->ph_s2 != s->ph_s1) {
+			out[1] = mix3(r, s->ph_s2, s->ph_g1);
+			return 2;
+		}
+		return 1;
+	case R_GIVEN_MONTH:
+		if (!s->ph_g1 || !b)
+			return 0;
+		out[0] = mix3(r, s->ph_g1, (uint64_t)(b / 100));
+		return 1;
+	case R_SWAPPED: {
+		int32_t d = b % 100, m = b / 100 % 100;
+		const char *sur = s->s1 ? pool_str(&lk->names, s->s1) : "";
+
+		if (!b)
+			return 0;
+		/* both orders give the same key, so a swapped date meets its original */
+		out[0] = mix3(r, (uint64_t)(b / 10000) * 10000 + (uint64_t)(d < m ? d * 100 + m : m * 100 + d),
+			      (unsigned char)sur[0]);
+		return 1;
+	}
+	case R_SURNAME_YEAR:
+		if (!s->ph_s1 || !b)
+			return 0;
+		out[0] = mix3(r, s->ph_s1, (uint64_t)(b / 10000));
+		return 1;
+	case R_EXTRA:
+		if (lk->n_extra < 2 || !s->extra[0] || !s->extra[1])
+			return 0;
+		out[0] = mix3(r, s->extra[0], s->extra[1]);
+		return 1;
+	case N_RULES:
+		break;
+	}
+	return 0;
+}
+
+static int cmp_key(const void *x, const void *y)
+{
+	const struct key *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->sig < b->sig ? -1 : a->sig > b->sig;
+}
+
+static int cmp_cand(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return a->b < b->b ? -1 : a->b > b->b;
+}
+
+static void push_cand(struct cand **c, size_t *n, size_t *cap, uint32_t a, uint32_t b, int r)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 1 << 16;
+		*c = xrealloc(*c, st_mult(*cap, sizeof(**c)));
+	}
+	(*c)[*n].a = a < b ? a : b;
+	(*c)[*n].b = a < b ? b : a;
+	(*c)[*n].mask = (uint8_t)(1u << r);
+	(*c)[*n].p = 0;
+	(*n)++;
+}
+
+static void block(struct linker *lk, struct link_stats *st)
+{
+	struct key *keys = xmalloc(st_mult(lk->n_sig * 2 + 1, sizeof(*keys)));
+	struct cand *c = NULL;
+	size_t n_c = 0, cap = 0, i, j, w;
+	int r;
+
+	for (r = 0; r < N_RULES; r++) {
+		size_t n_keys = 0, before = n_c;
+
+		for (i = 0; i < lk->n_sig; i++) {
+			uint64_t k[2];
+			int nk = rule_keys(lk, (enum rule)r, &lk->sig[i], k), t;
+
+			for (t = 0; t < nk; t++) {
+				keys[n_keys].key = k[t];
+				keys[n_keys++].sig = (uint32_t)i;
+			}
+		}
+		qsort(keys, n_keys, sizeof(*keys), cmp_key);
+		for (i = 0; i < n_keys; i = j) {
+			for (j = i + 1; j < n_keys && keys[j].key == keys[i].key; j++)
+				;
+			if (j - i > lk->o.max_block) {
+				st->rules[r].skipped_blocks++;
+				continue;
+			}
+			for (size_t x = i; x < j; x++)
+				for (size_t y = x + 1; y < j; y++)
+					if (keys[x].sig != keys[y].sig)
+						push_cand(&c, &n_c, &cap, keys[x].sig, keys[y].sig, r);
+		}
+		st->rules[r].name = rule_names[r];
+		st->rules[r].pairs = n_c - before;
+	}
+	st->n_rules = N_RULES;
+	free(keys);
+	/* union of the rules: one candidate per pair, with the rules that made it */
+	qsort(c, n_c, sizeof(*c), cmp_cand);
+	for (i = 0, w = 0; i < n_c; i++) {
+		if (w > 0 && c[w - 1].a == c[i].a && c[w - 1].b == c[i].b)
+			c[w - 1].mask |= c[i].mask;
+		else
+			c[w++] = c[i];
+	}
+	lk->cands = c;
+	lk->n_cands = w;
+}
+
+/* ==== Model: u from random pairs, m by EM per blocking rule ==== */
+
+static uint64_t rnd64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+#define FLOOR 1e-6
+
+static void estimate_u(struct linker *lk)
+{
+	size_t nc = n_comparisons(lk), k, t;
+	double cnt[LINK_MAX_COMPARISONS][MAX_LEVELS] = { { 0 } }, tot[LINK_MAX_COMPARISONS] = { 0 };
+	uint64_t s = lk->o.seed * 0x2545F4914F6CDD1DULL + 17;
+	uint8_t g[LINK_MAX_COMPARISONS];
+	int l;
+
+	for (t = 0; t < lk->o.u_samples; t++) {
+		size_t i = rnd64(&s) % lk->n_rec, j = rnd64(&s) % lk->n_rec;
+
+		if (lk->rec_sig[i] == lk->rec_sig[j])
+			continue;
+		compare(lk, &lk->sig[lk->rec_sig[i]], &lk->sig[lk->rec_sig[j]], g);
+		for (k = 0; k < nc; k++)
+			if (g[k] != NULL_LEVEL) {
+				cnt[k][g[k]]++;
+				tot[k]++;
+			}
+	}
+	for (k = 0; k < nc; k++)
+		for (l = 0; l < n_levels_of[k]; l++) {
+			double u = tot[k] > 0 ? cnt[k][l] / tot[k] : 1.0 / n_levels_of[k];
+
+			/* an agreement never seen among random pairs is still possible */
+			if (u < 1.0 / (tot[k] + 1.0))
+				u = 1.0 / (tot[k] + 1.0);
+			lk->u[k][l] = u < FLOOR ? FLOOR : u;
+		}
+}
+
+struct pattern {
+	uint64_t g;
+	double n;
+};
+
+static int cmp_pattern(const void *x, const void *y)
+{
+	const struct pattern *a = x, *b = y;
+
+	return a->g < b->g ? -1 : a->g > b->g;
+}
+
+/* Distinct comparison vectors of the candidates with mask bit(s), with counts (weighted by records). */
+static struct pattern *patterns(const struct linker *lk, const uint64_t *gv, unsigned mask, size_t *n_out)
+{
+	struct pattern *p = xmalloc(st_mult(lk->n_cands + 1, sizeof(*p)));
+	size_t i, n = 0, w = 0;
+
+	for (i = 0; i < lk->n_cands; i++)
+		if (lk->cands[i].mask & mask) {
+			p[n].g = gv[i];
+			p[n++].n = (double)lk->sig_n[lk->cands[i].a] * (double)lk->sig_n[lk->cands[i].b];
+		}
+	qsort(p, n, sizeof(*p), cmp_pattern);
+	for (i = 0; i < n; i++) {
+		if (w > 0 && p[w - 1].g == p[i].g)
+			p[w - 1].n += p[i].n;
+		else
+			p[w++] = p[i];
+	}
+	*n_out = w;
+	return p;
+}
+
+static void init_m(double m[LINK_MAX_COMPARISONS][MAX_LEVELS], size_t nc)
+{
+	size_t k;
+	int l;
+
+	for (k = 0; k < nc; k++) {
+		int nl = n_levels_of[k];
+		double rest = 0.1 / (nl - 1);
+
+		for (l = 0; l < nl; l++)
+			m[k][l] = l == nl - 1 ? 0.9 : rest;
+	}
+}
+
+/*
+ * EM over patterns (Fellegi-Sunter with conditional independence), u fixed.
+ * Comparisons in skip are left out; update_m 0 estimates lambda only.
+ */
+static double em(const struct linker *lk, const struct pattern *p, size_t np, unsigned skip,
+		 double m[LINK_MAX_COMPARISONS][MAX_LEVELS], int update_m, double lambda)
+{
+	size_t nc = n_comparisons(lk), i, k;
+	unsigned it;
+	uint8_t g[LINK_MAX_COMPARISONS];
+
+	for (it = 0; it < lk->o.em_iterations; it++) {
+		double acc[LINK_MAX_COMPARISONS][MAX_LEVELS] = { { 0 } }, tot[LINK_MAX_COMPARISONS] = { 0 };
+		double sum_p = 0, sum_n = 0;
+		int l;
+
+		for (i = 0; i < np; i++) {
+			double lm = log(lambda), lu = log(1 - lambda), pm;
+
+			unpack(p[i].g, g, nc);
+			for (k = 0; k < nc; k++) {
+				if (g[k] == NULL_LEVEL || (skip & (1u << k)))
+					continue;
+				lm += log(m[k][g[k]]);
+				lu += log(lk->u[k][g[k]]);
+			}
+			pm = 1.0 / (1.0 + exp(lu - lm));
+			sum_p += pm * p[i].n;
+			sum_n += p[i].n;
+			for (k = 0; k < nc; k++)
+				if (g[k] != NULL_LEVEL) {
+					acc[k][g[k]] += pm * p[i].n;
+					tot[k] += pm * p[i].n;
+				}
+		}
+		if (sum_n <= 0)
+			break;
+		lambda = sum_p / sum_n;
+		if (lambda < 1e-9)
+			lambda = 1e-9;
+		if (lambda > 1 - 1e-9)
+			lambda = 1 - 1e-9;
+		if (!update_m)
+			continue;
+		for (k = 0; k < nc; k++) {
+			if ((skip & (1u << k)) || tot[k] <= 0)
+				continue;
+			for (l = 0; l < n_levels_of[k]; l++) {
+				double v = acc[k][l] / tot[k];
+
+				m[k][l] = v < FLOOR ? FLOOR : v;
+			}
+		}
+	}
+	return lambda;
+}
+
+static void estimate_m(struct linker *lk, const uint64_t *gv)
+{
+	size_t nc = n_comparisons(lk), k;
+	double sum[LINK_MAX_COMPARISONS][MAX_LEVELS] = { { 0 } };
+	int used[LINK_MAX_COMPARISONS] = { 0 }, r, l;
+	struct pattern *p;
+	size_t np;
+
+	for (r = 0; r < N_RULES; r++) {
+		double m[LINK_MAX_COMPARISONS][MAX_LEVELS];
+
+		p = patterns(lk, gv, 1u << r, &np);
+		if (np == 0) {
+			free(p);
+			continue;
+		}
+		init_m(m, nc);
+		em(lk, p, np, rule_fields[r], m, 1, 0.1);
+		for (k = 0; k < nc; k++) {
+			if (rule_fields[r] & (1u << k))
+				continue;
+			for (l = 0; l < n_levels_of[k]; l++)
+				sum[k][l] += m[k][l];
+			used[k]++;
+		}
+		free(p);
+	}
+	init_m(lk->m, nc);
+	for (k = 0; k < nc; k++)
+		if (used[k])
+			for (l = 0; l < n_levels_of[k]; l++)
+				lk->m[k][l] = sum[k][l] / used[k];
+	/* the prior over all candidates, with m and u fixed */
+	p = patterns(lk, gv, 0xFF, &np);
+	lk->lambda = np ? em(lk, p, np, 0, lk->m, 0, 0.1) : 0.5;
+	free(p);
+}
+
+/* ==== Scoring ==== */
+
+/* Term-frequency adjustment: agreeing on Mamani says less than on a rare surname. */
+static double tf_adjust(const struct linker *lk, const struct sig *a, const struct sig *b,
+			const uint8_t *g)
+{
+	double adj = 0;
+
+	if (g[C_SUR] >= 2 && g[C_SUR] != NULL_LEVEL && lk->sur_total) {
+		uint32_t v = a->s1 == b->s1 ? a->s1 : (a->s2 && a->s2 == b->s1) ? a->s2 : a->s1;
+		double tf = (double)lk->names.tf_sur[v] / (double)lk->sur_total;
+
+		if (tf > 0)
+			adj += log2(lk->u[C_SUR][g[C_SUR]] / tf);
+	}
+	if (g[C_GIV] >= 2 && g[C_GIV] != NULL_LEVEL && lk->giv_total && a->g1 == b->g1) {
+		double tf = (double)lk->names.tf_giv[a->g1] / (double)lk->giv_total;
+
+		if (tf > 0)
+			adj += log2(lk->u[C_GIV][g[C_GIV]] / tf);
+	}
+	if (adj > 8)
+		adj = 8;
+	if (adj < -8)
+		adj = -8;
+	return adj;
+}
+
+static double weight(const struct linker *lk, const uint8_t *g, size_t nc)
+{
+	double w = log2(lk->lambda / (1 - lk->lambda));
+	size_t k;
+
+	for (k = 0; k < nc; k++)
+		if (g[k] != NULL_LEVEL)
+			w += log2(lk->m[k][g[k]] / lk->u[k][g[k]]);
+	return w;
+}
+
+static double probability(double w)
+{
+	return 1.0 / (1.0 + exp2(-w));
+}
+
+/* ==== Clustering ==== */
+
+static uint32_t find(uint32_t *parent, uint32_t x)
+{
+	while (parent[x] != x) {
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
+
+static int conflicts(const struct linker *lk, const struct cinfo *a, const struct cinfo *b);
+
+static void cinfo_init(struct cinfo *c, const struct sig *s)
+{
+	memset(c, 0, sizeof(*c));
+	c->sex = s->sex;
+	if (s->birth)
+		c->birth[c->nb++] = s->birth;
+	if (s->doc) {
+		c->doc[c->nd] = s->doc;
+		c->dockind[c->nd++] = s->doct * 2654435761u ^ s->docc;
+	}
+}
+
+/*
+ * Can two clusters be one person? Not with different sexes, and not with
+ * both birth dates and documents in conflict; one conflict alone (a typo in
+ * a birth date, another passport) needs a near-certain pair.
+ */
+static int compatible(const struct linker *lk, const struct cinfo *a, const struct cinfo *b, double p)
+{
+	int n_conflicts = conflicts(lk, a, b);
+
+	if (n_conflicts < 0)
+		return 0;
+	return n_conflicts == 0 || (n_conflicts == 1 && p >= 0.999);
+}
+
+/* Conflicting identifiers between two clusters; -1 for different sexes. */
+static int conflicts(const struct linker *lk, const struct cinfo *a, const struct cinfo *b)
+{
+	int i, j, ok, n = 0;
+
+	if (a->sex && b->sex && a->sex != b->sex)
+		return -1;
+	if (a->nb && b->nb) {
+		ok = 0;
+		for (i = 0; i < a->nb && !ok; i++)
+			for (j = 0; j < b->nb && !ok; j++)
+				if (birth_level(a->birth[i], b->birth[j]) >= 2)
+					ok = 1;
+		n += !ok;
+	}
+	for (i = 0; i < a->nd; i++) {
+		int same_kind = 0;
+
+		ok = 0;
+		for (j = 0; j < b->nd; j++)
+			if (a->dockind[i] == b->dockind[j]) {
+				same_kind = 1;
+				if (a->doc[i] == b->doc[j] || dam_ids(lk, a->doc[i], b->doc[j], 1) <= 1)
+					ok = 1;
+			}
+		if (same_kind && !ok) {
+			n++;
+			break;
+		}
+	}
+	return n;
+}
+
+static void cinfo_merge(struct cinfo *a, const struct cinfo *b)
+{
+	int i, j;
+
+	if (!a->sex)
+		a->sex = b->sex;
+	for (i = 0; i < b->nb; i++) {
+		for (j = 0; j < a->nb && a->birth[j] != b->birth[i]; j++)
+			;
+		if (j == a->nb && a->nb < 4)
+			a->birth[a->nb++] = b->birth[i];
+	}
+	for (i = 0; i < b->nd; i++) {
+		for (j = 0; j < a->nd && !(a->doc[j] == b->doc[i] && a->dockind[j] == b->dockind[i]); j++)
+			;
+		if (j == a->nd && a->nd < 4) {
+			a->doc[a->nd] = b->doc[i];
+			a->dockind[a->nd++] = b->dockind[i];
+		}
+	}
+}
+
+static int cmp_cand_p(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+
+	if (a->p != b->p)
+		return a->p > b->p ? -1 : 1;
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return a->b < b->b ? -1 : a->b > b->b;
+}
+
+static void cluster(struct linker *lk, struct link_stats *st)
+{
+	struct cinfo *ci = xmalloc(st_mult(lk->n_sig + 1, sizeof(*ci)));
+	struct cand *order;
+	size_t i, n = 0;
+
+	lk->parent = xmalloc(st_mult(lk->n_sig + 1, sizeof(*lk->parent)));
+	for (i = 0; i < lk->n_sig; i++) {
+		lk->parent[i] = (uint32_t)i;
+		cinfo_init(&ci[i], &lk->sig[i]);
+	}
+	order = xmalloc(st_mult(lk->n_cands + 1, sizeof(*order)));
+	for (i = 0; i < lk->n_cands; i++)
+		if (lk->cands[i].p >= lk->o.threshold)
+			order[n++] = lk->cands[i];
+	qsort(order, n, sizeof(*order), cmp_cand_p);
+	for (i = 0; i < n; i++) {
+		uint32_t ra = find(lk->parent, order[i].a), rb = find(lk->parent, order[i].b);
+
+		if (ra == rb)
+			continue;
+		if (!compatible(lk, &ci[ra], &ci[rb], order[i].p)) {
+			st->refused_merges++;
+			continue;
+		}
+		if (rb < ra) {
+			uint32_t t = ra;
+
+			ra = rb;
+			rb = t;
+		}
+		lk->parent[rb] = ra;
+		cinfo_merge(&ci[ra], &ci[rb]);
+		st->matches++;
+	}
+	free(order);
+	free(ci);
+}
+
+int link_run(struct linker *lk, struct link_stats *st, struct err *err)
+{
+	size_t nc, i;
+	uint64_t *gv;
+	uint32_t *label, next = 0;
+	uint8_t g[LINK_MAX_COMPARISONS];
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	if (lk->n_rec == 0)
+		return ERR_SET(err, ERR_USAGE, "there are no records to link");
+	nc = n_comparisons(lk);
+	st->records = lk->n_rec;
+	st->identities = lk->n_sig;
+	if (lk->o.progress)
+		lk->o.progress(lk->o.progress_ctx, 1, 5);
+	block(lk, st);
+	st->candidate_pairs = lk->n_cands;
+	for (r = 0; r < N_RULES; r++) {
+		st->rules[r].pairs = 0;
+		for (i = 0; i < lk->n_cands; i++)
+			if (lk->cands[i].mask & (1u << r))
+				st->rules[r].pairs++;
+	}
+	if (lk->o.progress)
+		lk->o.progress(lk->o.progress_ctx, 2, 5);
+	gv = xmalloc(st_mult(lk->n_cands + 1, sizeof(*gv)));
+	for (i = 0; i < lk->n_cands; i++) {
+		compare(lk, &lk->sig[lk->cands[i].a], &lk->sig[lk->cands[i].b], g);
+		gv[i] = pack(g, nc);
+	}
+	estimate_u(lk);
+	estimate_m(lk, gv);
+	st->lambda = lk->lambda;
+	if (lk->o.progress)
+		lk->o.progress(lk->o.progress_ctx, 3, 5);
+	for (i = 0; i < lk->n_cands; i++) {
+		const struct sig *a = &lk->sig[lk->cands[i].a], *b = &lk->sig[lk->cands[i].b];
+
+		unpack(gv[i], g, nc);
+		lk->cands[i].p = (float)probability(weight(lk, g, nc) + tf_adjust(lk, a, b, g));
+	}
+	free(gv);
+	cluster(lk, st);
+	if (lk->o.progress)
+		lk->o.progress(lk->o.progress_ctx, 4, 5);
+	/* persons numbered in the order of their first record: stable on a rerun */
+	label = xmalloc(st_mult(lk->n_sig + 1, sizeof(*label)));
+	for (i = 0; i < lk->n_sig; i++)
+		label[i] = UINT32_MAX;
+	lk->person = xmalloc(st_mult(lk->n_rec + 1, sizeof(*lk->person)));
+	for (i = 0; i < lk->n_rec; i++) {
+		uint32_t root = find(lk->parent, lk->rec_sig[i]);
+
+		if (label[root] == UINT32_MAX)
+			label[root] = next++;
+		lk->person[i] = label[root];
+	}
+	free(label);
+	st->persons = next;
+	if (lk->o.progress)
+		lk->o.progress(lk->o.progress_ctx, 5, 5);
+	return 0;
+}
+
+void link_explain(const struct linker *lk, size_t i, size_t j, struct link_explanation *e)
+{
+	const struct sig *a = &lk->sig[lk->rec_sig[i]], *b = &lk->sig[lk->rec_sig[j]];
+	size_t nc = n_comparisons(lk), k;
+	uint8_t g[LINK_MAX_COMPARISONS];
+	double tf;
+
+	memset(e, 0, sizeof(*e));
+	compare(lk, a, b, g);
+	e->same_identity = lk->rec_sig[i] == lk->rec_sig[j];
+	e->prior_weight = log2(lk->lambda / (1 - lk->lambda));
+	e->total_weight = e->prior_weight;
+	tf = tf_adjust(lk, a, b, g);
+	for (k = 0; k < nc; k++) {
+		struct link_comparison_level *c = &e->c[e->n++];
+
+		c->comparison = comparison_names[k];
+		if (g[k] == NULL_LEVEL) {
+			c->level = "null (a value is missing)";
+			continue;
+		}
+		c->level = level_names[k][g[k]];
+		c->m = lk->m[k][g[k]];
+		c->u = lk->u[k][g[k]];
+		c->weight = log2(c->m / c->u);
+		e->total_weight += c->weight;
+	}
+	/* the adjustment belongs to the name comparisons; shown on surnames */
+	e->c[C_SUR].tf_adjustment = tf;
+	e->total_weight += tf;
+	e->probability = e->same_identity ? 1.0 : probability(e->total_weight);
+}
+
+/* ==== Evaluation ==== */
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static uint64_t pairs_of(uint64_t n)
+{
+	return n * (n - 1) / 2;
+}
+
+void link_evaluate(const struct linker *lk, const char *const *truth, struct link_eval *ev,
+		   struct link_stats *st)
+{
+	struct pool tp;
+	uint32_t *tid = xcalloc(lk->n_rec + 1, sizeof(*tid));
+	uint64_t *v = xmalloc(st_mult(lk->n_rec + 1, sizeof(*v)));
+	uint32_t *sig_truth = xcalloc(lk->n_sig + 1, sizeof(*sig_truth));
+	size_t i, j, n = 0;
+
+	memset(ev, 0, sizeof(*ev));
+	memset(&tp, 0, sizeof(tp));
+	for (i = 0; i < lk->n_rec; i++)
+		tid[i] = truth[i] ? intern(&tp, truth[i], strlen(truth[i])) : 0;
+	/* pairs that agree on (predicted, true); then predicted alone; then true alone */
+	for (i = 0; i < lk->n_rec; i++)
+		if (tid[i])
+			v[n++] = ((uint64_t)lk->person[i] << 32) | tid[i];
+	qsort(v, n, sizeof(*v), cmp_u64);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j] == v[i]; j++)
+			;
+		ev->true_positive_pairs += pairs_of(j - i);
+	}
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j] >> 32 == v[i] >> 32; j++)
+			;
+		ev->predicted_pairs += pairs_of(j - i);
+		ev->predicted_persons++;
+	}
+	/* a true person is found exactly when its records make one predicted cluster, alone */
+	{
+		uint64_t *w = xmalloc(st_mult(n + 1, sizeof(*w)));
+		uint32_t max_p = 0;
+		uint8_t *pure;
+		size_t a, b;
+
+		for (i = 0; i < n; i++)
+			if ((uint32_t)(v[i] >> 32) > max_p)
+				max_p = (uint32_t)(v[i] >> 32);
+		pure = xcalloc((size_t)max_p + 2, 1);
+		for (i = 0; i < n; i = j) {  /* v is sorted by (predicted, true) */
+			for (j = i + 1; j < n && v[j] >> 32 == v[i] >> 32; j++)
+				;
+			pure[v[i] >> 32] = (v[j - 1] & 0xFFFFFFFFu) == (v[i] & 0xFFFFFFFFu);
+		}
+		for (i = 0; i < n; i++)
+			w[i] = ((v[i] & 0xFFFFFFFFu) << 32) | (v[i] >> 32);
+		qsort(w, n, sizeof(*w), cmp_u64);
+		for (a = 0; a < n; a = b) {
+			uint32_t p = (uint32_t)w[a];
+			int one = 1;
+
+			for (b = a + 1; b < n && w[b] >> 32 == w[a] >> 32; b++)
+				if ((uint32_t)w[b] != p)
+					one = 0;
+			ev->true_pairs += pairs_of(b - a);
+			ev->true_persons++;
+			if (one && pure[p])
+				ev->exact_clusters++;
+		}
+		free(pure);
+		free(w);
+	}
+	ev->cluster_precision = ev->predicted_persons ? (double)ev->exact_clusters / (double)ev->predicted_persons : 1;
+	ev->cluster_recall = ev->true_persons ? (double)ev->exact_clusters / (double)ev->true_persons : 1;
+	ev->cluster_f1 = ev->cluster_precision + ev->cluster_recall > 0
+		? 2 * ev->cluster_precision * ev->cluster_recall / (ev->cluster_precision + ev->cluster_recall) : 0;
+	ev->precision = ev->predicted_pairs ? (double)ev->true_positive_pairs / (double)ev->predicted_pairs : 1;
+	ev->recall = ev->true_pairs ? (double)ev->true_positive_pairs / (double)ev->true_pairs : 1;
+	ev->f1 = ev->precision + ev->recall > 0 ? 2 * ev->precision * ev->recall / (ev->precision + ev->recall) : 0;
+	/* rule recall at identity level: true identity pairs each rule produced */
+	if (st) {
+		for (i = 0; i < lk->n_rec; i++)
+			if (tid[i] && !sig_truth[lk->rec_sig[i]])
+				sig_truth[lk->rec_sig[i]] = tid[i];
+		for (i = 0; i < lk->n_cands; i++) {
+			uint32_t ta = sig_truth[lk->cands[i].a], tb = sig_truth[lk->cands[i].b];
+			int r;
+
+			if (ta && ta == tb)
+				for (r = 0; r < N_RULES; r++)
+					if (lk->cands[i].mask & (1u << r))
+						st->rules[r].true_pairs++;
+		}
+	}
+	free(sig_truth);
+	free(tid);
+	free(v);
+	pool_release(&tp);
+}
