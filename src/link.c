@@ -890,7 +890,7 @@ static struct pattern *patterns(const struct linker *lk, const uint64_t *gv, uns
 	for (i = 0; i < lk->n_cands; i++)
 		if (lk->cands[i].mask & mask) {
 			p[n].g = gv[i];
-			p[n++].n = (double)lk->sig_n[lk->cands[i].a] * (double)lk->sig_n[lk->cands[i].b];
+			p[n++].n = 1;  /* identity pairs: frequent travellers must not swamp EM */
 		}
 	qsort(p, n, sizeof(*p), cmp_pattern);
 	for (i = 0; i < n; i++) {
@@ -974,11 +974,47 @@ static double em(const struct linker *lk, const struct pattern *p, size_t np, un
 	return lambda;
 }
 
+/*
+ * Anchors: candidate pairs that agree so strongly on other fields that
+ * they are nearly all the same person. A_DOC: the same document (type,
+ * country, number). A_NAMEBIRTH: surnames, given names and birth date all
+ * equal. The m of a comparison is measured on the anchors that do not use
+ * it; EM per blocking rule stands in where anchors are too few. EM alone
+ * drifts on registers where common names (Mamani, Quispe) fill whole
+ * blocks with non-matches, and takes them for the matching class.
+ */
+#define MIN_ANCHORS 30
+
+/*
+ * The anchor set for comparison k: pairs with the same document that also
+ * agree strongly on another field than k (a shared document number alone
+ * can be a collision between two people); for the document itself, pairs
+ * equal on names and birth date. fallback: the same document alone.
+ */
+static int is_anchor(size_t k, int fallback, const uint8_t *g)
+{
+	int doc = g[C_DOC] == 2, sur = g[C_SUR] != NULL_LEVEL && g[C_SUR] >= 3;
+	int giv = g[C_GIV] != NULL_LEVEL && g[C_GIV] >= 2, birth = g[C_BIRTH] == 4;
+
+	if (k == C_DOC)
+		return sur && g[C_GIV] == 3 && birth;
+	if (fallback)
+		return doc;
+	if (k == C_BIRTH)
+		return doc && sur && giv;
+	if (k == C_SUR || k == C_GIV)
+		return doc && birth;
+	return doc && birth && sur;
+}
+
 static void estimate_m(struct linker *lk, const uint64_t *gv)
 {
-	size_t nc = n_comparisons(lk), k;
+	size_t nc = n_comparisons(lk), k, i;
 	double sum[LINK_MAX_COMPARISONS][MAX_LEVELS] = { { 0 } };
-	int used[LINK_MAX_COMPARISONS] = { 0 }, r, l;
+	double acnt[2][LINK_MAX_COMPARISONS][MAX_LEVELS] = { { { 0 } } };
+	double atot[2][LINK_MAX_COMPARISONS] = { { 0 } };
+	int used[LINK_MAX_COMPARISONS] = { 0 }, r, l, a;
+	uint8_t g[LINK_MAX_COMPARISONS], *mark;
 	struct pattern *p;
 	size_t np;
 
@@ -1006,6 +1042,49 @@ static void estimate_m(struct linker *lk, const uint64_t *gv)
 		if (used[k])
 			for (l = 0; l < n_levels_of[k]; l++)
 				lk->m[k][l] = sum[k][l] / used[k];
+	/* anchors override EM where they are enough */
+	mark = xcalloc(lk->n_sig + 1, 1);
+	for (i = 0; i < lk->n_cands; i++) {
+		/* weighted by record pairs: m is about records, not spellings */
+		double w = (double)lk->sig_n[lk->cands[i].a] * (double)lk->sig_n[lk->cands[i].b];
+
+		unpack(gv[i], g, nc);
+		for (a = 0; a < 2; a++)
+			for (k = 0; k < nc; k++)
+				if (g[k] != NULL_LEVEL && is_anchor(k, a, g)) {
+					acnt[a][k][g[k]] += w;
+					atot[a][k] += w;
+					mark[lk->cands[i].a] |= (uint8_t)(1u << a);
+					mark[lk->cands[i].b] |= (uint8_t)(1u << a);
+				}
+	}
+	/*
+	 * The record pairs of an anchored person that share one identity agree
+	 * on everything: counted too, so that m is the chance of a level for two
+	 * records of one person, as the model means it.
+	 */
+	for (i = 0; i < lk->n_sig; i++)
+		for (a = 0; a < 2; a++)
+			if (mark[i] & (1u << a)) {
+				double self = (double)lk->sig_n[i] * (double)(lk->sig_n[i] - 1) / 2;
+
+				for (k = 0; k < nc; k++) {
+					acnt[a][k][n_levels_of[k] - 1] += self;
+					atot[a][k] += self;
+				}
+			}
+	free(mark);
+	for (k = 0; k < nc; k++) {
+		a = atot[0][k] >= MIN_ANCHORS ? 0 : (k != C_DOC && atot[1][k] >= MIN_ANCHORS) ? 1 : -1;
+		if (a < 0)
+			continue;
+		for (l = 0; l < n_levels_of[k]; l++) {
+			/* add-one smoothing: a level never seen among anchors stays possible */
+			double v = (acnt[a][k][l] + 0.5) / (atot[a][k] + 0.5 * n_levels_of[k]);
+
+			lk->m[k][l] = v < FLOOR ? FLOOR : v;
+		}
+	}
 	/* the prior over all candidates, with m and u fixed */
 	p = patterns(lk, gv, 0xFF, &np);
 	lk->lambda = np ? em(lk, p, np, 0, lk->m, 0, 0.1) : 0.5;
