@@ -32,8 +32,8 @@ static const char *comparison_names[LINK_MAX_COMPARISONS] = {
 };
 static const int n_levels_of[LINK_MAX_COMPARISONS] = { 5, 4, 5, 2, 2, 3, 3, 3, 3, 3, 3, 3 };
 static const char *level_names[LINK_MAX_COMPARISONS][MAX_LEVELS] = {
-	{ "different", "similar (Jaro-Winkler >= 0.9)", "one surname shared",
-	  "first surname equal, other missing, or both swapped", "both surnames equal" },
+	{ "different", "similar (Jaro-Winkler >= 0.9)", "first equal, second differs (or similar first, second equal)",
+	  "first equal and other missing, or swapped", "both surnames equal" },
 	{ "different", "similar (Jaro-Winkler >= 0.88)", "first name equal or shortened", "equal" },
 	{ "different", "same year or two edits", "one digit off", "day and month swapped", "equal" },
 	{ "different", "equal" }, { "different", "equal" },
@@ -209,7 +209,7 @@ struct linker {
 void link_opts_init(struct link_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->threshold = 0.5;
+	o->threshold = 0.999;
 	o->em_iterations = 25;
 	o->u_samples = 400000;
 	o->seed = 1;
@@ -588,15 +588,15 @@ static void compare(const struct linker *lk, const struct sig *a, const struct s
 	else if (a->s1 == b->s1 && a->s2 && a->s2 == b->s2)
 		g[C_SUR] = 4;
 	else if ((a->s1 == b->s1 && (!a->s2 || !b->s2)) ||
-		 (a->s2 && b->s2 && a->s1 == b->s2 && a->s2 == b->s1))
+		 (a->s2 && b->s2 && a->s1 == b->s2 && a->s2 == b->s1) ||
+		 (!a->s2 && b->s2 && a->s1 == b->s2) || (!b->s2 && a->s2 && b->s1 == a->s2))
 		g[C_SUR] = 3;
-	else if (a->s1 == b->s1 || (a->s2 && a->s2 == b->s1) || (b->s2 && a->s1 == b->s2))
+	else if (a->s1 == b->s1 || (a->s2 && a->s2 == b->s2 && jw_ids(lk, a->s1, b->s1) >= 0.9))
 		g[C_SUR] = 2;
-	else if (jw_ids(lk, a->s1, b->s1) >= 0.9 ||
-		 (a->s2 && b->s2 && jw_ids(lk, a->s2, b->s2) >= 0.9 && jw_ids(lk, a->s1, b->s1) >= 0.75))
+	else if (jw_ids(lk, a->s1, b->s1) >= 0.9 && (!a->s2 || !b->s2 || jw_ids(lk, a->s2, b->s2) >= 0.9))
 		g[C_SUR] = 1;
 	else
-		g[C_SUR] = 0;
+		g[C_SUR] = 0;  /* a surname shared across positions alone says little */
 	/* given names: compound, shortened */
 	if (!a->g || !b->g)
 		g[C_GIV] = NULL_LEVEL;
@@ -663,7 +663,7 @@ static const char *rule_names[N_RULES] = {
 	"document (type, country, number)", "birth date", "surname + first given name (phonetic)",
 	"first given name (phonetic) + birth year and month",
 	"birth date with day and month swapped + surname initial",
-	"surname (phonetic) + birth year", "first two extra fields"
+	"surname (phonetic) + birth month and day", "first two extra fields"
 };
 
 /* Comparisons each rule blocks on: left out of that rule's EM. */
@@ -705,13 +705,11 @@ static int rule_keys(const struct linker *lk, enum rule r, const struct sig *s, 
 		out[0] = mix3(r, (uint64_t)b, 0);
 		return 1;
 	case R_NAMES:
+		/* both surnames in either order, so swapped surnames meet */
 		if (!s->ph_g1 || !s->ph_s1)
 			return 0;
-		out[0] = mix3(r, s->ph_s1, s->ph_g1);
-		if (s->ph_s2 && s->ph_s2 != s->ph_s1) {
-			out[1] = mix3(r, s->ph_s2, s->ph_g1);
-			return 2;
-		}
+		out[0] = mix3(r, s->ph_s1 < s->ph_s2 || !s->ph_s2 ? s->ph_s1 : s->ph_s2,
+			      ((uint64_t)(s->ph_s1 < s->ph_s2 || !s->ph_s2 ? s->ph_s2 : s->ph_s1) << 32) | s->ph_g1);
 		return 1;
 	case R_GIVEN_MONTH:
 		if (!s->ph_g1 || !b)
@@ -730,9 +728,10 @@ static int rule_keys(const struct linker *lk, enum rule r, const struct sig *s, 
 		return 1;
 	}
 	case R_SURNAME_YEAR:
+		/* a typo in the year and in a given name: surname and day of the year still meet */
 		if (!s->ph_s1 || !b)
 			return 0;
-		out[0] = mix3(r, s->ph_s1, (uint64_t)(b / 10000));
+		out[0] = mix3(r, s->ph_s1, (uint64_t)(b % 10000));
 		return 1;
 	case R_EXTRA:
 		if (lk->n_extra < 2 || !s->extra[0] || !s->extra[1])
@@ -1100,7 +1099,7 @@ static double tf_adjust(const struct linker *lk, const struct sig *a, const stru
 	double adj = 0;
 
 	if (g[C_SUR] >= 2 && g[C_SUR] != NULL_LEVEL && lk->sur_total) {
-		uint32_t v = a->s1 == b->s1 ? a->s1 : (a->s2 && a->s2 == b->s1) ? a->s2 : a->s1;
+		uint32_t v = a->s1 == b->s1 ? a->s1 : (a->s2 && a->s2 == b->s1) ? a->s2 : (b->s2 && b->s2 == a->s1) ? a->s1 : a->s2;
 		double tf = (double)lk->names.tf_sur[v] / (double)lk->sur_total;
 
 		if (tf > 0)
@@ -1171,7 +1170,7 @@ static int compatible(const struct linker *lk, const struct cinfo *a, const stru
 
 	if (n_conflicts < 0)
 		return 0;
-	return n_conflicts == 0 || (n_conflicts == 1 && p >= 0.999);
+	return n_conflicts == 0 || (n_conflicts == 1 && p >= 0.99999);
 }
 
 /* Conflicting identifiers between two clusters; -1 for different sexes. */

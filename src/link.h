@@ -29,7 +29,7 @@ struct link_view {
 };
 
 struct link_opts {
-	double threshold;        /* match probability needed to link (default 0.5) */
+	double threshold;        /* match probability needed to link (default 0.999) */
 	unsigned em_iterations;  /* default 25 */
 	unsigned u_samples;      /* random record pairs for u (default 400000) */
 	uint64_t seed;

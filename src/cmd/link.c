@@ -35,7 +35,7 @@ static void help(FILE *f)
 		"  --schema FILE        register definition of the CSV files (roles say which\n"
 		"                       fields are names, birth date, documents...)\n"
 		"  -o, --out FILE       output CSV (file mode; default: standard output)\n"
-		"  --threshold P        match probability needed to link (default 0.5)\n"
+		"  --threshold P        match probability needed to link (default 0.999)\n"
 		"  --truth FILE         true persons: a CSV with record_id and person_id\n"
 		"                       (and register, in store mode); prints precision, recall, F1\n"
 		"  --truth-id-parts N   the true person is the first N '-'-separated parts of the\n"
