@@ -158,6 +158,7 @@ struct sig {
 	int32_t birth;  /* YYYYMMDD, 0 when missing or unreadable */
 	char sex;       /* 'F', 'M' or 0 */
 	char pad[3];
+	uint32_t solo;  /* a record with no person fields: its own identity (index + 1) */
 };
 
 struct cand {
@@ -411,6 +412,14 @@ size_t link_add(struct linker *lk, int source, const char *id, size_t id_len,
 		s.extra[i] = norm_intern(lk, &v->extra[i]);
 	if (v->n_extra > lk->n_extra)
 		lk->n_extra = v->n_extra < LINK_MAX_EXTRA ? v->n_extra : LINK_MAX_EXTRA;
+	{
+		int any = s.s1 || s.g || s.birth || s.doc;
+
+		for (i = 0; i < LINK_MAX_EXTRA; i++)
+			any |= s.extra[i] != 0;
+		if (!any)
+			s.solo = (uint32_t)lk->n_rec + 1;  /* nothing to say who it is: alone */
+	}
 	if (lk->n_rec == lk->rec_cap) {
 		lk->rec_cap = lk->rec_cap ? lk->rec_cap * 2 : 4096;
 		lk->rec_sig = xrealloc(lk->rec_sig, st_mult(lk->rec_cap, sizeof(*lk->rec_sig)));

@@ -18,7 +18,8 @@
 	X(test_validate_cross_field_rules) X(test_validate_shipped_movement_rules) \
 	X(test_date_round_trip) \
 	X(test_schema_shipped_registers) X(test_schema_errors_name_the_line) \
-	X(test_schema_unknown_register)
+	X(test_schema_unknown_register) \
+	X(test_names_normalize) X(test_names_phonetic) X(test_names_similarity)
 
 #define DECLARE(name) void name(void);
 UNIT_TESTS(DECLARE)

@@ -1,0 +1,20 @@
+# Two files: id_a,id_b,match_probability for every pair judged a match.
+. "$ROOT/tests/cli/lib.sh"
+data="$ROOT/../shared/data"
+head -1 "$data/febrl1.csv" > a.csv; cp a.csv b.csv
+grep -- '-org' "$data/febrl1.csv" >> a.csv
+grep -- '-dup-' "$data/febrl1.csv" >> b.csv
+$PASOS link --schema "$ROOT/registers/febrl.reg" a.csv b.csv -o pairs.csv > st.txt
+head -1 pairs.csv | grep -q '^id_a,id_b,match_probability' || fail "header"
+n=$(($(wc -l < pairs.csv) - 1))
+right=$(tail -n +2 pairs.csv | awk -F, '{split($1,a,"-"); split($2,b,"-"); if (a[2]==b[2]) r++} END {print r+0}')
+truth=$(($(wc -l < b.csv) - 1))
+echo "pairs $n, right $right, true $truth"
+[ "$right" -ge $((truth * 99 / 100)) ] || fail "recall: $right of $truth"
+[ "$n" -le $((right + right / 100)) ] || fail "precision: $right of $n"
+tail -n +2 pairs.csv | tr -d '\r' | awk -F, '$3 <= 0 || $3 > 1 {bad++} END {exit bad>0}' || fail "probabilities out of range"
+# explain a known pair: levels, weights, probability
+$PASOS link --schema "$ROOT/registers/febrl.reg" a.csv b.csv --explain rec-10-org rec-10-dup-0 > ex.txt
+grep -q "surnames" ex.txt && grep -q "birth date" ex.txt || fail "explain lacks comparisons"
+grep -q "match probability" ex.txt || fail "explain lacks the probability"
+grep -q "same person after clustering: yes" ex.txt || fail "rec-10 pair not linked"

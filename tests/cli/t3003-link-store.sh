@@ -1,0 +1,22 @@
+# Link the stored registers of synth: person-level F1 of at least 0.99 against
+# the generator's truth, a person id for every record of every register, the
+# same on a rerun.
+. "$ROOT/tests/cli/lib.sh"
+$PASOS synth --out d --movements 30000 --seed 21 > /dev/null
+$PASOS --db s.db ingest -q movements d/movements.csv
+$PASOS --db s.db ingest -q regularizations d/regularizations.csv
+$PASOS --db s.db link --truth d/truth_records.csv > st.txt
+cat st.txt
+pf1=$(grep -o 'persons: .*F1 [0-9.]*' st.txt | grep -o '[0-9.]*$')
+awk -v f="$pf1" 'BEGIN {exit !(f >= 0.99)}' || fail "person F1 $pf1 below 0.99"
+stored=$(sqlite3 s.db "select count(*) from person_links")
+records=$(sqlite3 s.db "select (select count(*) from reg_movements) + (select count(*) from reg_regularizations)")
+expect_eq "$stored" "$records" "a person for every record"
+# a regularisation links to the same person's crossings when they crossed
+both=$(sqlite3 s.db "select count(distinct r.person_id) from person_links r join person_links m on m.person_id = r.person_id and m.register = 'movements' where r.register = 'regularizations'")
+[ "$both" -gt 10 ] || fail "no regularisation linked to a crossing ($both)"
+sqlite3 s.db "select * from person_links order by register, record_id" | sha256sum > first
+$PASOS --db s.db link > /dev/null
+sqlite3 s.db "select * from person_links order by register, record_id" | sha256sum > second
+cmp -s first second || fail "person ids changed on a rerun"
+$PASOS --db s.db link --explain movements:M0000000001 movements:M0000000002 | grep -q "total weight" || fail "explain in store mode"
