@@ -822,7 +822,8 @@ static void block(struct linker *lk, struct link_stats *st)
 	st->n_rules = N_RULES;
 	free(keys);
 	/* union of the rules: one candidate per pair, with the rules that made it */
-	qsort(c, n_c, sizeof(*c), cmp_cand);
+	if (n_c)
+		qsort(c, n_c, sizeof(*c), cmp_cand);
 	for (i = 0, w = 0; i < n_c; i++) {
 		if (w > 0 && c[w - 1].a == c[i].a && c[w - 1].b == c[i].b)
 			c[w - 1].mask |= c[i].mask;
