@@ -669,10 +669,11 @@ static void unpack(uint64_t v, uint8_t *g, size_t n)
 enum rule { R_DOC, R_BIRTH, R_NAMES, R_GIVEN_MONTH, R_SWAPPED, R_SURNAME_YEAR, R_EXTRA, N_RULES };
 
 static const char *rule_names[N_RULES] = {
-	"document (type, country, number)", "birth date", "surname + first given name (phonetic)",
-	"first given name (phonetic) + birth year and month",
+	"document (type, country, number)", "birth date + a name initial",
+	"surnames + first given name (phonetic) + decade of birth",
+	"first given name (phonetic) + birth year, month + surname initial",
 	"birth date with day and month swapped + surname initial",
-	"surname (phonetic) + birth month and day", "first two extra fields"
+	"surname (phonetic) + birth month, day + given initial", "first two extra fields"
 };
 
 /* Comparisons each rule blocks on: left out of that rule's EM. */
@@ -698,7 +699,7 @@ static uint64_t mix3(uint64_t r, uint64_t a, uint64_t b)
 }
 
 /* Keys of identity s under rule r (0, 1 or 2). */
-static int rule_keys(const struct linker *lk, enum rule r, const struct sig *s, uint64_t out[2])
+static int rule_keys(const struct linker *lk, enum rule r, const struct sig *s, uint64_t out[3])
 {
 	int32_t b = s->birth;
 
@@ -708,23 +709,45 @@ static int rule_keys(const struct linker *lk, enum rule r, const struct sig *s, 
 			return 0;
 		out[0] = mix3(r, s->doc, ((uint64_t)s->doct << 32) | s->docc);
 		return 1;
-	case R_BIRTH:
+	case R_BIRTH: {
+		/*
+		 * The birth date with the initial of a surname or of the given name:
+		 * a date alone makes blocks that grow with the square of the data.
+		 */
+		int n = 0;
+
 		if (!b)
 			return 0;
-		out[0] = mix3(r, (uint64_t)b, 0);
-		return 1;
+		if (s->ph_s1)
+			out[n++] = mix3(r, (uint64_t)b, 's' << 8 | (unsigned char)pool_str(&lk->names, s->ph_s1)[0]);
+		if (s->ph_g1)
+			out[n++] = mix3(r, (uint64_t)b, 'g' << 8 | (unsigned char)pool_str(&lk->names, s->ph_g1)[0]);
+		if (!n)
+			out[n++] = mix3(r, (uint64_t)b, 0);
+		return n;
+	}
 	case R_NAMES:
 		/* both surnames in either order, so swapped surnames meet */
 		if (!s->ph_g1 || !s->ph_s1)
 			return 0;
-		out[0] = mix3(r, s->ph_s1 < s->ph_s2 || !s->ph_s2 ? s->ph_s1 : s->ph_s2,
+		/* and the decade of birth: Juan Mamani Quispe is not one block */
+		out[0] = mix3(r, (s->ph_s1 < s->ph_s2 || !s->ph_s2 ? s->ph_s1 : s->ph_s2) ^ ((uint64_t)(b / 100000) << 40),
 			      ((uint64_t)(s->ph_s1 < s->ph_s2 || !s->ph_s2 ? s->ph_s2 : s->ph_s1) << 32) | s->ph_g1);
 		return 1;
-	case R_GIVEN_MONTH:
+	case R_GIVEN_MONTH: {
+		/* with a surname initial, so that Maria born in 1980-05 is not one block */
+		int n = 0;
+
 		if (!s->ph_g1 || !b)
 			return 0;
-		out[0] = mix3(r, s->ph_g1, (uint64_t)(b / 100));
-		return 1;
+		if (s->ph_s1)
+			out[n++] = mix3(r, s->ph_g1, (uint64_t)(b / 100) << 8 | (unsigned char)pool_str(&lk->names, s->ph_s1)[0]);
+		if (s->ph_s2 && (!s->ph_s1 || pool_str(&lk->names, s->ph_s2)[0] != pool_str(&lk->names, s->ph_s1)[0]))
+			out[n++] = mix3(r, s->ph_g1, (uint64_t)(b / 100) << 8 | (unsigned char)pool_str(&lk->names, s->ph_s2)[0]);
+		if (!n)
+			out[n++] = mix3(r, s->ph_g1, (uint64_t)(b / 100) << 8);
+		return n;
+	}
 	case R_SWAPPED: {
 		int32_t d = b % 100, m = b / 100 % 100;
 		const char *sur = s->s1 ? pool_str(&lk->names, s->s1) : "";
@@ -740,7 +763,8 @@ static int rule_keys(const struct linker *lk, enum rule r, const struct sig *s, 
 		/* a typo in the year and in a given name: surname and day of the year still meet */
 		if (!s->ph_s1 || !b)
 			return 0;
-		out[0] = mix3(r, s->ph_s1, (uint64_t)(b % 10000));
+		out[0] = mix3(r, s->ph_s1, (uint64_t)(b % 10000) << 8 |
+			      (s->ph_g1 ? (unsigned char)pool_str(&lk->names, s->ph_g1)[0] : 0));
 		return 1;
 	case R_EXTRA:
 		if (lk->n_extra < 2 || !s->extra[0] || !s->extra[1])
@@ -786,7 +810,7 @@ static void push_cand(struct cand **c, size_t *n, size_t *cap, uint32_t a, uint3
 
 static void block(struct linker *lk, struct link_stats *st)
 {
-	struct key *keys = xmalloc(st_mult(lk->n_sig * 2 + 1, sizeof(*keys)));
+	struct key *keys = xmalloc(st_mult(lk->n_sig * 3 + 1, sizeof(*keys)));
 	struct cand *c = NULL;
 	size_t n_c = 0, cap = 0, i, j, w;
 	int r;
@@ -795,7 +819,7 @@ static void block(struct linker *lk, struct link_stats *st)
 		size_t n_keys = 0, before = n_c;
 
 		for (i = 0; i < lk->n_sig; i++) {
-			uint64_t k[2];
+			uint64_t k[3];
 			int nk = rule_keys(lk, (enum rule)r, &lk->sig[i], k), t;
 
 			for (t = 0; t < nk; t++) {
