@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "synth", cmd_synth, 0, "generate synthetic registers with ground truth" },
 	{ "ingest", cmd_ingest, CLI_NEEDS_STORE, "check and store a register's CSV files" },
 	{ "link", cmd_link, CLI_STORE_UNLESS_SCHEMA, "recognise the same person across documents and registers" },
+	{ "classify", cmd_classify, CLI_STORE_UNLESS_SCHEMA, "migrant or visitor: the 12/16-month rule on every crossing" },
 	{ "status", cmd_status, CLI_NEEDS_STORE, "what the store holds, by register, batch and month" },
 };
 
@@ -175,7 +176,7 @@ int cli_main(int argc, char **argv)
 		int files = 0;
 
 		for (i = 1; i < (size_t)argc; i++)
-			files |= !strcmp(argv[i], "--schema");
+			files |= !strcmp(argv[i], "--schema") || !strcmp(argv[i], "--crossings");
 		if (!files)
 			flags_open = 1;
 	}

@@ -19,7 +19,7 @@ enum cli_exit {
 };
 
 #define CLI_NEEDS_STORE 1  /* cli opens --db before calling the command */
-#define CLI_STORE_UNLESS_SCHEMA 2  /* ... unless the command works on files (--schema) */
+#define CLI_STORE_UNLESS_SCHEMA 2  /* ... unless the command works on files (--schema, --crossings) */
 
 struct store;
 
@@ -46,5 +46,6 @@ int cmd_ingest(struct app *app, int argc, char **argv);
 int cmd_synth(struct app *app, int argc, char **argv);
 int cmd_status(struct app *app, int argc, char **argv);
 int cmd_link(struct app *app, int argc, char **argv);
+int cmd_classify(struct app *app, int argc, char **argv);
 
 #endif

@@ -1,0 +1,383 @@
+/*
+ * classify_store.c: the classify stage over the store. Loads (person, day,
+ * time, direction, birth) of every linked movement into compact memory,
+ * sorts, classifies person by person and writes the results back in one
+ * transaction.
+ * SPDX-License-Identifier: MIT
+ */
+#include "classify_store.h"
+#include "csv.h"
+#include "date.h"
+#include "mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct item {
+	int64_t rowid;
+	uint32_t person;
+	uint32_t true_person;   /* 0: unknown */
+	int32_t date, time, birth;
+	uint8_t arrival;
+};
+
+static int cmp_item(const void *x, const void *y)
+{
+	const struct item *a = x, *b = y;
+
+	if (a->person != b->person)
+		return a->person < b->person ? -1 : 1;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	return a->rowid < b->rowid ? -1 : a->rowid > b->rowid;
+}
+
+static int cmp_i32(const void *x, const void *y)
+{
+	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static uint32_t person_number(const char *s)
+{
+	while (*s && (*s < '0' || *s > '9'))
+		s++;
+	return (uint32_t)strtoul(s, NULL, 10) + 1;
+}
+
+static int exec(sqlite3 *db, const char *sql, struct err *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		ERR_SET(err, ERR_STORE, "%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return ERR_STORE;
+	}
+	return 0;
+}
+
+/* Load truth_records.csv (movements rows) into a temporary table. */
+static int load_truth_records(sqlite3 *db, const char *dir, struct err *err)
+{
+	char path[1024];
+	struct csv_reader *r = NULL;
+	struct csv_record rec;
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/truth_records.csv", dir);
+	if ((rc = exec(db, "DROP TABLE IF EXISTS temp.truth_rec;"
+		       "CREATE TEMP TABLE truth_rec(record_id TEXT PRIMARY KEY, person INTEGER) WITHOUT ROWID;"
+		       "BEGIN", err)))
+		return rc;
+	if ((rc = csv_reader_open(&r, path, 0, err)))
+		goto out;
+	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO truth_rec VALUES(?,?)", -1, &q, NULL) != SQLITE_OK) {
+		rc = store_error(db, "truth", err);
+		goto out;
+	}
+	csv_reader_next(r, &rec, err);  /* header: register,record_id,person_id,... */
+	while (csv_reader_next(r, &rec, err) == 1) {
+		char pid[32];
+
+		if (rec.n_fields < 3 || rec.fields[0].len != 9 || memcmp(rec.fields[0].p, "movements", 9))
+			continue;
+		snprintf(pid, sizeof(pid), "%.*s", (int)(rec.fields[2].len < 30 ? rec.fields[2].len : 30), rec.fields[2].p);
+		sqlite3_bind_text(q, 1, rec.fields[1].p, (int)rec.fields[1].len, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 2, person_number(pid));
+		sqlite3_step(q);
+		sqlite3_reset(q);
+	}
+out:
+	sqlite3_finalize(q);
+	csv_reader_free(r);
+	if (!rc)
+		rc = exec(db, "COMMIT", err);
+	else
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+struct spell {
+	uint32_t person;
+	int32_t from, to;  /* INT32_MIN / INT32_MAX when open */
+	uint8_t bolivia;
+};
+
+static int cmp_spell(const void *x, const void *y)
+{
+	const struct spell *a = x, *b = y;
+
+	if (a->person != b->person)
+		return a->person < b->person ? -1 : 1;
+	return a->from < b->from ? -1 : a->from > b->from;
+}
+
+static struct spell *load_spells(const char *dir, size_t *n, struct err *err)
+{
+	char path[1024];
+	struct csv_reader *r = NULL;
+	struct csv_record rec;
+	struct spell *s = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	snprintf(path, sizeof(path), "%s/truth_residence.csv", dir);
+	if (csv_reader_open(&r, path, 0, err))
+		return NULL;
+	csv_reader_next(r, &rec, err);
+	while (csv_reader_next(r, &rec, err) == 1) {
+		char pid[32];
+
+		if (rec.n_fields < 4)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			s = xrealloc(s, st_mult(cap, sizeof(*s)));
+		}
+		snprintf(pid, sizeof(pid), "%.*s", (int)(rec.fields[0].len < 30 ? rec.fields[0].len : 30), rec.fields[0].p);
+		s[*n].person = person_number(pid);
+		s[*n].bolivia = rec.fields[1].len == 3 && !memcmp(rec.fields[1].p, "BOL", 3);
+		s[*n].from = rec.fields[2].len ? (int32_t)date_parse(rec.fields[2].p, rec.fields[2].len) : INT32_MIN;
+		s[*n].to = rec.fields[3].len ? (int32_t)date_parse(rec.fields[3].p, rec.fields[3].len) : INT32_MAX;
+		(*n)++;
+	}
+	csv_reader_free(r);
+	if (*n)
+		qsort(s, *n, sizeof(*s), cmp_spell);
+	return s;
+}
+
+/* Where the true person lived just after day d: 1 Bolivia, 0 abroad, -1 unknown. */
+static int lived_in_bolivia(const struct spell *s, size_t n, uint32_t person, int32_t d)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s[mid].person < person)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && s[lo].person == person; lo++)
+		if (s[lo].from <= d && d < s[lo].to)
+			return s[lo].bolivia;
+	return -1;
+}
+
+static void count_year(struct classify_summary *sum, int year, int arrival, int provisional)
+{
+	size_t i;
+
+	for (i = 0; i < sum->n_years && sum->years[i].year != year; i++)
+		;
+	if (i == sum->n_years) {
+		if (sum->n_years == CLASSIFY_MAX_YEARS)
+			return;
+		memset(&sum->years[i], 0, sizeof(sum->years[i]));
+		sum->years[i].year = year;
+		sum->n_years++;
+	}
+	if (arrival)
+		provisional ? sum->years[i].arrivals_prov++ : sum->years[i].arrivals++;
+	else
+		provisional ? sum->years[i].departures_prov++ : sum->years[i].departures++;
+}
+
+static int cmp_year(const void *x, const void *y)
+{
+	return ((const struct classify_year *)x)->year - ((const struct classify_year *)y)->year;
+}
+
+int classify_store(struct store *st, const struct classify_run_opts *o, struct classify_summary *sum,
+		   struct err *err)
+{
+	sqlite3 *db = store_db(st);
+	sqlite3_stmt *q = NULL, *ins = NULL;
+	struct item *it = NULL;
+	struct spell *spells = NULL;
+	size_t n = 0, cap = 0, n_spells = 0, i, j, k;
+	struct crossing *cs = NULL;
+	struct classified *res = NULL;
+	int32_t *births = NULL, as_of = o->as_of;
+	int rc = 0, step, in_tx = 0;
+	const char *sql;
+
+	memset(sum, 0, sizeof(*sum));
+	if (o->truth_dir) {
+		if ((rc = load_truth_records(db, o->truth_dir, err)))
+			return rc;
+		if (!(spells = load_spells(o->truth_dir, &n_spells, err)))
+			return err->code ? err->code : ERR_SET(err, ERR_IO, "no truth residence");
+	}
+	if (o->true_persons && !o->truth_dir)
+		return ERR_SET(err, ERR_USAGE, "true persons need a truth directory");
+	if (o->true_persons)
+		sql = "SELECT m.rowid, t.person, m.direction, m.event_time, m.birth_date, t.person"
+		      " FROM reg_movements m JOIN truth_rec t ON t.record_id = m.movement_id";
+	else if (o->truth_dir)
+		sql = "SELECT m.rowid, l.person_id, m.direction, m.event_time, m.birth_date, t.person"
+		      " FROM reg_movements m JOIN person_links l ON l.register = 'movements' AND l.record_id = m.movement_id"
+		      " LEFT JOIN truth_rec t ON t.record_id = m.movement_id";
+	else
+		sql = "SELECT m.rowid, l.person_id, m.direction, m.event_time, m.birth_date, NULL"
+		      " FROM reg_movements m JOIN person_links l ON l.register = 'movements' AND l.record_id = m.movement_id";
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
+		rc = ERR_SET(err, ERR_USAGE, "no linked movements in the store (run 'pasos ingest' and 'pasos link' first): %s",
+			     sqlite3_errmsg(db));
+		goto out;
+	}
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(q, 3), *b = (const char *)sqlite3_column_text(q, 4);
+		const char *dir = (const char *)sqlite3_column_text(q, 2);
+
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1 << 16;
+			it = xrealloc(it, st_mult(cap, sizeof(*it)));
+		}
+		it[n].rowid = sqlite3_column_int64(q, 0);
+		it[n].person = (uint32_t)sqlite3_column_int64(q, 1);
+		it[n].true_person = (uint32_t)sqlite3_column_int64(q, 5);
+		it[n].arrival = dir && dir[0] == 'E' && dir[1] == 'N';
+		it[n].date = t ? (int32_t)date_parse(t, strlen(t)) : DATE_INVALID;
+		it[n].time = t && strlen(t) >= 19 ? (int32_t)(atoi(t + 11) * 3600 + atoi(t + 14) * 60 + atoi(t + 17)) : -1;
+		it[n].birth = b ? (int32_t)date_parse(b, strlen(b)) : DATE_INVALID;
+		if (it[n].date == DATE_INVALID)
+			continue;
+		if (o->as_of == INT32_MIN && it[n].date > as_of)
+			as_of = it[n].date;
+		n++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = store_error(db, "cannot read movements", err);
+		goto out;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (n == 0) {
+		rc = ERR_SET(err, ERR_USAGE, "no linked movements in the store (run 'pasos link' first)");
+		goto out;
+	}
+	sum->as_of = as_of;
+	qsort(it, n, sizeof(*it), cmp_item);
+	cs = xmalloc(st_mult(n, sizeof(*cs)));
+	res = xmalloc(st_mult(n, sizeof(*res)));
+	births = xmalloc(st_mult(n, sizeof(*births)));
+	if ((rc = exec(db, "BEGIN IMMEDIATE;"
+		       "DROP TABLE IF EXISTS classified_crossings;"
+		       "CREATE TABLE classified_crossings(movement_rowid INTEGER PRIMARY KEY, person_id INTEGER NOT NULL,"
+		       " res_before INTEGER NOT NULL, res_after INTEGER NOT NULL, long_term_migration INTEGER NOT NULL,"
+		       " res_before_known_on TEXT, res_after_known_on TEXT, ltm_known_on TEXT,"
+		       " provisional INTEGER NOT NULL, anomaly TEXT);"
+		       "CREATE TABLE IF NOT EXISTS classify_runs(run_id INTEGER PRIMARY KEY, as_of TEXT, window INTEGER,"
+		       " threshold INTEGER, persons INTEGER, crossings INTEGER, provisional INTEGER,"
+		       " run_at TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));", err)))
+		goto out;
+	in_tx = 1;
+	if (sqlite3_prepare_v2(db, "INSERT INTO classified_crossings VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK) {
+		rc = store_error(db, "cannot prepare", err);
+		goto out;
+	}
+	for (i = 0; i < n; i = j) {
+		int32_t birth = DATE_INVALID;
+		enum classify_anomaly an;
+		size_t best = 0, run = 0;
+
+		for (j = i; j < n && it[j].person == it[i].person; j++) {
+			cs[j - i].date = it[j].date;
+			cs[j - i].time = it[j].time;
+			cs[j - i].arrival = it[j].arrival;
+			births[j - i] = it[j].birth;
+		}
+		/* the person's birth date: the one most of the records give */
+		qsort(births, j - i, sizeof(*births), cmp_i32);
+		for (k = 0; k < j - i; k++) {
+			run = (k > 0 && births[k] == births[k - 1]) ? run + 1 : 1;
+			if (run > best && births[k] != DATE_INVALID) {
+				best = run;
+				birth = births[k];
+			}
+		}
+		an = classify_person(cs, j - i, -1, INT32_MIN, as_of, birth == DATE_INVALID ? INT32_MIN : birth,
+				     &o->params, res);
+		sum->persons++;
+		sum->flagged[an] += an != ANOMALY_NONE;
+		for (k = i; k < j; k++) {
+			const struct classified *c = &res[k - i];
+			int prov = c->res_after_known > as_of || c->ltm_known > as_of;
+			char d1[11], d2[11], d3[11];
+			int y, mo, dd;
+
+			date_format(c->res_before_known, d1);
+			date_format(c->res_after_known, d2);
+			date_format(c->ltm_known, d3);
+			sqlite3_bind_int64(ins, 1, it[k].rowid);
+			sqlite3_bind_int64(ins, 2, it[k].person);
+			sqlite3_bind_int(ins, 3, c->res_before);
+			sqlite3_bind_int(ins, 4, c->res_after);
+			sqlite3_bind_int(ins, 5, c->ltm);
+			sqlite3_bind_text(ins, 6, d1, 10, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ins, 7, d2, 10, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ins, 8, d3, 10, SQLITE_TRANSIENT);
+			sqlite3_bind_int(ins, 9, prov);
+			if (an != ANOMALY_NONE)
+				sqlite3_bind_text(ins, 10, classify_anomaly_name(an), -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(ins, 10);
+			if (sqlite3_step(ins) != SQLITE_DONE) {
+				rc = store_error(db, "cannot store a result", err);
+				goto out;
+			}
+			sqlite3_reset(ins);
+			sum->crossings++;
+			sum->provisional += prov;
+			if (c->ltm) {
+				date_to_civil(it[k].date, &y, &mo, &dd);
+				count_year(sum, y, it[k].arrival, prov);
+			}
+			if (spells && it[k].true_person) {
+				int truth = lived_in_bolivia(spells, n_spells, it[k].true_person - 1 + 1, it[k].date);
+
+				if (truth >= 0) {
+					sum->compared++;
+					sum->agree += truth == c->res_after;
+					if (!prov) {
+						sum->compared_final++;
+						sum->agree_final += truth == c->res_after;
+					}
+				}
+			}
+		}
+	}
+	{
+		char sqlrun[256], d[11];
+
+		date_format(as_of, d);
+		snprintf(sqlrun, sizeof(sqlrun), "INSERT INTO classify_runs(as_of, window, threshold, persons, crossings, provisional)"
+			 " VALUES('%s', %d, %d, %llu, %llu, %llu); COMMIT;", d, o->params.window, o->params.threshold,
+			 (unsigned long long)sum->persons, (unsigned long long)sum->crossings,
+			 (unsigned long long)sum->provisional);
+		if ((rc = exec(db, sqlrun, err)))
+			goto out;
+		in_tx = 0;
+	}
+	qsort(sum->years, sum->n_years, sizeof(sum->years[0]), cmp_year);
+out:
+	if (in_tx)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	free(it);
+	free(cs);
+	free(res);
+	free(births);
+	free(spells);
+	return rc;
+}

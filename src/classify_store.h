@@ -1,0 +1,43 @@
+/*
+ * classify_store.h: the classify stage over the store: each linked
+ * person's movements in time order, classified, written back to the table
+ * classified_crossings, with the migrants by year and the persons flagged.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PASOS_CLASSIFY_STORE_H
+#define PASOS_CLASSIFY_STORE_H
+
+#include <stdint.h>
+#include "classify.h"
+#include "err.h"
+#include "store.h"
+
+#define CLASSIFY_MAX_YEARS 64
+
+struct classify_run_opts {
+	struct classify_params params;
+	int32_t as_of;          /* day number; INT32_MIN: the latest crossing */
+	const char *truth_dir;  /* synth output with truth_records.csv, truth_residence.csv; or NULL */
+	int true_persons;       /* use the truth's persons instead of linkage */
+};
+
+struct classify_year {
+	int year;
+	uint64_t arrivals, departures;          /* long-term migrations, final */
+	uint64_t arrivals_prov, departures_prov;/* long-term migrations, provisional */
+};
+
+struct classify_summary {
+	int32_t as_of;
+	uint64_t persons, crossings, provisional;
+	uint64_t flagged[N_ANOMALIES];          /* persons, by anomaly */
+	size_t n_years;
+	struct classify_year years[CLASSIFY_MAX_YEARS];
+	uint64_t compared, agree, agree_final, compared_final;  /* with the truth */
+};
+
+/** Classify the store's linked movements. Errors: ERR_STORE, ERR_USAGE (not linked), ERR_IO. */
+int classify_store(struct store *st, const struct classify_run_opts *o, struct classify_summary *sum,
+		   struct err *err);
+
+#endif
