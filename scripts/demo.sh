@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make demo: two years of synthetic registers (about half a million
 # movements and the regularisations), ingested into a fresh store, linked
-# into persons (scored against the generator's truth), with the summary of
-# what was stored. Two years, because a migrant's status is
+# into persons (scored against the generator's truth), classified into
+# migrants and visitors, with the summary of what was stored. Two years, because a migrant's status is
 # final only 16 months after the crossing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,9 @@ echo "== ingest again: nothing is added"
 echo
 echo "== pasos link: the same person across documents and registers"
 ./pasos --db "$db" link --truth "$out/data/truth_records.csv"
+echo
+echo "== pasos classify: migrants and visitors, the 12/16-month rule"
+./pasos --db "$db" classify --truth "$out/data"
 echo
 echo "== pasos status"
 ./pasos --db "$db" status
