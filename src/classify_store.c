@@ -19,8 +19,48 @@ struct item {
 	uint32_t person;
 	uint32_t true_person;   /* 0: unknown */
 	int32_t date, time, birth;
+	int32_t stay;           /* permitted_stay_days, or -1 */
 	uint8_t arrival;
+	uint8_t cell;           /* nationality group, age group, sex: the estimation cell */
+	uint8_t bolivian;
 };
+
+/* The result of one crossing, kept until the provisional ones are estimated. */
+struct result {
+	int32_t rb_known, ra_known, ltm_known;
+	uint8_t res_before, res_after, ltm, prov, migdir;
+	uint8_t anomaly;
+	uint8_t est;            /* the estimated migration flag (the result itself when final) */
+};
+
+#define N_NAT_GROUPS 3   /* Bolivian, neighbouring country, other */
+#define N_AGE_GROUPS 5   /* 0-17 (Ley 548), 18-29, 30-44, 45-64, 65+ */
+#define N_SEXES 3
+#define N_CELLS (2 * N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES)
+#define MIN_CELL 20      /* final crossings a cell needs to estimate from */
+
+static int nat_group(const char *nat)
+{
+	static const char *neighbours[] = { "ARG", "PER", "CHL", "BRA", "PRY", NULL };
+	int i;
+
+	if (!nat || !strcmp(nat, "BOL"))
+		return 0;
+	for (i = 0; neighbours[i]; i++)
+		if (!strcmp(nat, neighbours[i]))
+			return 1;
+	return 2;
+}
+
+static int age_group(int32_t birth, int32_t d)
+{
+	int years;
+
+	if (birth == DATE_INVALID)
+		return 2;
+	years = (int)((d - birth) / 365.25);
+	return years < 18 ? 0 : years < 30 ? 1 : years < 45 ? 2 : years < 65 ? 3 : 4;
+}
 
 static int cmp_item(const void *x, const void *y)
 {
@@ -172,7 +212,7 @@ static int lived_in_bolivia(const struct spell *s, size_t n, uint32_t person, in
 	return -1;
 }
 
-static void count_year(struct classify_summary *sum, int year, int arrival, int provisional)
+static void count_year(struct classify_summary *sum, int year, int arrival, int provisional, double p)
 {
 	size_t i;
 
@@ -185,10 +225,17 @@ static void count_year(struct classify_summary *sum, int year, int arrival, int 
 		sum->years[i].year = year;
 		sum->n_years++;
 	}
-	if (arrival)
-		provisional ? sum->years[i].arrivals_prov++ : sum->years[i].arrivals++;
-	else
-		provisional ? sum->years[i].departures_prov++ : sum->years[i].departures++;
+	if (provisional) {
+		if (arrival)
+			sum->years[i].arrivals_est += p, sum->years[i].arrivals_prov += p >= 0.5;
+		else
+			sum->years[i].departures_est += p, sum->years[i].departures_prov += p >= 0.5;
+	} else {
+		if (arrival)
+			sum->years[i].arrivals++;
+		else
+			sum->years[i].departures++;
+	}
 }
 
 static int cmp_year(const void *x, const void *y)
@@ -206,6 +253,9 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	size_t n = 0, cap = 0, n_spells = 0, i, j, k;
 	struct crossing *cs = NULL;
 	struct classified *res = NULL;
+	struct result *rs = NULL;
+	struct classified *res_then = NULL;
+	uint64_t tr_den[N_CELLS * 2] = { 0 }, tr_num[N_CELLS * 2] = { 0 };
 	int32_t *births = NULL, as_of = o->as_of;
 	int rc = 0, step, in_tx = 0;
 	const char *sql;
@@ -220,14 +270,17 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	if (o->true_persons && !o->truth_dir)
 		return ERR_SET(err, ERR_USAGE, "true persons need a truth directory");
 	if (o->true_persons)
-		sql = "SELECT m.rowid, t.person, m.direction, m.event_time, m.birth_date, t.person"
+		sql = "SELECT m.rowid, t.person, m.direction, m.event_time, m.birth_date, t.person,"
+		      " m.nationality, m.sex, m.permitted_stay_days"
 		      " FROM reg_movements m JOIN truth_rec t ON t.record_id = m.movement_id";
 	else if (o->truth_dir)
-		sql = "SELECT m.rowid, l.person_id, m.direction, m.event_time, m.birth_date, t.person"
+		sql = "SELECT m.rowid, l.person_id, m.direction, m.event_time, m.birth_date, t.person,"
+		      " m.nationality, m.sex, m.permitted_stay_days"
 		      " FROM reg_movements m JOIN person_links l ON l.register = 'movements' AND l.record_id = m.movement_id"
 		      " LEFT JOIN truth_rec t ON t.record_id = m.movement_id";
 	else
-		sql = "SELECT m.rowid, l.person_id, m.direction, m.event_time, m.birth_date, NULL"
+		sql = "SELECT m.rowid, l.person_id, m.direction, m.event_time, m.birth_date, NULL,"
+		      " m.nationality, m.sex, m.permitted_stay_days"
 		      " FROM reg_movements m JOIN person_links l ON l.register = 'movements' AND l.record_id = m.movement_id";
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
 		rc = ERR_SET(err, ERR_USAGE, "no linked movements in the store (run 'pasos ingest' and 'pasos link' first): %s",
@@ -251,6 +304,14 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		it[n].birth = b ? (int32_t)date_parse(b, strlen(b)) : DATE_INVALID;
 		if (it[n].date == DATE_INVALID)
 			continue;
+		{
+			const char *nat = (const char *)sqlite3_column_text(q, 6), *sex = (const char *)sqlite3_column_text(q, 7);
+			int sx = sex && sex[0] == 'F' ? 0 : sex && sex[0] == 'M' ? 1 : 2;
+
+			it[n].bolivian = nat && !strcmp(nat, "BOL");
+			it[n].cell = (uint8_t)((nat_group(nat) * N_AGE_GROUPS + age_group(it[n].birth, it[n].date)) * N_SEXES + sx);
+			it[n].stay = sqlite3_column_type(q, 8) == SQLITE_INTEGER ? sqlite3_column_int(q, 8) : -1;
+		}
 		if (o->as_of == INT32_MIN && it[n].date > as_of)
 			as_of = it[n].date;
 		n++;
@@ -285,10 +346,14 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		rc = store_error(db, "cannot prepare", err);
 		goto out;
 	}
+	rs = xcalloc(n, sizeof(*rs));
+	res_then = xmalloc(st_mult(n, sizeof(*res_then)));
+	/* pass 1: each person's crossings in time order */
 	for (i = 0; i < n; i = j) {
 		int32_t birth = DATE_INVALID;
 		enum classify_anomaly an;
 		size_t best = 0, run = 0;
+		int ever_left = 0;
 
 		for (j = i; j < n && it[j].person == it[i].person; j++) {
 			cs[j - i].date = it[j].date;
@@ -307,52 +372,140 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		}
 		an = classify_person(cs, j - i, -1, INT32_MIN, as_of, birth == DATE_INVALID ? INT32_MIN : birth,
 				     &o->params, res);
+		/*
+		 * The same person as seen a year earlier: which results were
+		 * provisional then, and how they came out. This is what the
+		 * provisional results of today are estimated from (ABS, Stats NZ).
+		 */
+		{
+			int32_t then = as_of - 365;
+			size_t k0 = 0;
+
+			while (k0 < j - i && cs[k0].date <= then)
+				k0++;
+			if (k0 > 0 && an == ANOMALY_NONE &&
+			    classify_person(cs, k0, -1, INT32_MIN, then, birth == DATE_INVALID ? INT32_MIN : birth,
+					    &o->params, res_then) == ANOMALY_NONE) {
+				for (k = 0; k < k0; k++) {
+					const struct classified *t = &res_then[k], *now = &res[k];
+					int prov_then = t->res_after_known > then || t->ltm_known > then;
+					int prov_now = now->res_after_known > as_of || now->ltm_known > as_of;
+					int mig_then = cs[k].arrival ? !t->res_before : t->res_before;
+					size_t cell = ((size_t)cs[k].arrival * (N_CELLS / 2) + it[i + k].cell) * 2 + t->ltm;
+
+					if (prov_then && mig_then && !prov_now) {
+						tr_den[cell]++;
+						tr_num[cell] += now->ltm;
+					}
+				}
+			}
+		}
 		sum->persons++;
 		sum->flagged[an] += an != ANOMALY_NONE;
 		for (k = i; k < j; k++) {
 			const struct classified *c = &res[k - i];
-			int prov = c->res_after_known > as_of || c->ltm_known > as_of;
-			char d1[11], d2[11], d3[11];
-			int y, mo, dd;
+			struct result *r = &rs[k];
 
-			date_format(c->res_before_known, d1);
-			date_format(c->res_after_known, d2);
-			date_format(c->ltm_known, d3);
-			sqlite3_bind_int64(ins, 1, it[k].rowid);
-			sqlite3_bind_int64(ins, 2, it[k].person);
-			sqlite3_bind_int(ins, 3, c->res_before);
-			sqlite3_bind_int(ins, 4, c->res_after);
-			sqlite3_bind_int(ins, 5, c->ltm);
-			sqlite3_bind_text(ins, 6, d1, 10, SQLITE_TRANSIENT);
-			sqlite3_bind_text(ins, 7, d2, 10, SQLITE_TRANSIENT);
-			sqlite3_bind_text(ins, 8, d3, 10, SQLITE_TRANSIENT);
-			sqlite3_bind_int(ins, 9, prov);
-			if (an != ANOMALY_NONE)
-				sqlite3_bind_text(ins, 10, classify_anomaly_name(an), -1, SQLITE_STATIC);
-			else
-				sqlite3_bind_null(ins, 10);
-			if (sqlite3_step(ins) != SQLITE_DONE) {
-				rc = store_error(db, "cannot store a result", err);
-				goto out;
-			}
-			sqlite3_reset(ins);
-			sum->crossings++;
-			sum->provisional += prov;
-			if (c->ltm) {
-				date_to_civil(it[k].date, &y, &mo, &dd);
-				count_year(sum, y, it[k].arrival, prov);
-			}
-			if (spells && it[k].true_person) {
-				int truth = lived_in_bolivia(spells, n_spells, it[k].true_person - 1 + 1, it[k].date);
+			r->rb_known = c->res_before_known;
+			r->ra_known = c->res_after_known;
+			r->ltm_known = c->ltm_known;
+			r->res_before = c->res_before;
+			r->res_after = c->res_after;
+			r->ltm = c->ltm;
+			r->anomaly = (uint8_t)an;
+			r->prov = c->res_after_known > as_of || c->ltm_known > as_of;
+			r->migdir = it[k].arrival ? !c->res_before : c->res_before;
+			if (c->ltm && !it[k].arrival && c->res_before)
+				ever_left = 1;
+			/* a foreign visitor who stayed beyond the permitted days */
+			if (it[k].arrival && !it[k].bolivian && it[k].stay > 0 && !c->res_after) {
+				int32_t left = k + 1 < j ? it[k + 1].date : as_of;
 
-				if (truth >= 0) {
-					sum->compared++;
-					sum->agree += truth == c->res_after;
-					if (!prov) {
-						sum->compared_final++;
-						sum->agree_final += truth == c->res_after;
+				if (left - it[k].date > it[k].stay)
+					sum->overstays++;
+			}
+		}
+		/* a Bolivian abroad: left as a migrant and not back as a resident */
+		if (it[i].bolivian && ever_left && !rs[j - 1].res_after)
+			sum->bolivians_abroad++;
+	}
+	/* pass 2: each provisional result estimated from how such results came out a year earlier */
+	for (i = 0; i < n; i++) {
+		double p = rs[i].ltm;
+		int y, mo, dd;
+
+		date_to_civil(it[i].date, &y, &mo, &dd);
+		if (rs[i].prov && rs[i].migdir && !rs[i].anomaly) {
+			uint64_t dn = 0, nm = 0;
+			int level;
+
+			/* the same cell; coarser cells (nationality group, then all) when it is thin */
+			for (level = 0; level < 3 && dn < MIN_CELL; level++) {
+				size_t c;
+
+				dn = nm = 0;
+				for (c = 0; c < N_CELLS / 2; c++) {
+					int same_nat = c / (N_AGE_GROUPS * N_SEXES) == it[i].cell / (N_AGE_GROUPS * N_SEXES);
+					size_t cell = ((size_t)it[i].arrival * (N_CELLS / 2) + c) * 2 + rs[i].ltm;
+
+					if ((level == 0 && c == it[i].cell) || (level == 1 && same_nat) || level == 2) {
+						dn += tr_den[cell];
+						nm += tr_num[cell];
 					}
 				}
+			}
+			if (dn >= MIN_CELL) {
+				p = (double)nm / (double)dn;
+				sum->estimated++;
+			}
+			rs[i].est = p >= 0.5;
+		} else {
+			rs[i].est = rs[i].ltm;
+		}
+		if (p > 0)
+			count_year(sum, y, it[i].arrival, rs[i].prov, p);
+	}
+	/* pass 3: write the results; measure against the truth */
+	for (i = 0; i < n; i++) {
+		const struct result *c = &rs[i];
+		char d1[11], d2[11], d3[11];
+
+		date_format(c->rb_known, d1);
+		date_format(c->ra_known, d2);
+		date_format(c->ltm_known, d3);
+		sqlite3_bind_int64(ins, 1, it[i].rowid);
+		sqlite3_bind_int64(ins, 2, it[i].person);
+		sqlite3_bind_int(ins, 3, c->res_before);
+		sqlite3_bind_int(ins, 4, c->res_after);
+		sqlite3_bind_int(ins, 5, c->ltm);
+		sqlite3_bind_text(ins, 6, d1, 10, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 7, d2, 10, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 8, d3, 10, SQLITE_TRANSIENT);
+		sqlite3_bind_int(ins, 9, c->prov);
+		if (c->anomaly)
+			sqlite3_bind_text(ins, 10, classify_anomaly_name((enum classify_anomaly)c->anomaly), -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(ins, 10);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			rc = store_error(db, "cannot store a result", err);
+			goto out;
+		}
+		sqlite3_reset(ins);
+		sum->crossings++;
+		sum->provisional += c->prov;
+		if (spells && it[i].true_person) {
+			int truth = lived_in_bolivia(spells, n_spells, it[i].true_person, it[i].date);
+
+			if (truth >= 0) {
+				sum->compared++;
+				sum->agree += truth == c->res_after;
+				if (!c->prov) {
+					sum->compared_final++;
+					sum->agree_final += truth == c->res_after;
+				}
+				/* with provisional migrations replaced by their estimate */
+				sum->agree_est += truth == (c->migdir && c->prov && !c->anomaly
+							    ? (c->est ? !c->res_before : c->res_before) : c->res_after);
 			}
 		}
 	}
@@ -379,5 +532,7 @@ out:
 	free(res);
 	free(births);
 	free(spells);
+	free(rs);
+	free(res_then);
 	return rc;
 }

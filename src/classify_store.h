@@ -23,8 +23,9 @@ struct classify_run_opts {
 
 struct classify_year {
 	int year;
-	uint64_t arrivals, departures;          /* long-term migrations, final */
-	uint64_t arrivals_prov, departures_prov;/* long-term migrations, provisional */
+	uint64_t arrivals, departures;           /* long-term migrations, final */
+	uint64_t arrivals_prov, departures_prov; /* provisional ones estimated more likely than not */
+	double arrivals_est, departures_est;     /* expected migrations among the provisional ones */
 };
 
 struct classify_summary {
@@ -33,7 +34,11 @@ struct classify_summary {
 	uint64_t flagged[N_ANOMALIES];          /* persons, by anomaly */
 	size_t n_years;
 	struct classify_year years[CLASSIFY_MAX_YEARS];
+	uint64_t estimated;                     /* provisional results estimated from a year earlier */
+	uint64_t bolivians_abroad;              /* left as migrants, not back as residents */
+	uint64_t overstays;                     /* foreign entries that stayed beyond the permitted days */
 	uint64_t compared, agree, agree_final, compared_final;  /* with the truth */
+	uint64_t agree_est;                     /* ... with provisional results as estimated */
 };
 
 /** Classify the store's linked movements. Errors: ERR_STORE, ERR_USAGE (not linked), ERR_IO. */

@@ -392,22 +392,31 @@ int cmd_classify(struct app *app, int argc, char **argv)
 			if (sum.flagged[k])
 				printf("persons flagged, status kept: %llu (%s)\n", (unsigned long long)sum.flagged[k],
 				       classify_anomaly_name((enum classify_anomaly)k));
-		printf("long-term migrations by year of crossing (provisional in brackets):\n");
-		printf("  %4s %18s %18s %18s\n", "year", "arrivals", "departures", "net migration");
+		printf("long-term migrations by year of crossing: final + provisional, estimated from how the\n"
+		       "provisional results of a year earlier came out (direction, nationality group, age group, sex)\n");
+		printf("  %4s %10s %12s %10s %12s %14s\n", "year", "arrivals", "(estimated)", "departures",
+		       "(estimated)", "net migration");
 		for (y = 0; y < sum.n_years; y++) {
 			const struct classify_year *c = &sum.years[y];
-			long long net = (long long)(c->arrivals + c->arrivals_prov) - (long long)(c->departures + c->departures_prov);
+			double a = (double)c->arrivals + c->arrivals_est, dep = (double)c->departures + c->departures_est;
 
-			printf("  %4d %9llu (%6llu) %9llu (%6llu) %18lld\n", c->year,
-			       (unsigned long long)(c->arrivals + c->arrivals_prov), (unsigned long long)c->arrivals_prov,
-			       (unsigned long long)(c->departures + c->departures_prov), (unsigned long long)c->departures_prov, net);
+			printf("  %4d %10.0f %12.0f %10.0f %12.0f %14.0f\n", c->year, a, c->arrivals_est, dep,
+			       c->departures_est, a - dep);
 		}
+		printf("provisional results estimated: %llu\n", (unsigned long long)sum.estimated);
+		printf("Bolivians living abroad (left as migrants, not back as residents): %llu\n",
+		       (unsigned long long)sum.bolivians_abroad);
+		printf("foreign visitors who stayed beyond their permitted days: %llu\n",
+		       (unsigned long long)sum.overstays);
 		if (sum.compared)
 			printf("residence after each crossing agrees with the truth: %.2f%% of %llu crossings"
 			       " (%.2f%% of %llu final ones)\n", 100.0 * (double)sum.agree / (double)sum.compared,
 			       (unsigned long long)sum.compared,
 			       sum.compared_final ? 100.0 * (double)sum.agree_final / (double)sum.compared_final : 0.0,
 			       (unsigned long long)sum.compared_final);
+		if (sum.compared)
+			printf("  with provisional results replaced by their estimate: %.2f%%\n",
+			       100.0 * (double)sum.agree_est / (double)sum.compared);
 	}
 	return EXIT_OK;
 bad:
