@@ -30,3 +30,8 @@ read -r s kb < "$dir/t.txt"
 echo "linkage of $records stored records (synthetic movements and regularisations), end to end"
 printf "  %.1f s, peak %.0f MB (goal: under 60 s and 2 GB for a million)\n" "$s" "$(echo "$kb / 1024" | bc -l)"
 grep -E 'candidate pairs|pairwise:|persons:' "$dir/link.txt" | sed 's/^/  /'
+/usr/bin/time -f "%e %M" -o "$dir/t.txt" ./pasos --db "$d/pasos.db" classify --truth "$d" > "$dir/classify.txt"
+read -r s kb < "$dir/t.txt"
+echo "classification of the linked movements (read from the store, written back)"
+printf "  %.1f s, peak %.0f MB\n" "$s" "$(echo "$kb / 1024" | bc -l)"
+grep -E 'classified|agrees|estimate' "$dir/classify.txt" | sed 's/^/  /'
