@@ -75,6 +75,18 @@ static int cmp_item(const void *x, const void *y)
 	return a->rowid < b->rowid ? -1 : a->rowid > b->rowid;
 }
 
+struct order {
+	int64_t rowid;
+	size_t i;
+};
+
+static int cmp_order(const void *x, const void *y)
+{
+	const struct order *a = x, *b = y;
+
+	return a->rowid < b->rowid ? -1 : a->rowid > b->rowid;
+}
+
 static int cmp_i32(const void *x, const void *y)
 {
 	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
@@ -254,6 +266,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	struct crossing *cs = NULL;
 	struct classified *res = NULL;
 	struct result *rs = NULL;
+	struct order *order = NULL;
 	struct classified *res_then = NULL;
 	uint64_t tr_den[N_CELLS * 2] = { 0 }, tr_num[N_CELLS * 2] = { 0 };
 	int32_t *births = NULL, as_of = o->as_of;
@@ -465,9 +478,18 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		if (p > 0)
 			count_year(sum, y, it[i].arrival, rs[i].prov, p);
 	}
-	/* pass 3: write the results; measure against the truth */
+	/* pass 3: write the results in storage order (appends, not random inserts); measure against the truth */
+	order = xmalloc(st_mult(n, sizeof(*order)));
 	for (i = 0; i < n; i++) {
-		const struct result *c = &rs[i];
+		order[i].rowid = it[i].rowid;
+		order[i].i = i;
+	}
+	qsort(order, n, sizeof(*order), cmp_order);
+	for (k = 0; k < n; k++) {
+		const struct result *c;
+
+		i = order[k].i;
+		c = &rs[i];
 		char d1[11], d2[11], d3[11];
 
 		date_format(c->rb_known, d1);
@@ -534,5 +556,6 @@ out:
 	free(spells);
 	free(rs);
 	free(res_then);
+	free(order);
 	return rc;
 }

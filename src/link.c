@@ -164,7 +164,8 @@ struct sig {
 struct cand {
 	uint32_t a, b;
 	uint8_t mask;   /* blocking rules that produced it */
-	uint8_t pad[3];
+	uint8_t same_doc;  /* the same document (type, country, number): a deterministic match */
+	uint8_t pad[2];
 	float p;
 };
 
@@ -1285,8 +1286,34 @@ static void cluster(struct linker *lk, struct link_stats *st)
 		cinfo_init(&ci[i], &lk->sig[i]);
 	}
 	order = xmalloc(st_mult(lk->n_cands + 1, sizeof(*order)));
+	/*
+	 * Deterministic rule first: the same document (type, issuing country,
+	 * number) is the same person, unless the clusters conflict at all (a
+	 * shared number between two people with other birth dates is a typo).
+	 */
 	for (i = 0; i < lk->n_cands; i++)
-		if (lk->cands[i].p >= lk->o.threshold)
+		if (lk->cands[i].same_doc) {
+			uint32_t ra = find(lk->parent, lk->cands[i].a), rb = find(lk->parent, lk->cands[i].b);
+
+			if (ra == rb)
+				continue;
+			if (conflicts(lk, &ci[ra], &ci[rb]) != 0) {
+				lk->cands[i].same_doc = 0;  /* left to the model */
+				continue;
+			}
+			if (rb < ra) {
+				uint32_t t = ra;
+
+				ra = rb;
+				rb = t;
+			}
+			lk->parent[rb] = ra;
+			cinfo_merge(&ci[ra], &ci[rb]);
+			st->matches++;
+			st->deterministic++;
+		}
+	for (i = 0; i < lk->n_cands; i++)
+		if (lk->cands[i].p >= lk->o.threshold && !lk->cands[i].same_doc)
 			order[n++] = lk->cands[i];
 	qsort(order, n, sizeof(*order), cmp_cand_p);
 	for (i = 0; i < n; i++) {
@@ -1353,6 +1380,7 @@ int link_run(struct linker *lk, struct link_stats *st, struct err *err)
 
 		unpack(gv[i], g, nc);
 		lk->cands[i].p = (float)probability(weight(lk, g, nc) + tf_adjust(lk, a, b, g));
+		lk->cands[i].same_doc = g[C_DOC] == 2 && a->doct == b->doct && a->docc == b->docc;
 	}
 	free(gv);
 	cluster(lk, st);

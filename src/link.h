@@ -48,6 +48,7 @@ struct link_rule_stats {
 struct link_stats {
 	uint64_t records, identities, candidate_pairs, matches, persons;
 	uint64_t refused_merges;  /* merges the cluster constraints refused */
+	uint64_t deterministic;   /* merges by the same document */
 	size_t n_rules;
 	struct link_rule_stats rules[LINK_MAX_RULES];
 	double lambda;            /* prior match probability of a candidate pair */

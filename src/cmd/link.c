@@ -229,7 +229,8 @@ static void print_stats(const struct link_stats *st, const struct link_eval *ev)
 		printf("\n");
 	}
 	printf("prior match probability of a candidate pair: %.4f\n", st->lambda);
-	printf("merges: %llu (refused as conflicting: %llu)\n", (unsigned long long)st->matches,
+	printf("merges: %llu, %llu of them by the same document (refused as conflicting: %llu)\n",
+	       (unsigned long long)st->matches, (unsigned long long)st->deterministic,
 	       (unsigned long long)st->refused_merges);
 	printf("persons: %llu\n", (unsigned long long)st->persons);
 	if (ev) {
