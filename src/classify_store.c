@@ -23,7 +23,36 @@ struct item {
 	uint8_t arrival;
 	uint8_t cell;           /* nationality group, age group, sex: the estimation cell */
 	uint8_t bolivian;
+	uint16_t nat;           /* nationality, three letters A-Z packed in 5 bits each */
 };
+
+/* One cell of the derived figures: month, direction, nationality, sex, age group. */
+struct flow {
+	uint64_t key;
+	double final, estimated;
+};
+
+static int cmp_flow(const void *x, const void *y)
+{
+	uint64_t a = ((const struct flow *)x)->key, b = ((const struct flow *)y)->key;
+
+	return a < b ? -1 : a > b;
+}
+
+static uint16_t pack_nat(const char *s)
+{
+	if (!s || strlen(s) != 3)
+		return 0;
+	return (uint16_t)(((s[0] - 'A') & 31) << 10 | ((s[1] - 'A') & 31) << 5 | ((s[2] - 'A') & 31));
+}
+
+static void unpack_nat(uint16_t v, char out[4])
+{
+	out[0] = (char)('A' + (v >> 10 & 31));
+	out[1] = (char)('A' + (v >> 5 & 31));
+	out[2] = (char)('A' + (v & 31));
+	out[3] = '\0';
+}
 
 /* The result of one crossing, kept until the provisional ones are estimated. */
 struct result {
@@ -267,6 +296,8 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	struct classified *res = NULL;
 	struct result *rs = NULL;
 	struct order *order = NULL;
+	struct flow *flows = NULL;
+	size_t n_flows = 0, cap_flows = 0;
 	struct classified *res_then = NULL;
 	uint64_t tr_den[N_CELLS * 2] = { 0 }, tr_num[N_CELLS * 2] = { 0 };
 	int32_t *births = NULL, as_of = o->as_of;
@@ -322,6 +353,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			int sx = sex && sex[0] == 'F' ? 0 : sex && sex[0] == 'M' ? 1 : 2;
 
 			it[n].bolivian = nat && !strcmp(nat, "BOL");
+			it[n].nat = pack_nat(nat);
 			it[n].cell = (uint8_t)((nat_group(nat) * N_AGE_GROUPS + age_group(it[n].birth, it[n].date)) * N_SEXES + sx);
 			it[n].stay = sqlite3_column_type(q, 8) == SQLITE_INTEGER ? sqlite3_column_int(q, 8) : -1;
 		}
@@ -475,8 +507,17 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		} else {
 			rs[i].est = rs[i].ltm;
 		}
-		if (p > 0)
+		if (p > 0) {
 			count_year(sum, y, it[i].arrival, rs[i].prov, p);
+			if (n_flows == cap_flows) {
+				cap_flows = cap_flows ? cap_flows * 2 : 4096;
+				flows = xrealloc(flows, st_mult(cap_flows, sizeof(*flows)));
+			}
+			flows[n_flows].key = (uint64_t)(y * 12 + mo - 1) << 24 | (uint64_t)it[i].arrival << 23 |
+					     (uint64_t)it[i].nat << 8 | it[i].cell % (N_AGE_GROUPS * N_SEXES);
+			flows[n_flows].final = rs[i].prov ? 0 : 1;
+			flows[n_flows++].estimated = rs[i].prov ? p : 0;
+		}
 	}
 	/* pass 3: write the results in storage order (appends, not random inserts); measure against the truth */
 	order = xmalloc(st_mult(n, sizeof(*order)));
@@ -531,6 +572,49 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			}
 		}
 	}
+	/* the derived figures: long-term migrations by month, direction, nationality, sex, age group */
+	if ((rc = exec(db, "DROP TABLE IF EXISTS long_term_migration;"
+		       "CREATE TABLE long_term_migration(month TEXT, direction TEXT, nationality TEXT, sex TEXT,"
+		       " age_group TEXT, final INTEGER, provisional_estimated REAL);", err)))
+		goto out;
+	if (n_flows) {
+		static const char *ages[] = { "Y0T17", "Y18T29", "Y30T44", "Y45T64", "Y_GE65" };
+		static const char *sexes[] = { "F", "M", "_U" };
+		sqlite3_stmt *fq = NULL;
+
+		qsort(flows, n_flows, sizeof(*flows), cmp_flow);
+		if (sqlite3_prepare_v2(db, "INSERT INTO long_term_migration VALUES(?,?,?,?,?,?,?)", -1, &fq, NULL) != SQLITE_OK) {
+			rc = store_error(db, "cannot prepare", err);
+			goto out;
+		}
+		for (i = 0; i < n_flows; i = j) {
+			double fin = 0, est = 0;
+			uint64_t key = flows[i].key;
+			unsigned month = (unsigned)(key >> 24), rest = (unsigned)(key & 0xFF);
+			char mon[16], nat[4];
+
+			for (j = i; j < n_flows && flows[j].key == key; j++) {
+				fin += flows[j].final;
+				est += flows[j].estimated;
+			}
+			snprintf(mon, sizeof(mon), "%04u-%02u", month / 12, month % 12 + 1);
+			unpack_nat((uint16_t)(key >> 8 & 0x7FFF), nat);
+			sqlite3_bind_text(fq, 1, mon, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(fq, 2, key >> 23 & 1 ? "ENTRY" : "EXIT", -1, SQLITE_STATIC);
+			sqlite3_bind_text(fq, 3, nat, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(fq, 4, sexes[rest % N_SEXES], -1, SQLITE_STATIC);
+			sqlite3_bind_text(fq, 5, ages[rest / N_SEXES], -1, SQLITE_STATIC);
+			sqlite3_bind_int64(fq, 6, (sqlite3_int64)fin);
+			sqlite3_bind_double(fq, 7, est);
+			if (sqlite3_step(fq) != SQLITE_DONE) {
+				sqlite3_finalize(fq);
+				rc = store_error(db, "cannot store the figures", err);
+				goto out;
+			}
+			sqlite3_reset(fq);
+		}
+		sqlite3_finalize(fq);
+	}
 	{
 		char sqlrun[256], d[11];
 
@@ -557,5 +641,6 @@ out:
 	free(rs);
 	free(res_then);
 	free(order);
+	free(flows);
 	return rc;
 }

@@ -23,3 +23,8 @@ $PASOS --db s.db classify > /dev/null
 $PASOS --db s.db classify > /dev/null
 sqlite3 s.db "select * from classified_crossings order by movement_rowid" | sha256sum > second
 cmp -s first second || fail "results changed on a rerun"
+# the derived figures hold every final long-term migration, by month, direction, nationality, sex, age
+expect_eq "$(sqlite3 s.db 'select sum(final) from long_term_migration')" \
+  "$(sqlite3 s.db 'select count(*) from classified_crossings where long_term_migration = 1 and provisional = 0')" \
+  "final migrations in the derived figures"
+sqlite3 s.db "select distinct age_group from long_term_migration" | grep -q Y18T29 || fail "age groups"
