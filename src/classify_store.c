@@ -24,6 +24,8 @@ struct item {
 	uint8_t cell;           /* nationality group, age group, sex: the estimation cell */
 	uint8_t bolivian;
 	uint16_t nat;           /* nationality, three letters A-Z packed in 5 bits each */
+	int8_t initial;         /* from the list of known residents: 1, 0, or -1 */
+	int32_t init_final;     /* the day that status became final, or INT32_MIN */
 };
 
 /* One cell of the derived figures: month, direction, nationality, sex, age group. */
@@ -184,6 +186,71 @@ out:
 	return rc;
 }
 
+/*
+ * The list of known residents: document_type,document_country,
+ * document_number,initial_status[,initial_status_finalised], as a
+ * population register would give it.
+ */
+static int load_residents(sqlite3 *db, const char *path, struct err *err)
+{
+	struct csv_reader *r = NULL;
+	struct csv_record rec;
+	sqlite3_stmt *q = NULL;
+	int col[5] = { -1, -1, -1, -1, -1 }, rc;
+	static const char *names[5] = { "document_type", "document_country", "document_number",
+		"initial_status", "initial_status_finalised" };
+	size_t i, k;
+
+	if ((rc = exec(db, "DROP TABLE IF EXISTS temp.residents;"
+		       "CREATE TEMP TABLE residents(doc_type TEXT, doc_country TEXT, doc_number TEXT, status INTEGER,"
+		       " finalised TEXT, PRIMARY KEY(doc_type, doc_country, doc_number)) WITHOUT ROWID; BEGIN", err)))
+		return rc;
+	if ((rc = csv_reader_open(&r, path, 0, err)))
+		goto out;
+	if (csv_reader_next(r, &rec, err) != 1) {
+		rc = ERR_SET(err, ERR_DATA, "'%s' is empty", path);
+		goto out;
+	}
+	for (i = 0; i < rec.n_fields; i++)
+		for (k = 0; k < 5; k++)
+			if (strlen(names[k]) == rec.fields[i].len && !memcmp(names[k], rec.fields[i].p, rec.fields[i].len))
+				col[k] = (int)i;
+	if (col[0] < 0 || col[1] < 0 || col[2] < 0 || col[3] < 0) {
+		rc = ERR_SET(err, ERR_DATA, "%s:1: a list of residents needs document_type, document_country,"
+			     " document_number and initial_status", path);
+		goto out;
+	}
+	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO residents VALUES(?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK) {
+		rc = store_error(db, "residents", err);
+		goto out;
+	}
+	while (csv_reader_next(r, &rec, err) == 1) {
+		if (rec.n_fields <= (size_t)col[3] || rec.fields[col[3]].len != 1 ||
+		    (rec.fields[col[3]].p[0] != '0' && rec.fields[col[3]].p[0] != '1')) {
+			rc = ERR_SET(err, ERR_DATA, "%s:%llu: field 'initial_status': 0 or 1", path,
+				     (unsigned long long)rec.line);
+			goto out;
+		}
+		for (k = 0; k < 3; k++)
+			sqlite3_bind_text(q, (int)k + 1, rec.fields[col[k]].p, (int)rec.fields[col[k]].len, SQLITE_STATIC);
+		sqlite3_bind_int(q, 4, rec.fields[col[3]].p[0] == '1');
+		if (col[4] >= 0 && (size_t)col[4] < rec.n_fields && rec.fields[col[4]].len)
+			sqlite3_bind_text(q, 5, rec.fields[col[4]].p, (int)rec.fields[col[4]].len, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(q, 5);
+		sqlite3_step(q);
+		sqlite3_reset(q);
+	}
+out:
+	sqlite3_finalize(q);
+	csv_reader_free(r);
+	if (!rc)
+		rc = exec(db, "COMMIT", err);
+	else
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 struct spell {
 	uint32_t person;
 	int32_t from, to;  /* INT32_MIN / INT32_MAX when open */
@@ -298,6 +365,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	struct order *order = NULL;
 	struct flow *flows = NULL;
 	size_t n_flows = 0, cap_flows = 0;
+	struct buf sqlb;
 	struct classified *res_then = NULL;
 	uint64_t tr_den[N_CELLS * 2] = { 0 }, tr_num[N_CELLS * 2] = { 0 };
 	int32_t *births = NULL, as_of = o->as_of;
@@ -305,6 +373,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	const char *sql;
 
 	memset(sum, 0, sizeof(*sum));
+	buf_init(&sqlb, 1 << 12);
 	if (o->truth_dir) {
 		if ((rc = load_truth_records(db, o->truth_dir, err)))
 			return rc;
@@ -313,19 +382,26 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	}
 	if (o->true_persons && !o->truth_dir)
 		return ERR_SET(err, ERR_USAGE, "true persons need a truth directory");
+	if (o->residents && (rc = load_residents(db, o->residents, err)))
+		goto out;
+	buf_init(&sqlb, 1 << 12);
+	buf_adds(&sqlb, "SELECT m.rowid, ", NULL);
+	buf_adds(&sqlb, o->true_persons ? "t.person" : "l.person_id", NULL);
+	buf_adds(&sqlb, ", m.direction, m.event_time, m.birth_date, ", NULL);
+	buf_adds(&sqlb, o->truth_dir ? "t.person" : "NULL", NULL);
+	buf_adds(&sqlb, ", m.nationality, m.sex, m.permitted_stay_days, ", NULL);
+	buf_adds(&sqlb, o->residents ? "r.status, r.finalised" : "NULL, NULL", NULL);
+	buf_adds(&sqlb, " FROM reg_movements m", NULL);
 	if (o->true_persons)
-		sql = "SELECT m.rowid, t.person, m.direction, m.event_time, m.birth_date, t.person,"
-		      " m.nationality, m.sex, m.permitted_stay_days"
-		      " FROM reg_movements m JOIN truth_rec t ON t.record_id = m.movement_id";
-	else if (o->truth_dir)
-		sql = "SELECT m.rowid, l.person_id, m.direction, m.event_time, m.birth_date, t.person,"
-		      " m.nationality, m.sex, m.permitted_stay_days"
-		      " FROM reg_movements m JOIN person_links l ON l.register = 'movements' AND l.record_id = m.movement_id"
-		      " LEFT JOIN truth_rec t ON t.record_id = m.movement_id";
+		buf_adds(&sqlb, " JOIN truth_rec t ON t.record_id = m.movement_id", NULL);
 	else
-		sql = "SELECT m.rowid, l.person_id, m.direction, m.event_time, m.birth_date, NULL,"
-		      " m.nationality, m.sex, m.permitted_stay_days"
-		      " FROM reg_movements m JOIN person_links l ON l.register = 'movements' AND l.record_id = m.movement_id";
+		buf_adds(&sqlb, " JOIN person_links l ON l.register = 'movements' AND l.record_id = m.movement_id", NULL);
+	if (o->truth_dir && !o->true_persons)
+		buf_adds(&sqlb, " LEFT JOIN truth_rec t ON t.record_id = m.movement_id", NULL);
+	if (o->residents)
+		buf_adds(&sqlb, " LEFT JOIN residents r ON r.doc_type = m.document_type AND"
+			 " r.doc_country = m.document_country AND r.doc_number = m.document_number", NULL);
+	sql = sqlb.p;
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
 		rc = ERR_SET(err, ERR_USAGE, "no linked movements in the store (run 'pasos ingest' and 'pasos link' first): %s",
 			     sqlite3_errmsg(db));
@@ -356,6 +432,15 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			it[n].nat = pack_nat(nat);
 			it[n].cell = (uint8_t)((nat_group(nat) * N_AGE_GROUPS + age_group(it[n].birth, it[n].date)) * N_SEXES + sx);
 			it[n].stay = sqlite3_column_type(q, 8) == SQLITE_INTEGER ? sqlite3_column_int(q, 8) : -1;
+			it[n].initial = sqlite3_column_type(q, 9) == SQLITE_NULL ? -1 : (int8_t)sqlite3_column_int(q, 9);
+			it[n].init_final = INT32_MIN;
+			if (sqlite3_column_type(q, 10) == SQLITE_TEXT) {
+				const char *f = (const char *)sqlite3_column_text(q, 10);
+				long fd = date_parse(f, strlen(f));
+
+				if (fd != DATE_INVALID)
+					it[n].init_final = (int32_t)fd;
+			}
 		}
 		if (o->as_of == INT32_MIN && it[n].date > as_of)
 			as_of = it[n].date;
@@ -398,9 +483,14 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		int32_t birth = DATE_INVALID;
 		enum classify_anomaly an;
 		size_t best = 0, run = 0;
-		int ever_left = 0;
+		int ever_left = 0, initial = -1;
+		int32_t init_final = INT32_MIN;
 
 		for (j = i; j < n && it[j].person == it[i].person; j++) {
+			if (initial < 0 && it[j].initial >= 0) {
+				initial = it[j].initial;
+				init_final = it[j].init_final;
+			}
 			cs[j - i].date = it[j].date;
 			cs[j - i].time = it[j].time;
 			cs[j - i].arrival = it[j].arrival;
@@ -415,8 +505,9 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 				birth = births[k];
 			}
 		}
-		an = classify_person(cs, j - i, -1, INT32_MIN, as_of, birth == DATE_INVALID ? INT32_MIN : birth,
+		an = classify_person(cs, j - i, initial, init_final, as_of, birth == DATE_INVALID ? INT32_MIN : birth,
 				     &o->params, res);
+		sum->known_residents += initial >= 0;
 		/*
 		 * The same person as seen a year earlier: which results were
 		 * provisional then, and how they came out. This is what the
@@ -429,7 +520,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			while (k0 < j - i && cs[k0].date <= then)
 				k0++;
 			if (k0 > 0 && an == ANOMALY_NONE &&
-			    classify_person(cs, k0, -1, INT32_MIN, then, birth == DATE_INVALID ? INT32_MIN : birth,
+			    classify_person(cs, k0, initial, init_final, then, birth == DATE_INVALID ? INT32_MIN : birth,
 					    &o->params, res_then) == ANOMALY_NONE) {
 				for (k = 0; k < k0; k++) {
 					const struct classified *t = &res_then[k], *now = &res[k];
@@ -642,5 +733,6 @@ out:
 	free(res_then);
 	free(order);
 	free(flows);
+	buf_release(&sqlb);
 	return rc;
 }

@@ -19,6 +19,7 @@ struct classify_run_opts {
 	int32_t as_of;          /* day number; INT32_MIN: the latest crossing */
 	const char *truth_dir;  /* synth output with truth_records.csv, truth_residence.csv; or NULL */
 	int true_persons;       /* use the truth's persons instead of linkage */
+	const char *residents;  /* CSV of known residents by document, or NULL */
 };
 
 struct classify_year {
@@ -31,6 +32,7 @@ struct classify_year {
 struct classify_summary {
 	int32_t as_of;
 	uint64_t persons, crossings, provisional;
+	uint64_t known_residents;               /* persons whose initial status came from the list */
 	uint64_t flagged[N_ANOMALIES];          /* persons, by anomaly */
 	size_t n_years;
 	struct classify_year years[CLASSIFY_MAX_YEARS];

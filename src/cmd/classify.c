@@ -42,10 +42,13 @@ static void help(FILE *f)
 		"  --crossings FILE     classify a CSV instead of the store\n"
 		"  --person COLS        the column(s) naming the person (default person)\n"
 		"  -o, --out FILE       output CSV for --crossings (default standard output)\n"
-		"  --true-persons FILE  store mode: persons from a truth file (register,record_id,\n"
-		"                       person_id) instead of linkage, to measure the rule alone\n"
-		"  --truth-residence FILE  store mode: compare the residence after each crossing\n"
-		"                       with where the person really lived (person_id,place,from,to)\n\n"
+		"  --residents FILE     store mode: known residents (document_type,document_country,\n"
+		"                       document_number,initial_status[,initial_status_finalised]);\n"
+		"                       others start resident when their first crossing is an exit\n"
+		"  --truth DIR          store mode: a synth output directory; compare the residence\n"
+		"                       after each crossing with where the person really lived\n"
+		"  --true-persons       with --truth: the true persons instead of linkage, to\n"
+		"                       measure the rule alone\n\n"
 		"examples:\n"
 		"  pasos classify --crossings crossings.csv --as-of 2026-01-01 -o classified.csv\n"
 		"  pasos classify --as-of 2024-12-31\n");
@@ -363,6 +366,8 @@ int cmd_classify(struct app *app, int argc, char **argv)
 			out = argv[++i];
 		} else if (!strcmp(a, "--truth") && v) {
 			o.truth_dir = argv[++i];
+		} else if (!strcmp(a, "--residents") && v) {
+			o.residents = argv[++i];
 		} else if (!strcmp(a, "--true-persons")) {
 			o.true_persons = 1;
 		} else {
@@ -388,6 +393,9 @@ int cmd_classify(struct app *app, int argc, char **argv)
 		       (unsigned long long)sum.crossings, (unsigned long long)sum.persons, d,
 		       o.params.threshold, o.params.window);
 		printf("provisional results (not final by %s): %llu\n", d, (unsigned long long)sum.provisional);
+		if (o.residents)
+			printf("persons whose initial status came from the list of residents: %llu\n",
+			       (unsigned long long)sum.known_residents);
 		for (k = 1; k < N_ANOMALIES; k++)
 			if (sum.flagged[k])
 				printf("persons flagged, status kept: %llu (%s)\n", (unsigned long long)sum.flagged[k],

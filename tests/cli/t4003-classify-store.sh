@@ -28,3 +28,16 @@ expect_eq "$(sqlite3 s.db 'select sum(final) from long_term_migration')" \
   "$(sqlite3 s.db 'select count(*) from classified_crossings where long_term_migration = 1 and provisional = 0')" \
   "final migrations in the derived figures"
 sqlite3 s.db "select distinct age_group from long_term_migration" | grep -q Y18T29 || fail "age groups"
+# a list of known residents sets the initial status: a resident whose first
+# crossing is an entry starts resident (not inferred from the entry)
+row=$(sqlite3 -csv s.db "select m.document_type, m.document_country, m.document_number, c.person_id
+  from classified_crossings c join reg_movements m on m.rowid = c.movement_rowid
+  where m.direction = 'ENTRY' and m.nationality = 'BOL' and c.res_before = 0
+  and c.movement_rowid = (select min(movement_rowid) from classified_crossings c2 where c2.person_id = c.person_id)
+  limit 1")
+[ -n "$row" ] || fail "no Bolivian whose first crossing is an entry"
+pid=${row##*,}
+{ echo "document_type,document_country,document_number,initial_status"; echo "${row%,*},1"; } > residents.csv
+$PASOS --db s.db classify --residents residents.csv > res.txt
+grep -q "from the list of residents: 1" res.txt || fail "resident not found by document: $(cat res.txt)"
+expect_eq "$(sqlite3 s.db "select res_before from classified_crossings where person_id = $pid order by movement_rowid limit 1")" 1 "initial status from the list"
