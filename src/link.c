@@ -12,6 +12,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "link.h"
+#include "link_int.h"
 #include "mem.h"
 #include "names.h"
 
@@ -21,7 +22,6 @@
 #include <string.h>
 
 #define NULL_LEVEL 15
-#define MAX_LEVELS 5
 #define NAME_MAX_BYTES 96
 
 enum comparison { C_SUR, C_GIV, C_BIRTH, C_SEX, C_NAT, C_DOC, C_EXTRA };
@@ -45,15 +45,6 @@ static const char *level_names[LINK_MAX_COMPARISONS][MAX_LEVELS] = {
 
 /* ==== Interned strings ==== */
 
-struct pool {
-	char *p;
-	size_t len, cap;
-	uint32_t *off, *slen;   /* per id; id 0 is the empty string */
-	uint32_t *tf_sur, *tf_giv;
-	size_t n, n_cap;
-	uint32_t *tbl;          /* open addressing: ids, 0 = free */
-	size_t tbl_cap;
-};
 
 static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
 {
@@ -90,7 +81,7 @@ static void pool_grow_tbl(struct pool *pl)
 	pl->tbl_cap = cap;
 }
 
-static uint32_t intern(struct pool *pl, const char *s, size_t n)
+uint32_t link_intern(struct pool *pl, const char *s, size_t n)
 {
 	uint64_t h;
 	size_t k;
@@ -139,7 +130,7 @@ static uint32_t intern(struct pool *pl, const char *s, size_t n)
 	return (uint32_t)pl->n++;
 }
 
-static void pool_release(struct pool *pl)
+void link_pool_release(struct pool *pl)
 {
 	free(pl->p);
 	free(pl->off);
@@ -151,23 +142,7 @@ static void pool_release(struct pool *pl)
 
 /* ==== Identities ==== */
 
-struct sig {
-	uint32_t s1, s2, g, g1, ph_s1, ph_s2, ph_g1;
-	uint32_t doc, doct, docc, nat;
-	uint32_t extra[LINK_MAX_EXTRA];
-	int32_t birth;  /* YYYYMMDD, 0 when missing or unreadable */
-	char sex;       /* 'F', 'M' or 0 */
-	char pad[3];
-	uint32_t solo;  /* a record with no person fields: its own identity (index + 1) */
-};
 
-struct cand {
-	uint32_t a, b;
-	uint8_t mask;   /* blocking rules that produced it */
-	uint8_t same_doc;  /* the same document (type, country, number): a deterministic match */
-	uint8_t pad[2];
-	float p;
-};
 
 struct cinfo {           /* what a cluster holds, for merge constraints */
 	int32_t birth[4];
@@ -177,36 +152,6 @@ struct cinfo {           /* what a cluster holds, for merge constraints */
 	char pad;
 };
 
-struct linker {
-	struct link_opts o;
-	struct pool names;
-	/* records */
-	uint32_t *rec_sig;
-	uint8_t *rec_src;
-	uint64_t *rec_id_off;
-	char *ids;
-	size_t ids_len, ids_cap;
-	size_t n_rec, rec_cap;
-	/* identities */
-	struct sig *sig;
-	uint32_t *sig_n;        /* records per identity */
-	uint32_t *sig_first;    /* first record */
-	size_t n_sig, sig_cap;
-	uint32_t *sig_tbl;
-	size_t sig_tbl_cap;
-	size_t n_extra;
-	uint64_t sur_total, giv_total;
-	/* model */
-	double m[LINK_MAX_COMPARISONS][MAX_LEVELS], u[LINK_MAX_COMPARISONS][MAX_LEVELS];
-	double lambda;
-	/* results */
-	struct cand *cands;
-	size_t n_cands;
-	uint32_t *parent;       /* union-find over identities */
-	uint32_t *person;       /* per record */
-	uint32_t *id_tbl;       /* record lookup by id, built on demand */
-	size_t id_tbl_cap;
-};
 
 void link_opts_init(struct link_opts *o)
 {
@@ -230,7 +175,7 @@ void link_free(struct linker *lk)
 {
 	if (!lk)
 		return;
-	pool_release(&lk->names);
+	link_pool_release(&lk->names);
 	free(lk->rec_sig);
 	free(lk->rec_src);
 	free(lk->rec_id_off);
@@ -263,7 +208,7 @@ static uint32_t norm_intern(struct linker *lk, const struct csv_field *f)
 	char buf[NAME_MAX_BYTES];
 	size_t n = names_normalize(f->p, f->len, buf, sizeof(buf));
 
-	return intern(&lk->names, buf, n);
+	return link_intern(&lk->names, buf, n);
 }
 
 static uint32_t phon_intern(struct linker *lk, uint32_t id)
@@ -274,7 +219,7 @@ static uint32_t phon_intern(struct linker *lk, uint32_t id)
 	if (!id)
 		return 0;
 	n = names_phonetic(pool_str(&lk->names, id), buf, sizeof(buf));
-	return intern(&lk->names, buf, n);
+	return link_intern(&lk->names, buf, n);
 }
 
 /* Digits of a birth date written YYYY-MM-DD or YYYYMMDD, as YYYYMMDD; 0 if unreadable. */
@@ -322,7 +267,7 @@ static uint32_t upper_intern(struct linker *lk, struct csv_field f)
 		if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
 			buf[n++] = c;
 	}
-	return intern(&lk->names, buf, n);
+	return link_intern(&lk->names, buf, n);
 }
 
 static uint32_t sig_find_or_add(struct linker *lk, const struct sig *s)
@@ -388,15 +333,15 @@ size_t link_add(struct linker *lk, int source, const char *id, size_t id_len,
 			memcpy(a, full, l1);
 			a[l1] = '\0';
 			snprintf(b, sizeof(b), "%s", sp + 1);
-			s.s1 = intern(&lk->names, a, l1);
-			s.s2 = intern(&lk->names, b, strlen(b));
+			s.s1 = link_intern(&lk->names, a, l1);
+			s.s2 = link_intern(&lk->names, b, strlen(b));
 		}
 	}
 	s.g = norm_intern(lk, &v->given);
 	if (s.g) {
 		const char *g = pool_str(&lk->names, s.g), *space = strchr(g, ' ');
 
-		s.g1 = space ? intern(&lk->names, g, (size_t)(space - g)) : s.g;
+		s.g1 = space ? link_intern(&lk->names, g, (size_t)(space - g)) : s.g;
 	}
 	s.ph_s1 = phon_intern(lk, s.s1);
 	s.ph_s2 = phon_intern(lk, s.s2);
@@ -668,6 +613,7 @@ static void unpack(uint64_t v, uint8_t *g, size_t n)
 /* ==== Blocking ==== */
 
 enum rule { R_DOC, R_BIRTH, R_NAMES, R_GIVEN_MONTH, R_SWAPPED, R_SURNAME_YEAR, R_EXTRA, N_RULES };
+_Static_assert(N_RULES == LINK_N_RULES, "the rule count in link_int.h");
 
 static const char *rule_names[N_RULES] = {
 	"document (type, country, number)", "birth date + a name initial",
@@ -1438,107 +1384,3 @@ void link_explain(const struct linker *lk, size_t i, size_t j, struct link_expla
 	e->probability = e->same_identity ? 1.0 : probability(e->total_weight);
 }
 
-/* ==== Evaluation ==== */
-
-static int cmp_u64(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
-static uint64_t pairs_of(uint64_t n)
-{
-	return n * (n - 1) / 2;
-}
-
-void link_evaluate(const struct linker *lk, const char *const *truth, struct link_eval *ev,
-		   struct link_stats *st)
-{
-	struct pool tp;
-	uint32_t *tid = xcalloc(lk->n_rec + 1, sizeof(*tid));
-	uint64_t *v = xmalloc(st_mult(lk->n_rec + 1, sizeof(*v)));
-	uint32_t *sig_truth = xcalloc(lk->n_sig + 1, sizeof(*sig_truth));
-	size_t i, j, n = 0;
-
-	memset(ev, 0, sizeof(*ev));
-	memset(&tp, 0, sizeof(tp));
-	for (i = 0; i < lk->n_rec; i++)
-		tid[i] = truth[i] ? intern(&tp, truth[i], strlen(truth[i])) : 0;
-	/* pairs that agree on (predicted, true); then predicted alone; then true alone */
-	for (i = 0; i < lk->n_rec; i++)
-		if (tid[i])
-			v[n++] = ((uint64_t)lk->person[i] << 32) | tid[i];
-	qsort(v, n, sizeof(*v), cmp_u64);
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && v[j] == v[i]; j++)
-			;
-		ev->true_positive_pairs += pairs_of(j - i);
-	}
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && v[j] >> 32 == v[i] >> 32; j++)
-			;
-		ev->predicted_pairs += pairs_of(j - i);
-		ev->predicted_persons++;
-	}
-	/* a true person is found exactly when its records make one predicted cluster, alone */
-	{
-		uint64_t *w = xmalloc(st_mult(n + 1, sizeof(*w)));
-		uint32_t max_p = 0;
-		uint8_t *pure;
-		size_t a, b;
-
-		for (i = 0; i < n; i++)
-			if ((uint32_t)(v[i] >> 32) > max_p)
-				max_p = (uint32_t)(v[i] >> 32);
-		pure = xcalloc((size_t)max_p + 2, 1);
-		for (i = 0; i < n; i = j) {  /* v is sorted by (predicted, true) */
-			for (j = i + 1; j < n && v[j] >> 32 == v[i] >> 32; j++)
-				;
-			pure[v[i] >> 32] = (v[j - 1] & 0xFFFFFFFFu) == (v[i] & 0xFFFFFFFFu);
-		}
-		for (i = 0; i < n; i++)
-			w[i] = ((v[i] & 0xFFFFFFFFu) << 32) | (v[i] >> 32);
-		qsort(w, n, sizeof(*w), cmp_u64);
-		for (a = 0; a < n; a = b) {
-			uint32_t p = (uint32_t)w[a];
-			int one = 1;
-
-			for (b = a + 1; b < n && w[b] >> 32 == w[a] >> 32; b++)
-				if ((uint32_t)w[b] != p)
-					one = 0;
-			ev->true_pairs += pairs_of(b - a);
-			ev->true_persons++;
-			if (one && pure[p])
-				ev->exact_clusters++;
-		}
-		free(pure);
-		free(w);
-	}
-	ev->cluster_precision = ev->predicted_persons ? (double)ev->exact_clusters / (double)ev->predicted_persons : 1;
-	ev->cluster_recall = ev->true_persons ? (double)ev->exact_clusters / (double)ev->true_persons : 1;
-	ev->cluster_f1 = ev->cluster_precision + ev->cluster_recall > 0
-		? 2 * ev->cluster_precision * ev->cluster_recall / (ev->cluster_precision + ev->cluster_recall) : 0;
-	ev->precision = ev->predicted_pairs ? (double)ev->true_positive_pairs / (double)ev->predicted_pairs : 1;
-	ev->recall = ev->true_pairs ? (double)ev->true_positive_pairs / (double)ev->true_pairs : 1;
-	ev->f1 = ev->precision + ev->recall > 0 ? 2 * ev->precision * ev->recall / (ev->precision + ev->recall) : 0;
-	/* rule recall at identity level: true identity pairs each rule produced */
-	if (st) {
-		for (i = 0; i < lk->n_rec; i++)
-			if (tid[i] && !sig_truth[lk->rec_sig[i]])
-				sig_truth[lk->rec_sig[i]] = tid[i];
-		for (i = 0; i < lk->n_cands; i++) {
-			uint32_t ta = sig_truth[lk->cands[i].a], tb = sig_truth[lk->cands[i].b];
-			int r;
-
-			if (ta && ta == tb)
-				for (r = 0; r < N_RULES; r++)
-					if (lk->cands[i].mask & (1u << r))
-						st->rules[r].true_pairs++;
-		}
-	}
-	free(sig_truth);
-	free(tid);
-	free(v);
-	pool_release(&tp);
-}

@@ -1,0 +1,83 @@
+/*
+ * link_int.h: the linker's internals, shared by the files of the link
+ * stage (link.c: model and clustering; link_eval.c: evaluation).
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PASOS_LINK_INT_H
+#define PASOS_LINK_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "link.h"
+
+#define MAX_LEVELS 5       /* comparison levels at most */
+#define LINK_N_RULES 7     /* blocking rules */
+
+/* Interned strings: one copy of each normalised name, with its frequency. */
+struct pool {
+	char *p;
+	size_t len, cap;
+	uint32_t *off, *slen;   /* per id; id 0 is the empty string */
+	uint32_t *tf_sur, *tf_giv;
+	size_t n, n_cap;
+	uint32_t *tbl;          /* open addressing: ids, 0 = free */
+	size_t tbl_cap;
+};
+
+/* A distinct identity: the person fields of one or more records, normalised. */
+struct sig {
+	uint32_t s1, s2, g, g1, ph_s1, ph_s2, ph_g1;
+	uint32_t doc, doct, docc, nat;
+	uint32_t extra[LINK_MAX_EXTRA];
+	int32_t birth;  /* YYYYMMDD, 0 when missing or unreadable */
+	char sex;       /* 'F', 'M' or 0 */
+	char pad[3];
+	uint32_t solo;  /* a record with no person fields: its own identity (index + 1) */
+};
+
+/* A candidate pair of identities. */
+struct cand {
+	uint32_t a, b;
+	uint8_t mask;   /* blocking rules that produced it */
+	uint8_t same_doc;  /* the same document (type, country, number): a deterministic match */
+	uint8_t pad[2];
+	float p;
+};
+
+struct linker {
+	struct link_opts o;
+	struct pool names;
+	/* records */
+	uint32_t *rec_sig;
+	uint8_t *rec_src;
+	uint64_t *rec_id_off;
+	char *ids;
+	size_t ids_len, ids_cap;
+	size_t n_rec, rec_cap;
+	/* identities */
+	struct sig *sig;
+	uint32_t *sig_n;        /* records per identity */
+	uint32_t *sig_first;    /* first record */
+	size_t n_sig, sig_cap;
+	uint32_t *sig_tbl;
+	size_t sig_tbl_cap;
+	size_t n_extra;
+	uint64_t sur_total, giv_total;
+	/* model */
+	double m[LINK_MAX_COMPARISONS][MAX_LEVELS], u[LINK_MAX_COMPARISONS][MAX_LEVELS];
+	double lambda;
+	/* results */
+	struct cand *cands;
+	size_t n_cands;
+	uint32_t *parent;       /* union-find over identities */
+	uint32_t *person;       /* per record */
+	uint32_t *id_tbl;       /* record lookup by id, built on demand */
+	size_t id_tbl_cap;
+};
+
+/** Intern n bytes of s (copied); 0 for the empty string. */
+uint32_t link_intern(struct pool *pl, const char *s, size_t n);
+/** Free a pool's contents. */
+void link_pool_release(struct pool *pl);
+
+#endif
