@@ -566,39 +566,47 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			sum->bolivians_abroad++;
 	}
 	/* pass 2: each provisional result estimated from how such results came out a year earlier */
-	for (i = 0; i < n; i++) {
-		double p = rs[i].ltm;
-		int y, mo, dd;
+	{
+		/* one estimate per (direction, cell, provisional flag); coarser cells when thin */
+		double est[2][N_CELLS / 2][2];
+		int have[2][N_CELLS / 2][2];
+		int dir, c0, f;
 
-		date_to_civil(it[i].date, &y, &mo, &dd);
-		if (rs[i].prov && rs[i].migdir && !rs[i].anomaly) {
-			uint64_t dn = 0, nm = 0;
-			int level;
+		for (dir = 0; dir < 2; dir++)
+			for (c0 = 0; c0 < N_CELLS / 2; c0++)
+				for (f = 0; f < 2; f++) {
+					uint64_t dn = 0, nm = 0;
+					int level;
 
-			/* the same cell; coarser cells (nationality group, then all) when it is thin */
-			for (level = 0; level < 3 && dn < MIN_CELL; level++) {
-				size_t c;
+					for (level = 0; level < 3 && dn < MIN_CELL; level++) {
+						int c;
 
-				dn = nm = 0;
-				for (c = 0; c < N_CELLS / 2; c++) {
-					int same_nat = c / (N_AGE_GROUPS * N_SEXES) == it[i].cell / (N_AGE_GROUPS * N_SEXES);
-					size_t cell = ((size_t)it[i].arrival * (N_CELLS / 2) + c) * 2 + rs[i].ltm;
+						dn = nm = 0;
+						for (c = 0; c < N_CELLS / 2; c++) {
+							int same_nat = c / (N_AGE_GROUPS * N_SEXES) == c0 / (N_AGE_GROUPS * N_SEXES);
+							size_t cell = ((size_t)dir * (N_CELLS / 2) + (size_t)c) * 2 + (size_t)f;
 
-					if ((level == 0 && c == it[i].cell) || (level == 1 && same_nat) || level == 2) {
-						dn += tr_den[cell];
-						nm += tr_num[cell];
+							if ((level == 0 && c == c0) || (level == 1 && same_nat) || level == 2) {
+								dn += tr_den[cell];
+								nm += tr_num[cell];
+							}
+						}
 					}
+					have[dir][c0][f] = dn >= MIN_CELL;
+					est[dir][c0][f] = dn ? (double)nm / (double)dn : 0;
 				}
-			}
-			if (dn >= MIN_CELL) {
-				p = (double)nm / (double)dn;
+		for (i = 0; i < n; i++) {
+			double p = rs[i].ltm;
+			int y, mo, dd;
+
+			if (rs[i].prov && rs[i].migdir && !rs[i].anomaly && have[it[i].arrival][it[i].cell][rs[i].ltm]) {
+				p = est[it[i].arrival][it[i].cell][rs[i].ltm];
 				sum->estimated++;
 			}
 			rs[i].est = p >= 0.5;
-		} else {
-			rs[i].est = rs[i].ltm;
-		}
-		if (p > 0) {
+			if (p <= 0)
+				continue;
+			date_to_civil(it[i].date, &y, &mo, &dd);
 			count_year(sum, y, it[i].arrival, rs[i].prov, p);
 			if (n_flows == cap_flows) {
 				cap_flows = cap_flows ? cap_flows * 2 : 4096;

@@ -78,7 +78,7 @@ int store_open(struct store **out, const char *path, struct err *err)
 	int rc;
 
 	*out = NULL;
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = ERR_SET(err, ERR_STORE, "cannot open store '%s': %s", path,
 			     st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
