@@ -106,18 +106,6 @@ static int cmp_item(const void *x, const void *y)
 	return a->rowid < b->rowid ? -1 : a->rowid > b->rowid;
 }
 
-struct order {
-	int64_t rowid;
-	size_t i;
-};
-
-static int cmp_order(const void *x, const void *y)
-{
-	const struct order *a = x, *b = y;
-
-	return a->rowid < b->rowid ? -1 : a->rowid > b->rowid;
-}
-
 static int cmp_i32(const void *x, const void *y)
 {
 	int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
@@ -362,7 +350,6 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	struct crossing *cs = NULL;
 	struct classified *res = NULL;
 	struct result *rs = NULL;
-	struct order *order = NULL;
 	struct flow *flows = NULL;
 	size_t n_flows = 0, cap_flows = 0;
 	struct buf sqlb;
@@ -463,7 +450,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	births = xmalloc(st_mult(n, sizeof(*births)));
 	if ((rc = exec(db, "BEGIN IMMEDIATE;"
 		       "DROP TABLE IF EXISTS classified_crossings;"
-		       "CREATE TABLE classified_crossings(movement_rowid INTEGER PRIMARY KEY, person_id INTEGER NOT NULL,"
+		       "CREATE TABLE classified_crossings(movement_rowid INTEGER NOT NULL, person_id INTEGER NOT NULL,"
 		       " res_before INTEGER NOT NULL, res_after INTEGER NOT NULL, long_term_migration INTEGER NOT NULL,"
 		       " res_before_known_on TEXT, res_after_known_on TEXT, ltm_known_on TEXT,"
 		       " provisional INTEGER NOT NULL, anomaly TEXT);"
@@ -618,18 +605,12 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			flows[n_flows++].estimated = rs[i].prov ? p : 0;
 		}
 	}
-	/* pass 3: write the results in storage order (appends, not random inserts); measure against the truth */
-	order = xmalloc(st_mult(n, sizeof(*order)));
+	/*
+	 * pass 3: write the results in person order into a table without a
+	 * key: appends, with no random access to the items or the b-tree.
+	 */
 	for (i = 0; i < n; i++) {
-		order[i].rowid = it[i].rowid;
-		order[i].i = i;
-	}
-	qsort(order, n, sizeof(*order), cmp_order);
-	for (k = 0; k < n; k++) {
-		const struct result *c;
-
-		i = order[k].i;
-		c = &rs[i];
+		const struct result *c = &rs[i];
 		char d1[11], d2[11], d3[11];
 
 		date_format(c->rb_known, d1);
@@ -739,7 +720,6 @@ out:
 	free(spells);
 	free(rs);
 	free(res_then);
-	free(order);
 	free(flows);
 	buf_release(&sqlb);
 	return rc;
