@@ -67,7 +67,8 @@ struct result {
 #define N_NAT_GROUPS 3   /* Bolivian, neighbouring country, other */
 #define N_AGE_GROUPS 5   /* 0-17 (Ley 548), 18-29, 30-44, 45-64, 65+ */
 #define N_SEXES 3
-#define N_CELLS (2 * N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES)
+#define N_PURPOSES 2   /* declared a stay (residence, work, study) or not */
+#define N_CELLS (2 * N_PURPOSES * N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES)
 #define MIN_CELL 20      /* final crossings a cell needs to estimate from */
 
 static int nat_group(const char *nat)
@@ -378,6 +379,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	buf_adds(&sqlb, o->truth_dir ? "t.person" : "NULL", NULL);
 	buf_adds(&sqlb, ", m.nationality, m.sex, m.permitted_stay_days, ", NULL);
 	buf_adds(&sqlb, o->residents ? "r.status, r.finalised" : "NULL, NULL", NULL);
+	buf_adds(&sqlb, ", m.purpose", NULL);
 	buf_adds(&sqlb, " FROM reg_movements m", NULL);
 	if (o->true_persons)
 		buf_adds(&sqlb, " JOIN truth_rec t ON t.record_id = m.movement_id", NULL);
@@ -417,7 +419,13 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 
 			it[n].bolivian = nat && !strcmp(nat, "BOL");
 			it[n].nat = pack_nat(nat);
-			it[n].cell = (uint8_t)((nat_group(nat) * N_AGE_GROUPS + age_group(it[n].birth, it[n].date)) * N_SEXES + sx);
+			{
+				const char *pu = (const char *)sqlite3_column_text(q, 11);
+				int stay = pu && (!strcmp(pu, "RESIDENCE") || !strcmp(pu, "WORK") || !strcmp(pu, "STUDY"));
+
+				it[n].cell = (uint8_t)(((stay * N_NAT_GROUPS + nat_group(nat)) * N_AGE_GROUPS +
+							age_group(it[n].birth, it[n].date)) * N_SEXES + sx);
+			}
 			it[n].stay = sqlite3_column_type(q, 8) == SQLITE_INTEGER ? sqlite3_column_int(q, 8) : -1;
 			it[n].initial = sqlite3_column_type(q, 9) == SQLITE_NULL ? -1 : (int8_t)sqlite3_column_int(q, 9);
 			it[n].init_final = INT32_MIN;
