@@ -58,7 +58,7 @@ deps:
 
 # Every test, with sanitizers: what CI runs.
 check: deps
-	$(MAKE) SANITIZE=address,undefined test
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined test
 
 test: $(BUILD)/pasos $(BUILD)/unit-tests $(addprefix $(BUILD)/fuzz-replay-,$(FUZZ_TARGETS))
 	@tests/run.sh $(BUILD)
