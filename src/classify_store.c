@@ -62,6 +62,8 @@ struct result {
 	uint8_t res_before, res_after, ltm, prov, migdir;
 	uint8_t anomaly;
 	uint8_t est;            /* the estimated migration flag (the result itself when final) */
+	uint8_t single;         /* the person's only crossing */
+	uint8_t res_est;        /* the residence after, with provisional results as estimated */
 };
 
 #define N_NAT_GROUPS 3   /* Bolivian, neighbouring country, other */
@@ -461,13 +463,13 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		       "CREATE TABLE classified_crossings(movement_rowid INTEGER NOT NULL, person_id INTEGER NOT NULL,"
 		       " res_before INTEGER NOT NULL, res_after INTEGER NOT NULL, long_term_migration INTEGER NOT NULL,"
 		       " res_before_known_on TEXT, res_after_known_on TEXT, ltm_known_on TEXT,"
-		       " provisional INTEGER NOT NULL, anomaly TEXT);"
+		       " provisional INTEGER NOT NULL, anomaly TEXT, res_after_estimated INTEGER NOT NULL);"
 		       "CREATE TABLE IF NOT EXISTS classify_runs(run_id INTEGER PRIMARY KEY, as_of TEXT, window INTEGER,"
 		       " threshold INTEGER, persons INTEGER, crossings INTEGER, provisional INTEGER,"
 		       " run_at TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));", err)))
 		goto out;
 	in_tx = 1;
-	if (sqlite3_prepare_v2(db, "INSERT INTO classified_crossings VALUES(?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "INSERT INTO classified_crossings VALUES(?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK) {
 		rc = store_error(db, "cannot prepare", err);
 		goto out;
 	}
@@ -522,7 +524,9 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 					int prov_then = t->res_after_known > then || t->ltm_known > then;
 					int prov_now = now->res_after_known > as_of || now->ltm_known > as_of;
 					int mig_then = cs[k].arrival ? !t->res_before : t->res_before;
-					size_t cell = ((size_t)cs[k].arrival * (N_CELLS / 2) + it[i + k].cell) * 2 + t->ltm;
+					/* a lone crossing in the migrating direction counts as "staying so far" */
+					int flag = t->ltm || (k0 == 1 && mig_then);
+					size_t cell = ((size_t)cs[k].arrival * (N_CELLS / 2) + it[i + k].cell) * 2 + (size_t)flag;
 
 					if (prov_then && mig_then && !prov_now) {
 						tr_den[cell]++;
@@ -546,6 +550,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			r->anomaly = (uint8_t)an;
 			r->prov = c->res_after_known > as_of || c->ltm_known > as_of;
 			r->migdir = it[k].arrival ? !c->res_before : c->res_before;
+			r->single = j - i == 1;
 			if (c->ltm && !it[k].arrival && c->res_before)
 				ever_left = 1;
 			/* a foreign visitor who stayed beyond the permitted days */
@@ -594,8 +599,10 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			double p = rs[i].ltm;
 			int y, mo, dd;
 
-			if (rs[i].prov && rs[i].migdir && !rs[i].anomaly && have[it[i].arrival][it[i].cell][rs[i].ltm]) {
-				p = est[it[i].arrival][it[i].cell][rs[i].ltm];
+			int flag = rs[i].ltm || rs[i].single;
+
+			if (rs[i].prov && rs[i].migdir && !rs[i].anomaly && have[it[i].arrival][it[i].cell][flag]) {
+				p = est[it[i].arrival][it[i].cell][flag];
 				sum->estimated++;
 			}
 			rs[i].est = p >= 0.5;
@@ -611,6 +618,27 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 					     (uint64_t)it[i].nat << 8 | it[i].cell % (N_AGE_GROUPS * N_SEXES);
 			flows[n_flows].final = rs[i].prov ? 0 : 1;
 			flows[n_flows++].estimated = rs[i].prov ? p : 0;
+		}
+	}
+	/*
+	 * The residence after each crossing as estimated: final results as they
+	 * are; a provisional one follows the estimate, and the person's later
+	 * crossings follow from there.
+	 */
+	for (i = 0; i < n; i = j) {
+		int state = rs[i].res_before;
+
+		for (j = i; j < n && it[j].person == it[i].person; j++) {
+			struct result *r = &rs[j];
+
+			if (!r->prov || r->anomaly) {
+				r->res_est = r->res_after;
+			} else {
+				int mig = it[j].arrival ? !state : state;
+
+				r->res_est = (uint8_t)(mig && (r->migdir ? r->est : r->ltm) ? !state : state);
+			}
+			state = r->res_est;
 		}
 	}
 	/*
@@ -637,6 +665,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			sqlite3_bind_text(ins, 10, classify_anomaly_name((enum classify_anomaly)c->anomaly), -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(ins, 10);
+		sqlite3_bind_int(ins, 11, c->res_est);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			rc = store_error(db, "cannot store a result", err);
 			goto out;
@@ -654,9 +683,8 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 					sum->compared_final++;
 					sum->agree_final += truth == c->res_after;
 				}
-				/* with provisional migrations replaced by their estimate */
-				sum->agree_est += truth == (c->migdir && c->prov && !c->anomaly
-							    ? (c->est ? !c->res_before : c->res_before) : c->res_after);
+				/* with provisional results as estimated */
+				sum->agree_est += truth == c->res_est;
 			}
 		}
 	}
