@@ -102,6 +102,8 @@ install: pasos
 	install -m 755 $(BUILD)/pasos $(DESTDIR)$(PREFIX)/bin/pasos
 	install -m 644 registers/*.reg registers/README.md $(DESTDIR)$(DATADIR)/registers/
 	install -m 644 codelists/*.csv $(DESTDIR)$(DATADIR)/codelists/
+	install -d $(DESTDIR)$(DATADIR)/tables
+	install -m 644 tables/*.tab tables/README.md $(DESTDIR)$(DATADIR)/tables/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/pasos

@@ -47,5 +47,6 @@ int cmd_synth(struct app *app, int argc, char **argv);
 int cmd_status(struct app *app, int argc, char **argv);
 int cmd_link(struct app *app, int argc, char **argv);
 int cmd_classify(struct app *app, int argc, char **argv);
+int cmd_tabulate(struct app *app, int argc, char **argv);
 
 #endif

@@ -1,0 +1,101 @@
+/*
+ * cmd/tabulate.c: pasos tabulate TABLE: every cell and margin of a table.
+ * SPDX-License-Identifier: MIT
+ */
+#include "../cli.h"
+#include "../progress.h"
+#include "../publish.h"
+#include "../table.h"
+#include "../tabulate.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void help(FILE *f)
+{
+	fprintf(f,
+		"usage: pasos [--db PATH] tabulate [--out DIR] TABLE...\n\n"
+		"Compute every cell of a table (tables/TABLE.tab, or a path) and every margin\n"
+		"at every level of every hierarchy, exactly, from the store, and write:\n"
+		"  DIR/TABLE.csv            tidy CSV: one column per dimension (_T a total),\n"
+		"                           MEASURE, value, status\n"
+		"  DIR/TABLE.sdmx.csv       SDMX-CSV 2.0\n"
+		"  DIR/TABLE.structure.csv  the codes of every dimension, levels, parents and\n"
+		"                           labels in Spanish and English\n"
+		"A combination that had no records is a zero; one that cannot exist (a mode\n"
+		"of transport a post does not have) is left out.\n\n"
+		"options:\n"
+		"  --out DIR   output directory (default out)\n\n"
+		"example:\n"
+		"  pasos tabulate ine_monthly regularizations\n");
+}
+
+int cmd_tabulate(struct app *app, int argc, char **argv)
+{
+	const char *dir = "out";
+	struct err err;
+	int i, rc = EXIT_OK, n_tables = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (cli_is_help(argv[i])) {
+			help(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			dir = argv[++i];
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "pasos tabulate: error: unknown option '%s'\n", argv[i]);
+			help(stderr);
+			return EXIT_USAGE;
+		} else {
+			n_tables++;
+		}
+	}
+	if (!n_tables) {
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "pasos tabulate: error: cannot create '%s': %s\n", dir, strerror(errno));
+		return EXIT_IO;
+	}
+	for (i = 1; i < argc; i++) {
+		struct table *t = NULL;
+		struct tab_result res;
+		char p1[1024], p2[1024], p3[1024];
+		size_t c, possible = 0;
+		double t0 = progress_now();
+
+		if (!strcmp(argv[i], "--out")) {
+			i++;
+			continue;
+		}
+		err_init(&err);
+		if (table_load_named(&t, argv[i], &err))
+			return cli_report("tabulate", &err);
+		if (tabulate_run(app->store, t, &res, &err) ||
+		    publish_tidy_csv(t, &res, dir, p1, sizeof(p1), &err) ||
+		    publish_sdmx_csv(t, &res, dir, p2, sizeof(p2), &err) ||
+		    publish_structure(t, dir, p3, sizeof(p3), &err)) {
+			rc = cli_report("tabulate", &err);
+			tab_result_release(&res);
+			table_free(t);
+			return rc;
+		}
+		for (c = 0; c < res.n_cells; c++)
+			possible += res.possible[c];
+		printf("%s: %llu records, %zu cells (%zu that can exist) x %zu measures, %.2f s\n", t->name,
+		       (unsigned long long)res.records, res.n_cells, possible, t->n_measures, progress_now() - t0);
+		if (res.unknown_codes)
+			printf("  %llu records with codes missing from a code list: counted under the total\n",
+			       (unsigned long long)res.unknown_codes);
+		if (res.unlinked)
+			printf("  %llu records not linked to a person: each counted as its own person\n",
+			       (unsigned long long)res.unlinked);
+		printf("  %s\n  %s\n  %s\n", p1, p2, p3);
+		tab_result_release(&res);
+		table_free(t);
+	}
+	return rc;
+}

@@ -1,0 +1,380 @@
+/*
+ * tabulate.c: tabulate stage. Rows are read once into compact memory (one
+ * code index per dimension and the person), then each row adds into its
+ * cell and every ancestor cell: the cartesian product of each dimension's
+ * ancestors (itself, its groups, the total). Distinct persons: a person's
+ * cells are collected, sorted and counted once. Written by hand: the
+ * tabulator is the core of pasos and must be exact and fast; dense arrays
+ * make every margin a direct add.
+ * SPDX-License-Identifier: MIT
+ */
+#include "tabulate.h"
+#include "date.h"
+#include "mem.h"
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CELLS (1u << 28)     /* dense cells a table may have (1 GB per measure at most) */
+#define MAX_ANCESTORS 16
+
+struct row {
+	uint32_t person;             /* 0: not linked; counted as its own person */
+	uint16_t code[TABLE_MAX_DIMS];
+};
+
+static int cmp_person(const void *x, const void *y)
+{
+	uint32_t a = ((const struct row *)x)->person, b = ((const struct row *)y)->person;
+
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Month, quarter and year codes of a date: 2024-03 -> 2024-Q1 -> 2024. */
+static int month_code(struct table_dim *d, const char *v, size_t len)
+{
+	char m[8], q[8], y[5];
+	int mi, qi, yi, mo;
+
+	if (len < 7 || v[4] != '-')
+		return -1;
+	snprintf(y, sizeof(y), "%.4s", v);
+	snprintf(m, sizeof(m), "%.7s", v);
+	mo = (v[5] - '0') * 10 + (v[6] - '0');
+	if (mo < 1 || mo > 12)
+		return -1;
+	snprintf(q, sizeof(q), "%.4s-Q%d", v, (mo - 1) / 3 + 1);
+	if ((mi = table_code_index(d, m)) >= 0)
+		return mi;
+	yi = table_code_add(d, y, NULL, NULL, 2);
+	qi = table_code_add(d, q, NULL, NULL, 1);
+	mi = table_code_add(d, m, NULL, NULL, 0);
+	if (yi < 0 || qi < 0 || mi < 0)
+		return -1;
+	if (d->codes[qi].n_parents == 0)
+		d->codes[qi].parents[d->codes[qi].n_parents++] = yi;
+	if (d->codes[mi].n_parents == 0)
+		d->codes[mi].parents[d->codes[mi].n_parents++] = qi;
+	return mi;
+}
+
+/* Every month between the first and the last, so a month without data is a zero. */
+static void fill_months(struct table_dim *d)
+{
+	int y0 = 9999, m0 = 12, y1 = 0, m1 = 1, y, m;
+	size_t k, n = d->n_codes;
+
+	for (k = 0; k < n; k++)
+		if (d->codes[k].level == 0) {
+			y = atoi(d->codes[k].code);
+			m = atoi(d->codes[k].code + 5);
+			if (y * 12 + m < y0 * 12 + m0) { y0 = y; m0 = m; }
+			if (y * 12 + m > y1 * 12 + m1) { y1 = y; m1 = m; }
+		}
+	for (y = y0, m = m0; y * 12 + m <= y1 * 12 + m1 && y1 > 0; m = m % 12 + 1, y += m == 1) {
+		char s[8];
+
+		snprintf(s, sizeof(s), "%04d-%02d", y, m);
+		month_code(d, s, 7);
+	}
+}
+
+/* The code and all it adds into, deduplicated. */
+static int ancestors(const struct table_dim *d, int code, int *out)
+{
+	int n = 0, i = 0, k, p;
+
+	out[n++] = code;
+	while (i < n) {
+		const struct table_code *c = &d->codes[out[i++]];
+
+		for (p = 0; p < c->n_parents; p++) {
+			for (k = 0; k < n && out[k] != c->parents[p]; k++)
+				;
+			if (k == n && n < MAX_ANCESTORS)
+				out[n++] = c->parents[p];
+		}
+	}
+	return n;
+}
+
+void tab_result_release(struct tab_result *res)
+{
+	size_t m;
+
+	for (m = 0; m < TABLE_MAX_MEASURES; m++)
+		FREE_AND_NULL(res->values[m]);
+	FREE_AND_NULL(res->possible);
+}
+
+size_t tab_cell_code(const struct table *t, const struct tab_result *res, size_t c, size_t d)
+{
+	return (c / res->stride[d]) % t->dims[d].n_codes;
+}
+
+/* Visit every combination of ancestors of one row; calls add(cell). */
+struct anc {
+	int n[TABLE_MAX_DIMS];
+	int idx[TABLE_MAX_DIMS][MAX_ANCESTORS];
+};
+
+static size_t row_cells(const struct table *t, const struct tab_result *res, const struct anc *a,
+			uint32_t *out)
+{
+	size_t n = 0, d;
+	int pos[TABLE_MAX_DIMS] = { 0 };
+
+	for (;;) {
+		size_t cell = 0;
+
+		for (d = 0; d < t->n_dims; d++)
+			cell += (size_t)a->idx[d][pos[d]] * res->stride[d];
+		out[n++] = (uint32_t)cell;
+		for (d = 0; d < t->n_dims; d++) {
+			if (++pos[d] < a->n[d])
+				break;
+			pos[d] = 0;
+		}
+		if (d == t->n_dims)
+			return n;
+	}
+}
+
+static int read_rows(struct store *st, struct table *t, const struct schema *s, int persons,
+		     struct row **rows_out, size_t *n_out, struct tab_result *res, struct err *err)
+{
+	sqlite3 *db = store_db(st);
+	sqlite3_stmt *q = NULL;
+	struct buf sql;
+	struct row *rows = NULL;
+	size_t n = 0, cap = 0, d;
+	int rc = 0, step;
+
+	buf_init(&sql, 1 << 14);
+	buf_adds(&sql, "SELECT ", NULL);
+	for (d = 0; d < t->n_dims; d++) {
+		if (schema_field_index(s, t->dims[d].field) < 0) {
+			rc = ERR_SET(err, ERR_SCHEMA, "dimension '%s': register '%s' has no field '%s'",
+				     t->dims[d].id, s->name, t->dims[d].field);
+			goto out;
+		}
+		buf_addf(&sql, NULL, "m.\"%s\", ", t->dims[d].field);
+	}
+	if (persons)
+		buf_addf(&sql, NULL, "l.person_id FROM reg_%s m LEFT JOIN person_links l ON l.register = '%s'"
+			 " AND l.record_id = m.\"%s\"", s->name, s->name, s->fields[s->id_field].name);
+	else
+		buf_addf(&sql, NULL, "NULL FROM reg_%s m", s->name);
+	if (sqlite3_prepare_v2(db, sql.p, -1, &q, NULL) != SQLITE_OK) {
+		rc = persons && strstr(sqlite3_errmsg(db), "person_links")
+			? ERR_SET(err, ERR_USAGE, "table '%s' counts persons: run 'pasos link' first", t->name)
+			: store_error(db, "cannot read the source", err);
+		goto out;
+	}
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		struct row *r;
+
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1 << 16;
+			rows = xrealloc(rows, st_mult(cap, sizeof(*rows)));
+		}
+		r = &rows[n];
+		r->person = sqlite3_column_type(q, (int)t->n_dims) == SQLITE_NULL
+			? 0 : (uint32_t)sqlite3_column_int64(q, (int)t->n_dims) + 1;
+		res->unlinked += persons && r->person == 0;
+		for (d = 0; d < t->n_dims; d++) {
+			struct table_dim *dim = &t->dims[d];
+			const char *v = (const char *)sqlite3_column_text(q, (int)d);
+			int c;
+
+			if (!v)
+				v = "_Z";  /* not applicable: SDMX's code for a missing value */
+			c = dim->kind == DIM_MONTH ? month_code(dim, v, strlen(v)) : table_code_index(dim, v);
+			if (c < 0 && dim->kind == DIM_CODE) {
+				c = table_code_add(dim, v, NULL, NULL, 0);
+				if (c >= 0 && dim->total >= 0)
+					dim->codes[c].parents[dim->codes[c].n_parents++] = dim->total;
+				res->unknown_codes++;
+			}
+			if (c < 0) {
+				rc = ERR_SET(err, ERR_NOMEM, "dimension '%s': more than %d codes, or a value that is not a date",
+					     dim->id, TABLE_MAX_CODES);
+				goto out;
+			}
+			r->code[d] = (uint16_t)c;
+		}
+		n++;
+	}
+	if (step != SQLITE_DONE)
+		rc = store_error(db, "cannot read the source", err);
+out:
+	sqlite3_finalize(q);
+	buf_release(&sql);
+	if (rc) {
+		free(rows);
+		return rc;
+	}
+	*rows_out = rows;
+	*n_out = n;
+	return 0;
+}
+
+/* Which cells can exist: a constrained pair rolled up from its allowed leaf pairs. */
+static void mark_possible(const struct table *t, struct tab_result *res)
+{
+	size_t c, d;
+
+	memset(res->possible, 1, res->n_cells);
+	for (d = 0; d < t->n_dims; d++) {
+		const struct table_dim *a = &t->dims[d];
+		const struct table_dim *b;
+		uint8_t *ok;
+		size_t i;
+
+		if (a->constraint_dim < 0 || !a->constraint_value)
+			continue;
+		b = &t->dims[a->constraint_dim];
+		ok = xcalloc(a->n_codes * b->n_codes + 1, 1);
+		for (i = 0; i < b->n_codes; i++) {
+			int ai, anc_a[MAX_ANCESTORS], anc_b[MAX_ANCESTORS], na, nb, x, y;
+
+			if (b->codes[i].level != 0)
+				continue;
+			/* a leaf without a stated value allows everything */
+			ai = a->constraint_value[i] ? table_code_index(a, a->constraint_value[i]) : -1;
+			nb = ancestors(b, (int)i, anc_b);
+			if (ai < 0) {
+				size_t k;
+
+				for (k = 0; k < a->n_codes; k++)
+					for (y = 0; y < nb; y++)
+						ok[k * b->n_codes + (size_t)anc_b[y]] = 1;
+				continue;
+			}
+			na = ancestors(a, ai, anc_a);
+			for (x = 0; x < na; x++)
+				for (y = 0; y < nb; y++)
+					ok[(size_t)anc_a[x] * b->n_codes + (size_t)anc_b[y]] = 1;
+		}
+		for (c = 0; c < res->n_cells; c++) {
+			size_t ca = tab_cell_code(t, res, c, d), cb = tab_cell_code(t, res, c, (size_t)a->constraint_dim);
+
+			if (!ok[ca * b->n_codes + cb])
+				res->possible[c] = 0;
+		}
+		free(ok);
+	}
+}
+
+int tabulate_run(struct store *st, struct table *t, struct tab_result *res, struct err *err)
+{
+	struct schema *s = NULL;
+	struct row *rows = NULL;
+	uint32_t *cells = NULL, *pcells = NULL;
+	size_t n = 0, i, j, d, m, per_row = 1, pcap = 0;
+	int persons = 0, rc;
+	struct anc a;
+
+	memset(res, 0, sizeof(*res));
+	for (m = 0; m < t->n_measures; m++)
+		persons |= t->measures[m].kind == MEASURE_PERSONS;
+	if ((rc = schema_load_named(&s, t->source, err)))
+		return rc;
+	if ((rc = read_rows(st, t, s, persons, &rows, &n, res, err)))
+		goto out;
+	res->records = n;
+	for (d = 0; d < t->n_dims; d++)
+		if (t->dims[d].kind == DIM_MONTH)
+			fill_months(&t->dims[d]);
+	/* dense layout: the first dimension varies slowest */
+	res->n_cells = 1;
+	for (d = t->n_dims; d-- > 0;) {
+		res->stride[d] = res->n_cells;
+		if (t->dims[d].n_codes == 0 || res->n_cells > MAX_CELLS / t->dims[d].n_codes) {
+			rc = ERR_SET(err, ERR_NOMEM, "table '%s' would have more than %u cells", t->name, MAX_CELLS);
+			goto out;
+		}
+		res->n_cells *= t->dims[d].n_codes;
+	}
+	for (m = 0; m < t->n_measures; m++)
+		res->values[m] = xcalloc(res->n_cells, sizeof(uint32_t));
+	res->possible = xmalloc(res->n_cells);
+	/* the most cells one row adds into: the product of each dimension's longest ancestry */
+	for (d = 0; d < t->n_dims; d++) {
+		int most = 1, anc[MAX_ANCESTORS];
+		size_t k;
+
+		for (k = 0; k < t->dims[d].n_codes; k++) {
+			int na = ancestors(&t->dims[d], (int)k, anc);
+
+			most = na > most ? na : most;
+		}
+		per_row *= (size_t)most;
+	}
+	if (per_row > 1u << 16) {
+		rc = ERR_SET(err, ERR_NOMEM, "table '%s': one record would add into %zu cells", t->name, per_row);
+		goto out;
+	}
+	cells = xmalloc(st_mult(per_row, sizeof(*cells)));
+	/* crossings (count): every row into its cell and every ancestor */
+	if (persons && n)
+		qsort(rows, n, sizeof(*rows), cmp_person);
+	for (i = 0; i < n; i = j) {
+		size_t np = 0;
+
+		for (j = i; j < n && (j == i || (rows[j].person && rows[j].person == rows[i].person)); j++) {
+			size_t k, nc;
+
+			for (d = 0; d < t->n_dims; d++)
+				a.n[d] = ancestors(&t->dims[d], rows[j].code[d], a.idx[d]);
+			nc = row_cells(t, res, &a, cells);
+			for (m = 0; m < t->n_measures; m++)
+				if (t->measures[m].kind == MEASURE_COUNT)
+					for (k = 0; k < nc; k++)
+						res->values[m][cells[k]]++;
+			if (persons) {
+				if (np + nc > pcap) {
+					pcap = (np + nc) * 2;
+					pcells = xrealloc(pcells, st_mult(pcap, sizeof(*pcells)));
+				}
+				memcpy(pcells + np, cells, nc * sizeof(*cells));
+				np += nc;
+			}
+		}
+		/* distinct persons: each of the person's cells once */
+		if (persons && np) {
+			size_t k;
+
+			qsort(pcells, np, sizeof(*pcells), cmp_u32);
+			for (k = 0; k < np; k++)
+				if (k == 0 || pcells[k] != pcells[k - 1])
+					for (m = 0; m < t->n_measures; m++)
+						if (t->measures[m].kind == MEASURE_PERSONS)
+							res->values[m][pcells[k]]++;
+		}
+	}
+	mark_possible(t, res);
+	/* what the data shows exists, whatever the constraints say */
+	for (i = 0; i < res->n_cells; i++)
+		if (!res->possible[i])
+			for (m = 0; m < t->n_measures; m++)
+				if (res->values[m][i])
+					res->possible[i] = 1;
+out:
+	free(cells);
+	free(pcells);
+	free(rows);
+	schema_free(s);
+	if (rc)
+		tab_result_release(res);
+	return rc;
+}

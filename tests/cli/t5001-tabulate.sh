@@ -1,0 +1,67 @@
+# Tables: every margin equals the sum of its children, the cells agree with
+# SQL over the store, SDMX-CSV reads back to the same numbers, impossible
+# combinations are left out, a golden table, and bad definitions get errors.
+. "$ROOT/tests/cli/lib.sh"
+$PASOS synth --out d --movements 8000 --months 3 --seed 41 > /dev/null
+$PASOS --db s.db ingest -q movements d/movements.csv
+$PASOS --db s.db ingest -q regularizations d/regularizations.csv
+$PASOS --db s.db link > /dev/null
+$PASOS --db s.db tabulate --out out ine_monthly regularizations > tab.txt
+cat tab.txt
+t=out/ine_monthly.csv
+head -1 $t | grep -q '^TIME_PERIOD,DIRECTION,BORDER_POST,TRANSPORT,NATIONALITY,MEASURE,value,status' || fail "tidy header"
+# margins: the leaf posts add up to the total post, for every other combination (crossings)
+leaves=$(awk -F, '$1=="BORDER_POST" && $3==0 {print $2}' out/ine_monthly.structure.csv | tr '\n' ' ')
+awk -F, -v leaves="$leaves" 'BEGIN {n = split(leaves, l, " "); for (i = 1; i <= n; i++) leaf[l[i]] = 1}
+  NR > 1 && $6 == "CROSSINGS" { k = $1 FS $2 FS $4 FS $5; if ($3 in leaf) s[k] += $7; if ($3 == "_T") tot[k] = $7 }
+  END { for (k in tot) if (tot[k] != s[k] + 0) { print "margin " k ": " tot[k] " != " s[k]; bad++ } exit bad > 0 }' $t \
+  || fail "post total is not the sum of the posts"
+# months add up to their quarter, quarters to the year
+awk -F, 'NR > 1 && $6 == "CROSSINGS" { k = $2 FS $3 FS $4 FS $5
+    if ($1 ~ /^....-[0-9][0-9]$/) { q = substr($1, 1, 4) "-Q" int((substr($1, 6, 2) - 1) / 3 + 1); m[q FS k] += $7 }
+    else if ($1 ~ /Q/) { qv[$1 FS k] = $7; y[substr($1, 1, 4) FS k] += $7 } else yv[$1 FS k] = $7 }
+  END { for (x in qv) if (qv[x] != m[x] + 0) bad++; for (x in yv) if (yv[x] != y[x] + 0) bad++; exit bad > 0 }' $t \
+  || fail "months and quarters do not add up"
+# persons are not additive: a total is at most the sum of its parts and at least the largest
+awk -F, 'NR > 1 && $6 == "PERSONS" && $1 ~ /^....$/ { k = $2 FS $4 FS $5; if ($3 == "_T") tot[k] = $7; else if ($3 ~ /^[A-Z][A-Z][A-Z]$/) { s[k] += $7; if ($7 > mx[k]) mx[k] = $7 } }
+  END { for (k in tot) if (tot[k] > s[k] || tot[k] < mx[k]) bad++; exit bad > 0 }' $t || fail "persons margins out of bounds"
+# the store says the same
+got=$(grep '^2023-02,ENTRY,DSG,road,_T,CROSSINGS,' $t | cut -d, -f7)
+want=$(sqlite3 s.db "select count(*) from reg_movements where direction='ENTRY' and border_post='DSG' and event_time like '2023-02%'")
+expect_eq "$got" "$want" "DSG entries in February"
+got=$(grep '^2023-Q1,_T,_T,_T,_T,PERSONS,' $t | cut -d, -f7)
+want=$(sqlite3 s.db "select count(distinct coalesce(l.person_id, -m.rowid)) from reg_movements m left join person_links l on l.register='movements' and l.record_id=m.movement_id")
+expect_eq "$got" "$want" "distinct persons in the quarter"
+# impossible combinations are not published, possible empty ones are zeros
+grep -q ',LPB,road,' $t && fail "an airport published with road transport"
+grep -q ',BO-L,rail,' $t && fail "La Paz department published with rail"
+grep -q '^2023-01,ENTRY,AVR,rail,AFG,CROSSINGS,0,A' $t || fail "a real zero is missing"
+# SDMX-CSV reads back to the same numbers
+s=out/ine_monthly.sdmx.csv
+head -1 $s | grep -q '^STRUCTURE,STRUCTURE_ID,ACTION,TIME_PERIOD,.*,OBS_VALUE,OBS_STATUS,CONF_STATUS,UNIT_MEASURE' || fail "sdmx header"
+tail -n +2 $s | cut -d, -f4-10 | tr -d '\r' | sort > sdmx.vals
+tail -n +2 $t | cut -d, -f1-7 | tr -d '\r' | sort > tidy.vals
+cmp -s sdmx.vals tidy.vals || fail "SDMX-CSV values differ from the table"
+grep -q '^dataflow,BO_INE:DF_ine_monthly(1.0),I,' $s || fail "sdmx structure id"
+grep -q '^NATIONALITY,SAM,1,_T,América del Sur,South America' out/ine_monthly.structure.csv || fail "labels in two languages"
+# golden: a small table over the golden movements
+$PASOS --db g.db ingest -q movements "$ROOT/tests/golden/movements_small.csv"
+$PASOS --db g.db tabulate --out gold "$ROOT/tests/golden/tab_small.tab" > /dev/null
+cmp gold/tab_small.csv "$ROOT/tests/golden/tab_small.expected.csv" || fail "golden table differs"
+# bad definitions
+printf 'table x\nsource movements\ndimension A field=direction kind=code values=ENTRY,EXIT\nconstraint A NOPE mode\nmeasure C count\n' > bad1.tab
+set +e; $PASOS --db g.db tabulate --out o bad1.tab 2> err1.txt; rc=$?; set -e
+expect_eq "$rc" 3 "unknown dimension exit status"; grep -q "bad1.tab:4: constraint: unknown dimension 'NOPE'" err1.txt || fail "unknown dimension message: $(cat err1.txt)"
+printf 'code,up\nA,B\nB,A\n' > cyc.csv
+printf 'table y\nsource movements\ndimension D field=direction kind=code codes=cyc.csv key=code parent=up\nmeasure C count\n' > bad2.tab
+set +e; $PASOS --db g.db tabulate --out o bad2.tab 2> err2.txt; rc=$?; set -e
+expect_eq "$rc" 3 "cycle exit status"; grep -q "cycle" err2.txt || fail "cycle message: $(cat err2.txt)"
+printf 'table z\nsource movements\ndimension D field=nosuchfield kind=code values=A\nmeasure C count\n' > bad3.tab
+set +e; $PASOS --db g.db tabulate --out o bad3.tab 2> err3.txt; rc=$?; set -e
+expect_eq "$rc" 3 "unknown field exit status"; grep -q "no field 'nosuchfield'" err3.txt || fail "unknown field message"
+# a code missing from a code list is counted under the total and reported
+printf 'code,name,department,mode,department_code\nDSG,Desaguadero,La Paz,road,BO-L\n' > posts.csv
+printf 'table w\nsource movements\ndimension P field=border_post kind=code codes=posts.csv key=code parent=department_code\nmeasure C count\n' > part.tab
+$PASOS --db g.db tabulate --out o part.tab > part.txt
+grep -q "codes missing from a code list" part.txt || fail "missing codes not reported"
+expect_eq "$(grep '^_T,C,' o/w.csv | cut -d, -f3)" 3 "records with missing codes still in the total"
