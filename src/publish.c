@@ -98,7 +98,7 @@ int publish_tidy_csv(const struct table *t, const struct tab_result *res, const 
 			put(f, t->measures[m].id);
 			fputc(',', f);
 			put_u32(f, res->values[m][c]);
-			fputs(",A\r\n", f);
+			fputs(res->provisional && res->provisional[c] ? ",P\r\n" : ",A\r\n", f);
 		}
 	}
 	return close_tmp(f, tmp, path, err);
@@ -131,7 +131,7 @@ int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const 
 			put(f, t->measures[m].id);
 			fputc(',', f);
 			put_u32(f, res->values[m][c]);
-			fputs(",A,F,", f);
+			fputs(res->provisional && res->provisional[c] ? ",P,F," : ",A,F,", f);
 			put(f, t->measures[m].unit);
 			fputs("\r\n", f);
 		}

@@ -99,6 +99,22 @@ static void add_parent(struct table_code *c, int p)
 
 /* ==== Parsing ==== */
 
+static void dim_release(struct table_dim *d)
+{
+	size_t k;
+
+	for (k = 0; k < d->n_codes; k++) {
+		free(d->codes[k].code);
+		free(d->codes[k].label_es);
+		free(d->codes[k].label_en);
+	}
+	free(d->codes);
+	free(d->id);
+	if (d->index)
+		free(((struct index *)d->index)->slot);
+	free(d->index);
+}
+
 void table_free(struct table *t)
 {
 	size_t i, k;
@@ -107,6 +123,11 @@ void table_free(struct table *t)
 		return;
 	for (i = 0; i < t->n_dims; i++) {
 		struct table_dim *d = &t->dims[i];
+
+		if (d->raw) {
+			dim_release(d->raw);
+			free(d->raw);
+		}
 
 		for (k = 0; k < d->n_codes; k++) {
 			free(d->codes[k].code);
@@ -120,6 +141,7 @@ void table_free(struct table *t)
 		free(d->codes);
 		free(d->codes_path);
 		free(d->codes_key);
+		free(d->at);
 		free(d->id);
 		free(d->field);
 		if (d->index)
@@ -268,12 +290,47 @@ out:
 	return rc;
 }
 
+/* The raw values of a map= dimension, each pointing (parents[0]) at its code in d. */
+static int load_map(struct table_dim *d, const char *path, const char *key, const char *to, struct err *err)
+{
+	struct csv_reader *r = NULL;
+	struct csv_record rec;
+	int ck, ct, rc = 0;
+
+	if ((rc = csv_reader_open(&r, path, 0, err)))
+		return rc;
+	if (csv_reader_next(r, &rec, err) != 1 || (ck = col_of(&rec, key)) < 0 || (ct = col_of(&rec, to)) < 0) {
+		rc = ERR_SET(err, ERR_SCHEMA, "dimension '%s': '%s' lacks the column '%s' or '%s'", d->id, path, key, to);
+		goto out;
+	}
+	while (csv_reader_next(r, &rec, err) == 1) {
+		char raw[128], mapped[128];
+		int i;
+
+		if ((size_t)ck >= rec.n_fields || (size_t)ct >= rec.n_fields)
+			continue;
+		snprintf(raw, sizeof(raw), "%.*s", (int)rec.fields[ck].len, rec.fields[ck].p);
+		snprintf(mapped, sizeof(mapped), "%.*s", (int)rec.fields[ct].len, rec.fields[ct].p);
+		i = table_code_add(d->raw, raw, NULL, NULL, 0);
+		if (i < 0) {
+			rc = ERR_SET(err, ERR_SCHEMA, "dimension '%s': more than %d values", d->id, TABLE_MAX_CODES);
+			goto out;
+		}
+		d->raw->codes[i].parents[0] = table_code_index(d, mapped);
+		d->raw->codes[i].n_parents = d->raw->codes[i].parents[0] >= 0;
+	}
+out:
+	csv_reader_free(r);
+	return rc;
+}
+
 static int parse_dimension(struct table *t, char **w, int n, struct err *err)
 {
 	struct table_dim *d;
 	const char *field = NULL, *kind = "code", *codes = NULL, *key = "code", *les = NULL, *len = NULL;
 	char *values = NULL, *labels_es = NULL, *labels_en = NULL, *parents[TABLE_MAX_PARENTS];
 	int n_parents = 0, total = 1, i, rc = 0;
+	const char *at = NULL, *map = NULL;
 
 	if (n < 3)
 		return ERR_SET(err, ERR_SCHEMA, "write 'dimension ID field=FIELD ...'");
@@ -296,6 +353,8 @@ static int parse_dimension(struct table *t, char **w, int n, struct err *err)
 		else if ((v = kv(w[i], "labels_en"))) labels_en = (char *)v;
 		else if ((v = kv(w[i], "parent")) && n_parents < TABLE_MAX_PARENTS) parents[n_parents++] = (char *)v;
 		else if ((v = kv(w[i], "total"))) total = strcmp(v, "no") != 0;
+		else if ((v = kv(w[i], "at"))) at = v;
+		else if ((v = kv(w[i], "map"))) map = v;
 		else
 			return ERR_SET(err, ERR_SCHEMA, "dimension '%s': unknown attribute '%s'", w[1], w[i]);
 	}
@@ -312,10 +371,63 @@ static int parse_dimension(struct table *t, char **w, int n, struct err *err)
 		d->kind = DIM_MONTH;  /* months, quarters, years: added as the data shows them */
 		return 0;
 	}
+	if (!strcmp(kind, "age")) {
+		/*
+		 * Age at the event: 0-11 and 12-17 (the child and adolescent groups
+		 * of Ley 548), then five-year groups to 85 and over.
+		 */
+		static const char *groups[] = { "Y0T11", "Y12T17", "Y18T19", "Y20T24", "Y25T29", "Y30T34",
+			"Y35T39", "Y40T44", "Y45T49", "Y50T54", "Y55T59", "Y60T64", "Y65T69", "Y70T74",
+			"Y75T79", "Y80T84", "Y_GE85" };
+		size_t g;
+		int lt18, ge18, top, unk;
+
+		if (!at)
+			return ERR_SET(err, ERR_SCHEMA, "dimension '%s': an age needs at=DATE_FIELD", w[1]);
+		d->kind = DIM_AGE;
+		d->at = xstrdup(at);
+		for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+			table_code_add(d, groups[g], NULL, NULL, 0);
+		unk = table_code_add(d, "_U", "Desconocida", "Unknown", 0);
+		lt18 = table_code_add(d, "Y_LT18", "Menores de 18", "Under 18", 1);
+		ge18 = table_code_add(d, "Y_GE18", "18 y más", "18 and over", 1);
+		top = table_code_add(d, TABLE_TOTAL, "Total", "Total", 9);
+		d->total = top;
+		for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+			add_parent(&d->codes[g], g < 2 ? lt18 : ge18);
+		add_parent(&d->codes[unk], top);
+		add_parent(&d->codes[lt18], top);
+		add_parent(&d->codes[ge18], top);
+		return 0;
+	}
 	if (strcmp(kind, "code"))
-		return ERR_SET(err, ERR_SCHEMA, "dimension '%s': unknown kind '%s' (code, month)", w[1], kind);
+		return ERR_SET(err, ERR_SCHEMA, "dimension '%s': unknown kind '%s' (code, month, age)", w[1], kind);
 	d->kind = DIM_CODE;
-	if (codes) {
+	if (codes && map) {
+		/*
+		 * map=COL[:ES:EN]: records hold the key (a country), the table
+		 * shows COL (its group); the groups are this dimension's leaves.
+		 */
+		char *spec = xstrdup(map), *mp[3] = { 0 }, *save = NULL, *tk;
+		int nm = 0;
+		size_t k;
+
+		for (tk = strtok_r(spec, ":", &save); tk && nm < 3; tk = strtok_r(NULL, ":", &save))
+			mp[nm++] = tk;
+		d->codes_path = beside(t->path, codes);
+		d->codes_key = xstrdup(mp[0]);
+		rc = load_codes(d, d->codes_path, mp[0], mp[1], mp[2], parents, n_parents, err);
+		if (!rc) {
+			d->raw = xcalloc(1, sizeof(*d->raw));
+			d->raw->id = xstrdup(d->id);
+			d->raw->total = d->raw->constraint_dim = -1;
+			rc = load_map(d, d->codes_path, key, mp[0], err);
+		}
+		(void)k;
+		free(spec);
+		if (rc)
+			return rc;
+	} else if (codes) {
 		d->codes_path = beside(t->path, codes);
 		d->codes_key = xstrdup(key);
 		rc = load_codes(d, d->codes_path, key, les, len, parents, n_parents, err);
@@ -456,6 +568,12 @@ static int parse_line(struct table *t, char *line, struct err *err)
 	}
 	if (!strcmp(w[0], "dimension"))
 		return parse_dimension(t, w, n, err);
+	if (!strcmp(w[0], "join")) {
+		if (n != 2 || strcmp(w[1], "classified"))
+			return ERR_SET(err, ERR_SCHEMA, "write 'join classified'");
+		t->join_classified = 1;
+		return 0;
+	}
 	if (!strcmp(w[0], "constraint"))
 		return parse_constraint(t, w, n, err);
 	if (!strcmp(w[0], "measure")) {
@@ -483,7 +601,7 @@ static int parse_line(struct table *t, char *line, struct err *err)
 		t->n_measures++;
 		return 0;
 	}
-	return ERR_SET(err, ERR_SCHEMA, "unknown directive '%s' (table, title, source, dimension, constraint, measure)", w[0]);
+	return ERR_SET(err, ERR_SCHEMA, "unknown directive '%s' (table, title, source, join, dimension, constraint, measure)", w[0]);
 }
 
 /* A code may not reach itself through its parents. */

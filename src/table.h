@@ -16,7 +16,7 @@
 #define TABLE_MAX_PARENTS 3
 #define TABLE_TOTAL "_T"
 
-enum dim_kind { DIM_CODE, DIM_MONTH };
+enum dim_kind { DIM_CODE, DIM_MONTH, DIM_AGE };
 enum measure_kind { MEASURE_COUNT, MEASURE_PERSONS };
 
 struct table_code {
@@ -28,6 +28,7 @@ struct table_code {
 
 struct table_dim {
 	char *id, *field;
+	char *at;                        /* DIM_AGE: the date field the age is taken at */
 	enum dim_kind kind;
 	struct table_code *codes;        /* leaves first; grown for months as data arrives */
 	size_t n_codes, cap_codes;
@@ -36,6 +37,7 @@ struct table_dim {
 	char **constraint_value;         /* per leaf code of constraint_dim: the allowed leaf of this one */
 	void *index;                     /* code -> index lookup (owned) */
 	char *codes_path, *codes_key;    /* the code file and its key column, when there is one */
+	struct table_dim *raw;           /* map=: the values records hold, each with parents[0] its code here */
 };
 
 struct table_measure {
@@ -45,6 +47,7 @@ struct table_measure {
 
 struct table {
 	char *name, *path, *source, *title_es, *title_en;
+	int join_classified;             /* rows carry their classification (pasos classify) */
 	size_t n_dims, n_measures;
 	struct table_dim dims[TABLE_MAX_DIMS];
 	struct table_measure measures[TABLE_MAX_MEASURES];

@@ -23,13 +23,44 @@
 struct row {
 	uint32_t person;             /* 0: not linked; counted as its own person */
 	uint16_t code[TABLE_MAX_DIMS];
+	uint8_t provisional;         /* its classification is not final yet */
 };
+
+/* Migratory status from the classification: residence after and long-term migration. */
+#define MIGRATORY_STATUS_SQL \
+	"CASE WHEN c.res_after IS NULL THEN '_U' WHEN c.res_after = 1 THEN" \
+	" (CASE WHEN c.long_term_migration = 1 THEN 'RES_LTM' ELSE 'RES_STM' END) ELSE" \
+	" (CASE WHEN c.long_term_migration = 1 THEN 'NRES_LTM' ELSE 'NRES_STM' END) END"
+
+static int age_code(const struct table_dim *d, const char *birth, const char *at)
+{
+	static const int lo[] = { 0, 12, 18, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85 };
+	long b = birth ? date_parse(birth, strlen(birth)) : DATE_INVALID;
+	long e = at ? date_parse(at, strlen(at)) : DATE_INVALID;
+	int by, bm, bd, ey, em, ed, age, g;
+
+	if (b == DATE_INVALID || e == DATE_INVALID || e < b)
+		return table_code_index(d, "_U");
+	date_to_civil(b, &by, &bm, &bd);
+	date_to_civil(e, &ey, &em, &ed);
+	age = ey - by - (em < bm || (em == bm && ed < bd));
+	for (g = 16; g > 0 && age < lo[g]; g--)
+		;
+	return g;  /* the age groups are the dimension's first codes, in order */
+}
 
 static int cmp_person(const void *x, const void *y)
 {
 	uint32_t a = ((const struct row *)x)->person, b = ((const struct row *)y)->person;
 
 	return a < b ? -1 : a > b;
+}
+
+static int cmp_codes(const void *x, const void *y)
+{
+	const struct row *a = x, *b = y;
+
+	return memcmp(a->code, b->code, sizeof(a->code));
 }
 
 static int cmp_u32(const void *x, const void *y)
@@ -114,6 +145,7 @@ void tab_result_release(struct tab_result *res)
 	for (m = 0; m < TABLE_MAX_MEASURES; m++)
 		FREE_AND_NULL(res->values[m]);
 	FREE_AND_NULL(res->possible);
+	FREE_AND_NULL(res->provisional);
 }
 
 size_t tab_cell_code(const struct table *t, const struct tab_result *res, size_t c, size_t d)
@@ -157,26 +189,47 @@ static int read_rows(struct store *st, struct table *t, const struct schema *s, 
 	struct buf sql;
 	struct row *rows = NULL;
 	size_t n = 0, cap = 0, d;
-	int rc = 0, step;
+	int rc = 0, step, col[TABLE_MAX_DIMS], ncol = 0;
 
 	buf_init(&sql, 1 << 14);
 	buf_adds(&sql, "SELECT ", NULL);
 	for (d = 0; d < t->n_dims; d++) {
-		if (schema_field_index(s, t->dims[d].field) < 0) {
+		const struct table_dim *dim = &t->dims[d];
+
+		col[d] = ncol;
+		if (!strcmp(dim->field, "migratory_status")) {
+			if (!t->join_classified) {
+				rc = ERR_SET(err, ERR_SCHEMA, "dimension '%s': migratory_status needs 'join classified'", dim->id);
+				goto out;
+			}
+			buf_adds(&sql, MIGRATORY_STATUS_SQL ", ", NULL);
+			ncol++;
+			continue;
+		}
+		if (schema_field_index(s, dim->field) < 0 || (dim->at && schema_field_index(s, dim->at) < 0)) {
 			rc = ERR_SET(err, ERR_SCHEMA, "dimension '%s': register '%s' has no field '%s'",
-				     t->dims[d].id, s->name, t->dims[d].field);
+				     dim->id, s->name, schema_field_index(s, dim->field) < 0 ? dim->field : dim->at);
 			goto out;
 		}
-		buf_addf(&sql, NULL, "m.\"%s\", ", t->dims[d].field);
+		buf_addf(&sql, NULL, "m.\"%s\", ", dim->field);
+		ncol++;
+		if (dim->kind == DIM_AGE) {
+			buf_addf(&sql, NULL, "m.\"%s\", ", dim->at);
+			ncol++;
+		}
 	}
+	buf_addf(&sql, NULL, "%s, %s FROM reg_%s m", persons ? "l.person_id" : "NULL",
+		 t->join_classified ? "c.provisional" : "0", s->name);
 	if (persons)
-		buf_addf(&sql, NULL, "l.person_id FROM reg_%s m LEFT JOIN person_links l ON l.register = '%s'"
-			 " AND l.record_id = m.\"%s\"", s->name, s->name, s->fields[s->id_field].name);
-	else
-		buf_addf(&sql, NULL, "NULL FROM reg_%s m", s->name);
+		buf_addf(&sql, NULL, " LEFT JOIN person_links l ON l.register = '%s' AND l.record_id = m.\"%s\"",
+			 s->name, s->fields[s->id_field].name);
+	if (t->join_classified)
+		buf_adds(&sql, " LEFT JOIN classified_crossings c ON c.movement_rowid = m.rowid", NULL);
 	if (sqlite3_prepare_v2(db, sql.p, -1, &q, NULL) != SQLITE_OK) {
 		rc = persons && strstr(sqlite3_errmsg(db), "person_links")
 			? ERR_SET(err, ERR_USAGE, "table '%s' counts persons: run 'pasos link' first", t->name)
+			: strstr(sqlite3_errmsg(db), "classified_crossings")
+			? ERR_SET(err, ERR_USAGE, "table '%s' needs the classification: run 'pasos classify' first", t->name)
 			: store_error(db, "cannot read the source", err);
 		goto out;
 	}
@@ -188,17 +241,28 @@ static int read_rows(struct store *st, struct table *t, const struct schema *s, 
 			rows = xrealloc(rows, st_mult(cap, sizeof(*rows)));
 		}
 		r = &rows[n];
-		r->person = sqlite3_column_type(q, (int)t->n_dims) == SQLITE_NULL
-			? 0 : (uint32_t)sqlite3_column_int64(q, (int)t->n_dims) + 1;
+		r->person = sqlite3_column_type(q, ncol) == SQLITE_NULL
+			? 0 : (uint32_t)sqlite3_column_int64(q, ncol) + 1;
+		r->provisional = (uint8_t)(sqlite3_column_int(q, ncol + 1) != 0);
 		res->unlinked += persons && r->person == 0;
 		for (d = 0; d < t->n_dims; d++) {
 			struct table_dim *dim = &t->dims[d];
-			const char *v = (const char *)sqlite3_column_text(q, (int)d);
+			const char *v = (const char *)sqlite3_column_text(q, col[d]);
 			int c;
 
+			if (dim->kind == DIM_AGE) {
+				r->code[d] = (uint16_t)age_code(dim, v, (const char *)sqlite3_column_text(q, col[d] + 1));
+				continue;
+			}
 			if (!v)
 				v = "_Z";  /* not applicable: SDMX's code for a missing value */
-			c = dim->kind == DIM_MONTH ? month_code(dim, v, strlen(v)) : table_code_index(dim, v);
+			if (dim->raw) {
+				int ri = table_code_index(dim->raw, v);
+
+				c = ri >= 0 && dim->raw->codes[ri].n_parents ? dim->raw->codes[ri].parents[0] : -1;
+			} else {
+				c = dim->kind == DIM_MONTH ? month_code(dim, v, strlen(v)) : table_code_index(dim, v);
+			}
 			if (c < 0 && dim->kind == DIM_CODE) {
 				c = table_code_add(dim, v, NULL, NULL, 0);
 				if (c >= 0 && dim->total >= 0)
@@ -307,6 +371,8 @@ int tabulate_run(struct store *st, struct table *t, struct tab_result *res, stru
 	}
 	for (m = 0; m < t->n_measures; m++)
 		res->values[m] = xcalloc(res->n_cells, sizeof(uint32_t));
+	if (t->join_classified)
+		res->provisional = xcalloc(res->n_cells, sizeof(uint32_t));
 	res->possible = xmalloc(res->n_cells);
 	/* the most cells one row adds into: the product of each dimension's longest ancestry */
 	for (d = 0; d < t->n_dims; d++) {
@@ -329,9 +395,15 @@ int tabulate_run(struct store *st, struct table *t, struct tab_result *res, stru
 	if (persons && n)
 		qsort(rows, n, sizeof(*rows), cmp_person);
 	for (i = 0; i < n; i = j) {
-		size_t np = 0;
+		size_t np = 0, e;
 
-		for (j = i; j < n && (j == i || (rows[j].person && rows[j].person == rows[i].person)); j++) {
+		for (e = i + 1; e < n && rows[i].person && rows[e].person == rows[i].person; e++)
+			;
+		/* a person's rows by their codes: the same cells are expanded once for persons */
+		if (persons && e - i > 1)
+			qsort(rows + i, e - i, sizeof(*rows), cmp_codes);
+		for (j = i; j < e; j++) {
+			int same = j > i && !memcmp(rows[j].code, rows[j - 1].code, sizeof(rows[j].code));
 			size_t k, nc;
 
 			for (d = 0; d < t->n_dims; d++)
@@ -341,7 +413,10 @@ int tabulate_run(struct store *st, struct table *t, struct tab_result *res, stru
 				if (t->measures[m].kind == MEASURE_COUNT)
 					for (k = 0; k < nc; k++)
 						res->values[m][cells[k]]++;
-			if (persons) {
+			if (res->provisional && rows[j].provisional)
+				for (k = 0; k < nc; k++)
+					res->provisional[cells[k]]++;
+			if (persons && !same) {
 				if (np + nc > pcap) {
 					pcap = (np + nc) * 2;
 					pcells = xrealloc(pcells, st_mult(pcap, sizeof(*pcells)));

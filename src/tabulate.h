@@ -17,6 +17,7 @@ struct tab_result {
 	size_t stride[TABLE_MAX_DIMS];          /* dense index = sum of code index * stride */
 	uint32_t *values[TABLE_MAX_MEASURES];   /* per measure, per cell */
 	uint8_t *possible;                      /* per cell: 0 when the combination cannot exist */
+	uint32_t *provisional;                  /* per cell: records whose classification is provisional, or NULL */
 	uint64_t records, unlinked, unknown_codes;
 };
 
