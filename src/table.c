@@ -281,6 +281,12 @@ static int load_codes(struct table_dim *d, const char *path, const char *key, co
 				rc = ERR_SET(err, ERR_SCHEMA, "dimension '%s': code '%s' is its own parent (a cycle)", d->id, code);
 				goto out;
 			}
+			if (d->codes[p].level == 0) {
+				/* a group must not share its code with a leaf (region NAM, country NAM) */
+				rc = ERR_SET(err, ERR_SCHEMA, "dimension '%s': '%s' is both a code and a group of '%s'",
+					     d->id, pcode, path);
+				goto out;
+			}
 			add_parent(&d->codes[i], p);
 		}
 #undef FIELD
