@@ -183,3 +183,153 @@ int publish_structure(const struct table *t, const char *dir, char *path, size_t
 	}
 	return close_tmp(f, tmp, path, err);
 }
+
+/* ==== SDMX-ML 2.1 structure ==== */
+
+static void xml_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+static void xml_names(FILE *f, const char *indent, const char *es, const char *en)
+{
+	fprintf(f, "%s<com:Name xml:lang=\"es\">", indent);
+	xml_text(f, es);
+	fprintf(f, "</com:Name>\n%s<com:Name xml:lang=\"en\">", indent);
+	xml_text(f, en);
+	fputs("</com:Name>\n", f);
+}
+
+static void xml_ref(FILE *f, const char *indent, const char *tag, const char *id, const char *cls,
+		    const char *pkg)
+{
+	fprintf(f, "%s<%s><Ref id=\"%s\" agencyID=\"%s\" version=\"1.0\" class=\"%s\" package=\"%s\"/></%s>\n",
+		indent, tag, id, PUBLISH_AGENCY, cls, pkg, tag);
+}
+
+static void xml_concept_ref(FILE *f, const char *indent, const char *id)
+{
+	fprintf(f, "%s<str:ConceptIdentity><Ref id=\"%s\" maintainableParentID=\"CS_PASOS\" "
+		"maintainableParentVersion=\"1.0\" agencyID=\"%s\" class=\"Concept\" package=\"conceptscheme\"/>"
+		"</str:ConceptIdentity>\n", indent, id, PUBLISH_AGENCY);
+}
+
+int publish_sdmx_structure(const struct table *t, const char *dir, char *path, size_t path_len,
+			   struct err *err)
+{
+	static const char *attrs[] = { "OBS_STATUS", "CONF_STATUS", "UNIT_MEASURE" };
+	char tmp[1100], cl[128];
+	FILE *f = open_tmp(dir, t->name, ".structure.xml", path, path_len, tmp, sizeof(tmp), err);
+	size_t d, k, m;
+	int pos = 1;
+
+	if (!f)
+		return ERR_IO;
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	      "<mes:Structure xmlns:mes=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message\""
+	      " xmlns:str=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure\""
+	      " xmlns:com=\"http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common\">\n", f);
+	fprintf(f, "  <mes:Header>\n    <mes:ID>PASOS_%s</mes:ID>\n    <mes:Test>false</mes:Test>\n"
+		"    <mes:Prepared>2000-01-01T00:00:00</mes:Prepared>\n    <mes:Sender id=\"%s\"/>\n  </mes:Header>\n",
+		t->name, PUBLISH_AGENCY);
+	/* SDMX 2.1 orders the structures: dataflows, code lists, concepts, data structures */
+	fputs("  <mes:Structures>\n    <str:Dataflows>\n", f);
+	fprintf(f, "      <str:Dataflow id=\"DF_%s\" agencyID=\"%s\" version=\"1.0\">\n", t->name, PUBLISH_AGENCY);
+	xml_names(f, "        ", t->title_es, t->title_en);
+	snprintf(cl, sizeof(cl), "DSD_%s", t->name);
+	xml_ref(f, "        ", "str:Structure", cl, "DataStructure", "datastructure");
+	fputs("      </str:Dataflow>\n    </str:Dataflows>\n    <str:Codelists>\n", f);
+	for (d = 0; d < t->n_dims + 1; d++) {
+		const struct table_dim *dim = d < t->n_dims ? &t->dims[d] : NULL;
+
+		snprintf(cl, sizeof(cl), "CL_%s_%s", t->name, dim ? dim->id : "MEASURE");
+		fprintf(f, "      <str:Codelist id=\"%s\" agencyID=\"%s\" version=\"1.0\">\n", cl, PUBLISH_AGENCY);
+		xml_names(f, "        ", dim ? dim->id : "MEASURE", dim ? dim->id : "MEASURE");
+		if (!dim) {
+			for (m = 0; m < t->n_measures; m++) {
+				fprintf(f, "        <str:Code id=\"%s\">\n", t->measures[m].id);
+				xml_names(f, "          ", t->measures[m].kind == MEASURE_PERSONS ? "Personas distintas" : "Registros",
+					  t->measures[m].kind == MEASURE_PERSONS ? "Distinct persons" : "Records");
+				fputs("        </str:Code>\n", f);
+			}
+		}
+		for (k = 0; dim && k < dim->n_codes; k++) {
+			const struct table_code *c = &dim->codes[k];
+
+			fputs("        <str:Code id=\"", f);
+			xml_text(f, c->code);
+			fputs("\">\n", f);
+			xml_names(f, "          ", c->label_es, c->label_en);
+			/* SDMX codes have one parent: the first grouping */
+			if (c->n_parents) {
+				fputs("          <str:Parent><Ref id=\"", f);
+				xml_text(f, dim->codes[c->parents[0]].code);
+				fputs("\"/></str:Parent>\n", f);
+			}
+			fputs("        </str:Code>\n", f);
+		}
+		fputs("      </str:Codelist>\n", f);
+	}
+	fputs("    </str:Codelists>\n    <str:Concepts>\n", f);
+	fprintf(f, "      <str:ConceptScheme id=\"CS_PASOS\" agencyID=\"%s\" version=\"1.0\">\n", PUBLISH_AGENCY);
+	xml_names(f, "        ", "Conceptos de pasos", "pasos concepts");
+	for (d = 0; d < t->n_dims; d++) {
+		fprintf(f, "        <str:Concept id=\"%s\">\n", t->dims[d].id);
+		xml_names(f, "          ", t->dims[d].id, t->dims[d].id);
+		fputs("        </str:Concept>\n", f);
+	}
+	fputs("        <str:Concept id=\"MEASURE\">\n", f);
+	xml_names(f, "          ", "Medida", "Measure");
+	fputs("        </str:Concept>\n        <str:Concept id=\"OBS_VALUE\">\n", f);
+	xml_names(f, "          ", "Valor", "Observation value");
+	fputs("        </str:Concept>\n", f);
+	for (k = 0; k < 3; k++) {
+		fprintf(f, "        <str:Concept id=\"%s\">\n", attrs[k]);
+		xml_names(f, "          ", attrs[k], attrs[k]);
+		fputs("        </str:Concept>\n", f);
+	}
+	fputs("      </str:ConceptScheme>\n    </str:Concepts>\n    <str:DataStructures>\n", f);
+	fprintf(f, "      <str:DataStructure id=\"DSD_%s\" agencyID=\"%s\" version=\"1.0\">\n", t->name, PUBLISH_AGENCY);
+	xml_names(f, "        ", t->title_es, t->title_en);
+	fputs("        <str:DataStructureComponents>\n          <str:DimensionList id=\"DimensionDescriptor\">\n", f);
+	for (d = 0; d < t->n_dims + 1; d++) {
+		const char *id = d < t->n_dims ? t->dims[d].id : "MEASURE";
+		int is_time = d < t->n_dims && t->dims[d].kind == DIM_MONTH;
+
+		snprintf(cl, sizeof(cl), "CL_%s_%s", t->name, id);
+		fprintf(f, "            <str:%s id=\"%s\" position=\"%d\">\n", is_time ? "TimeDimension" : "Dimension",
+			id, pos++);
+		xml_concept_ref(f, "              ", id);
+		if (is_time)
+			fputs("              <str:LocalRepresentation><str:TextFormat textType=\"ObservationalTimePeriod\"/>"
+			      "</str:LocalRepresentation>\n", f);
+		else {
+			fputs("              <str:LocalRepresentation>\n", f);
+			xml_ref(f, "                ", "str:Enumeration", cl, "Codelist", "codelist");
+			fputs("              </str:LocalRepresentation>\n", f);
+		}
+		fprintf(f, "            </str:%s>\n", is_time ? "TimeDimension" : "Dimension");
+	}
+	fputs("          </str:DimensionList>\n          <str:AttributeList id=\"AttributeDescriptor\">\n", f);
+	for (k = 0; k < 3; k++) {
+		fprintf(f, "            <str:Attribute id=\"%s\" assignmentStatus=\"Conditional\">\n", attrs[k]);
+		xml_concept_ref(f, "              ", attrs[k]);
+		fputs("              <str:AttributeRelationship><str:PrimaryMeasure><Ref id=\"OBS_VALUE\"/>"
+		      "</str:PrimaryMeasure></str:AttributeRelationship>\n            </str:Attribute>\n", f);
+	}
+	fputs("          </str:AttributeList>\n          <str:MeasureList id=\"MeasureDescriptor\">\n"
+	      "            <str:PrimaryMeasure id=\"OBS_VALUE\">\n", f);
+	xml_concept_ref(f, "              ", "OBS_VALUE");
+	fputs("            </str:PrimaryMeasure>\n          </str:MeasureList>\n"
+	      "        </str:DataStructureComponents>\n      </str:DataStructure>\n    </str:DataStructures>\n"
+	      "  </mes:Structures>\n</mes:Structure>\n", f);
+	return close_tmp(f, tmp, path, err);
+}

@@ -23,4 +23,8 @@ int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const 
 int publish_structure(const struct table *t, const char *dir, char *path_out, size_t path_len,
 		      struct err *err);
 
+/** DIR/NAME.structure.xml: SDMX-ML 2.1 structure (code lists es/en, concepts, DSD, dataflow). */
+int publish_sdmx_structure(const struct table *t, const char *dir, char *path_out, size_t path_len,
+			   struct err *err);
+
 #endif

@@ -24,6 +24,8 @@ static void help(FILE *f)
 		"  DIR/TABLE.sdmx.csv       SDMX-CSV 2.0\n"
 		"  DIR/TABLE.structure.csv  the codes of every dimension, levels, parents and\n"
 		"                           labels in Spanish and English\n"
+		"  DIR/TABLE.structure.xml  the same as an SDMX-ML 2.1 structure message (code\n"
+		"                           lists, concepts, data structure, dataflow)\n"
 		"A combination that had no records is a zero; one that cannot exist (a mode\n"
 		"of transport a post does not have) is left out.\n\n"
 		"options:\n"
@@ -63,7 +65,7 @@ int cmd_tabulate(struct app *app, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		struct table *t = NULL;
 		struct tab_result res;
-		char p1[1024], p2[1024], p3[1024];
+		char p1[1024], p2[1024], p3[1024], p4[1024];
 		size_t c, possible = 0;
 		double t0 = progress_now();
 
@@ -77,7 +79,8 @@ int cmd_tabulate(struct app *app, int argc, char **argv)
 		if (tabulate_run(app->store, t, &res, &err) ||
 		    publish_tidy_csv(t, &res, dir, p1, sizeof(p1), &err) ||
 		    publish_sdmx_csv(t, &res, dir, p2, sizeof(p2), &err) ||
-		    publish_structure(t, dir, p3, sizeof(p3), &err)) {
+		    publish_structure(t, dir, p3, sizeof(p3), &err) ||
+		    publish_sdmx_structure(t, dir, p4, sizeof(p4), &err)) {
 			rc = cli_report("tabulate", &err);
 			tab_result_release(&res);
 			table_free(t);
@@ -93,7 +96,7 @@ int cmd_tabulate(struct app *app, int argc, char **argv)
 		if (res.unlinked)
 			printf("  %llu records not linked to a person: each counted as its own person\n",
 			       (unsigned long long)res.unlinked);
-		printf("  %s\n  %s\n  %s\n", p1, p2, p3);
+		printf("  %s\n  %s\n  %s\n  %s\n", p1, p2, p3, p4);
 		tab_result_release(&res);
 		table_free(t);
 	}

@@ -65,3 +65,9 @@ printf 'table w\nsource movements\ndimension P field=border_post kind=code codes
 $PASOS --db g.db tabulate --out o part.tab > part.txt
 grep -q "codes missing from a code list" part.txt || fail "missing codes not reported"
 expect_eq "$(grep '^_T,C,' o/w.csv | cut -d, -f3)" 3 "records with missing codes still in the total"
+# the SDMX-ML structure is well-formed XML and names every dimension's code list
+xmllint --noout out/ine_monthly.structure.xml || fail "structure.xml is not well-formed"
+for dim in TIME_PERIOD DIRECTION BORDER_POST TRANSPORT NATIONALITY; do
+  grep -q "<str:[A-Za-z]*Dimension id=\"$dim\"" out/ine_monthly.structure.xml || fail "no dimension $dim in the structure"
+done
+grep -q '<com:Name xml:lang="es">América del Sur</com:Name>' out/ine_monthly.structure.xml || fail "Spanish labels"
