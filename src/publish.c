@@ -176,9 +176,11 @@ int publish_structure(const struct table *t, const char *dir, char *path, size_t
 		fputs("MEASURE,", f);
 		put(f, t->measures[m].id);
 		fputs(",0,,", f);
-		put(f, t->measures[m].kind == MEASURE_PERSONS ? "Personas distintas" : "Registros");
+		put(f, t->measures[m].kind == MEASURE_PERSONS ? "Personas distintas"
+		       : t->measures[m].kind == MEASURE_MIGRANTS ? "Migraciones de largo plazo" : "Registros");
 		fputc(',', f);
-		put(f, t->measures[m].kind == MEASURE_PERSONS ? "Distinct persons" : "Records");
+		put(f, t->measures[m].kind == MEASURE_PERSONS ? "Distinct persons"
+		       : t->measures[m].kind == MEASURE_MIGRANTS ? "Long-term migrations" : "Records");
 		fputs("\r\n", f);
 	}
 	return close_tmp(f, tmp, path, err);
@@ -256,8 +258,10 @@ int publish_sdmx_structure(const struct table *t, const char *dir, char *path, s
 		if (!dim) {
 			for (m = 0; m < t->n_measures; m++) {
 				fprintf(f, "        <str:Code id=\"%s\">\n", t->measures[m].id);
-				xml_names(f, "          ", t->measures[m].kind == MEASURE_PERSONS ? "Personas distintas" : "Registros",
-					  t->measures[m].kind == MEASURE_PERSONS ? "Distinct persons" : "Records");
+				xml_names(f, "          ", t->measures[m].kind == MEASURE_PERSONS ? "Personas distintas"
+					  : t->measures[m].kind == MEASURE_MIGRANTS ? "Migraciones de largo plazo" : "Registros",
+					  t->measures[m].kind == MEASURE_PERSONS ? "Distinct persons"
+					  : t->measures[m].kind == MEASURE_MIGRANTS ? "Long-term migrations" : "Records");
 				fputs("        </str:Code>\n", f);
 			}
 		}

@@ -595,8 +595,12 @@ static int parse_line(struct table *t, char *line, struct err *err)
 			m->kind = MEASURE_COUNT;
 		else if (!strcmp(w[2], "persons"))
 			m->kind = MEASURE_PERSONS;
+		else if (!strcmp(w[2], "migrants") && t->join_classified)
+			m->kind = MEASURE_MIGRANTS;
+		else if (!strcmp(w[2], "migrants"))
+			return ERR_SET(err, ERR_SCHEMA, "measure '%s': migrants need 'join classified' before it", w[1]);
 		else
-			return ERR_SET(err, ERR_SCHEMA, "measure '%s': unknown kind '%s' (count, persons)", w[1], w[2]);
+			return ERR_SET(err, ERR_SCHEMA, "measure '%s': unknown kind '%s' (count, persons, migrants)", w[1], w[2]);
 		m->id = xstrdup(w[1]);
 		m->unit = xstrdup("NUMBER");
 		for (i = 3; i < n; i++)

@@ -17,7 +17,7 @@
 #define TABLE_TOTAL "_T"
 
 enum dim_kind { DIM_CODE, DIM_MONTH, DIM_AGE };
-enum measure_kind { MEASURE_COUNT, MEASURE_PERSONS };
+enum measure_kind { MEASURE_COUNT, MEASURE_PERSONS, MEASURE_MIGRANTS };
 
 struct table_code {
 	char *code, *label_es, *label_en;

@@ -24,6 +24,7 @@ struct row {
 	uint32_t person;             /* 0: not linked; counted as its own person */
 	uint16_t code[TABLE_MAX_DIMS];
 	uint8_t provisional;         /* its classification is not final yet */
+	uint8_t migration;           /* a long-term migration */
 };
 
 /* Migratory status from the classification: residence after and long-term migration. */
@@ -218,8 +219,8 @@ static int read_rows(struct store *st, struct table *t, const struct schema *s, 
 			ncol++;
 		}
 	}
-	buf_addf(&sql, NULL, "%s, %s FROM reg_%s m", persons ? "l.person_id" : "NULL",
-		 t->join_classified ? "c.provisional" : "0", s->name);
+	buf_addf(&sql, NULL, "%s, %s, %s FROM reg_%s m", persons ? "l.person_id" : "NULL",
+		 t->join_classified ? "c.provisional" : "0", t->join_classified ? "c.long_term_migration" : "0", s->name);
 	if (persons)
 		buf_addf(&sql, NULL, " LEFT JOIN person_links l ON l.register = '%s' AND l.record_id = m.\"%s\"",
 			 s->name, s->fields[s->id_field].name);
@@ -244,6 +245,7 @@ static int read_rows(struct store *st, struct table *t, const struct schema *s, 
 		r->person = sqlite3_column_type(q, ncol) == SQLITE_NULL
 			? 0 : (uint32_t)sqlite3_column_int64(q, ncol) + 1;
 		r->provisional = (uint8_t)(sqlite3_column_int(q, ncol + 1) != 0);
+		r->migration = (uint8_t)(sqlite3_column_int(q, ncol + 2) != 0);
 		res->unlinked += persons && r->person == 0;
 		for (d = 0; d < t->n_dims; d++) {
 			struct table_dim *dim = &t->dims[d];
@@ -410,7 +412,8 @@ int tabulate_run(struct store *st, struct table *t, struct tab_result *res, stru
 				a.n[d] = ancestors(&t->dims[d], rows[j].code[d], a.idx[d]);
 			nc = row_cells(t, res, &a, cells);
 			for (m = 0; m < t->n_measures; m++)
-				if (t->measures[m].kind == MEASURE_COUNT)
+				if (t->measures[m].kind == MEASURE_COUNT ||
+				    (t->measures[m].kind == MEASURE_MIGRANTS && rows[j].migration))
 					for (k = 0; k < nc; k++)
 						res->values[m][cells[k]]++;
 			if (res->provisional && rows[j].provisional)

@@ -26,3 +26,6 @@ want=$(sqlite3 s.db "select count(distinct l.person_id) from reg_movements m joi
        - (substr(m.event_time,6,5) < substr(m.birth_date,6,5))) < 18")
 expect_eq "$got" "$want" "girls of Bolivian nationality in 2023"
 grep -q '^AGE,Y12T17,0,Y_LT18,' out/gcm_objective1.structure.csv || fail "Ley 548 age groups"
+# the migrants measure counts the long-term migrations the classification found
+expect_eq "$(grep '^2023,_T,_T,_T,_T,_T,MIGRANTS' $t | cut -d, -f8)" \
+  "$(sqlite3 s.db "select count(*) from classified_crossings c join reg_movements m on m.rowid = c.movement_rowid where c.long_term_migration = 1 and m.event_time like '2023%'")" "migrants in 2023"
