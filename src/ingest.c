@@ -321,6 +321,8 @@ int ingest_file(struct store *st, const struct schema *s, const char *path,
 	n_cols = rec.n_fields;
 	if (!found) {
 		snprintf(b->file_name, sizeof(b->file_name), "%s", base_name(path));
+		b->resume_offset = csv_reader_offset(r);
+		b->resume_line = csv_reader_line(r);
 		if ((rc = store_batch_create(st, s->name, b, err)))
 			goto out;
 	} else {

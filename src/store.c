@@ -341,13 +341,17 @@ int store_batch_create(struct store *st, const char *reg, struct store_batch *b,
 	int rc;
 
 	if ((rc = prepare(st->db, "INSERT INTO batches(register, file_name, sha256, bytes, status,"
-			  " started_at) VALUES(?,?,?,?,'running',strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+			  " resume_offset, resume_line, started_at)"
+			  " VALUES(?,?,?,?,'running',?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
 			  &q, err)))
 		return rc;
 	sqlite3_bind_text(q, 1, reg, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, b->file_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, b->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 4, (sqlite3_int64)b->bytes);
+	/* a run killed before its first commit resumes after the header, not at byte 0 */
+	sqlite3_bind_int64(q, 5, (sqlite3_int64)b->resume_offset);
+	sqlite3_bind_int64(q, 6, (sqlite3_int64)b->resume_line);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		rc = store_error(st->db, "cannot create a batch", err);
 	else

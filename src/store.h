@@ -64,7 +64,7 @@ int store_table_put(struct store_table *t, const struct csv_field *vals, uint64_
 /** Find the batch of register with this file digest; *found 0 when none. */
 int store_batch_find(struct store *st, const char *reg, const char *sha256,
 		     struct store_batch *b, int *found, struct err *err);
-/** Create a running batch (b's file_name, sha256, bytes); sets b->id. */
+/** Create a running batch (b's file_name, sha256, bytes, resume point); sets b->id. */
 int store_batch_create(struct store *st, const char *reg, struct store_batch *b,
 		       struct err *err);
 /** Save b's counts and resume point (and status); call inside the chunk's transaction. */
