@@ -7,6 +7,7 @@
 #include "csv.h"
 #include "mem.h"
 #include "schema.h"
+#include "date.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -142,6 +143,8 @@ void table_free(struct table *t)
 		free(d->codes_path);
 		free(d->codes_key);
 		free(d->at);
+		free(d->opened);
+		free(d->closed);
 		free(d->id);
 		free(d->field);
 		if (d->index)
@@ -372,6 +375,7 @@ static int parse_dimension(struct table *t, char **w, int n, struct err *err)
 	d->field = xstrdup(field);
 	d->total = -1;
 	d->constraint_dim = -1;
+	d->period_dim = -1;
 	t->n_dims++;
 	if (!strcmp(kind, "month")) {
 		d->kind = DIM_MONTH;  /* months, quarters, years: added as the data shows them */
@@ -529,6 +533,66 @@ out:
 	return rc;
 }
 
+/*
+ * open DIM TIME OPENED_COL CLOSED_COL: a code (a border post) exists only
+ * from the day in OPENED_COL to the day in CLOSED_COL of its code file
+ * (empty: always); its cells in other periods are not published as zeros.
+ */
+static int parse_open(struct table *t, char **w, int n, struct err *err)
+{
+	struct csv_reader *r = NULL;
+	struct csv_record rec;
+	struct table_dim *da;
+	int a, b, ck, co, cc, rc = 0;
+	size_t k;
+
+	if (n != 5)
+		return ERR_SET(err, ERR_SCHEMA, "write 'open DIM TIME OPENED_COLUMN CLOSED_COLUMN'");
+	a = dim_index(t, w[1]);
+	b = dim_index(t, w[2]);
+	if (a < 0 || b < 0)
+		return ERR_SET(err, ERR_SCHEMA, "open: unknown dimension '%s'", a < 0 ? w[1] : w[2]);
+	da = &t->dims[a];
+	if (!da->codes_path || t->dims[b].kind != DIM_MONTH)
+		return ERR_SET(err, ERR_SCHEMA, "open: '%s' needs a code file and '%s' must be a month", w[1], w[2]);
+	if ((rc = csv_reader_open(&r, da->codes_path, 0, err)))
+		return rc;
+	if (csv_reader_next(r, &rec, err) != 1 || (ck = col_of(&rec, da->codes_key)) < 0 ||
+	    (co = col_of(&rec, w[3])) < 0 || (cc = col_of(&rec, w[4])) < 0) {
+		rc = ERR_SET(err, ERR_SCHEMA, "open: '%s' lacks the column '%s' or '%s'", da->codes_path, w[3], w[4]);
+		goto out;
+	}
+	da->period_dim = b;
+	da->opened = xmalloc(st_mult(TABLE_MAX_CODES, sizeof(int32_t)));
+	da->closed = xmalloc(st_mult(TABLE_MAX_CODES, sizeof(int32_t)));
+	for (k = 0; k < TABLE_MAX_CODES; k++) {
+		da->opened[k] = INT32_MIN;
+		da->closed[k] = INT32_MAX;
+	}
+	while (csv_reader_next(r, &rec, err) == 1) {
+		char key[128];
+		int i;
+
+		if ((size_t)ck >= rec.n_fields || (size_t)co >= rec.n_fields || (size_t)cc >= rec.n_fields)
+			continue;
+		snprintf(key, sizeof(key), "%.*s", (int)rec.fields[ck].len, rec.fields[ck].p);
+		if ((i = table_code_index(da, key)) < 0)
+			continue;
+		if (rec.fields[co].len)
+			da->opened[i] = (int32_t)date_parse(rec.fields[co].p, rec.fields[co].len);
+		if (rec.fields[cc].len)
+			da->closed[i] = (int32_t)date_parse(rec.fields[cc].p, rec.fields[cc].len);
+		if ((rec.fields[co].len && da->opened[i] == DATE_INVALID) ||
+		    (rec.fields[cc].len && da->closed[i] == DATE_INVALID)) {
+			rc = ERR_SET(err, ERR_SCHEMA, "open: '%s': the dates of '%s' are not YYYY-MM-DD", da->codes_path, key);
+			goto out;
+		}
+	}
+out:
+	csv_reader_free(r);
+	return rc;
+}
+
 static int parse_line(struct table *t, char *line, struct err *err)
 {
 	char *w[MAX_WORDS], *save = NULL, *tok;
@@ -582,6 +646,8 @@ static int parse_line(struct table *t, char *line, struct err *err)
 	}
 	if (!strcmp(w[0], "constraint"))
 		return parse_constraint(t, w, n, err);
+	if (!strcmp(w[0], "open"))
+		return parse_open(t, w, n, err);
 	if (!strcmp(w[0], "measure")) {
 		struct table_measure *m;
 		int i;
@@ -611,7 +677,7 @@ static int parse_line(struct table *t, char *line, struct err *err)
 		t->n_measures++;
 		return 0;
 	}
-	return ERR_SET(err, ERR_SCHEMA, "unknown directive '%s' (table, title, source, join, dimension, constraint, measure)", w[0]);
+	return ERR_SET(err, ERR_SCHEMA, "unknown directive '%s' (table, title, source, join, dimension, constraint, open, measure)", w[0]);
 }
 
 /* A code may not reach itself through its parents. */

@@ -38,6 +38,8 @@ struct table_dim {
 	void *index;                     /* code -> index lookup (owned) */
 	char *codes_path, *codes_key;    /* the code file and its key column, when there is one */
 	struct table_dim *raw;           /* map=: the values records hold, each with parents[0] its code here */
+	int period_dim;                  /* open: the time dimension its codes' opening periods refer to, or -1 */
+	int32_t *opened, *closed;        /* open: per code, first and last day (INT32_MIN/MAX: always) */
 };
 
 struct table_measure {

@@ -295,11 +295,58 @@ out:
 }
 
 /* Which cells can exist: a constrained pair rolled up from its allowed leaf pairs. */
+/* First and last day of a time code: 2024-03, 2024-Q1 or 2024. */
+static void period_of(const char *code, int32_t *from, int32_t *to)
+{
+	int y = atoi(code), m0 = 1, m1 = 12, ey, em;
+
+	if (strlen(code) == 7 && code[5] != 'Q')
+		m0 = m1 = atoi(code + 5);
+	else if (strlen(code) == 7)
+		m0 = (code[6] - '1') * 3 + 1, m1 = m0 + 2;
+	*from = (int32_t)date_from_civil(y, m0, 1);
+	ey = m1 == 12 ? y + 1 : y;
+	em = m1 == 12 ? 1 : m1 + 1;
+	*to = (int32_t)date_from_civil(ey, em, 1) - 1;
+}
+
+/* Cells of a code outside its opening period (a post closed that month) cannot exist. */
+static void mark_open(const struct table *t, struct tab_result *res, size_t d)
+{
+	const struct table_dim *a = &t->dims[d], *tm = &t->dims[a->period_dim];
+	uint8_t *ok = xcalloc(a->n_codes * tm->n_codes + 1, 1);
+	size_t i, k, c;
+
+	for (i = 0; i < a->n_codes; i++) {
+		int anc[MAX_ANCESTORS], na, x;
+
+		if (a->codes[i].level != 0)
+			continue;
+		na = ancestors(a, (int)i, anc);
+		for (k = 0; k < tm->n_codes; k++) {
+			int32_t from, to;
+
+			period_of(tm->codes[k].code, &from, &to);
+			if (i < TABLE_MAX_CODES && (a->opened[i] > to || a->closed[i] < from))
+				continue;
+			for (x = 0; x < na; x++)
+				ok[(size_t)anc[x] * tm->n_codes + k] = 1;
+		}
+	}
+	for (c = 0; c < res->n_cells; c++)
+		if (!ok[tab_cell_code(t, res, c, d) * tm->n_codes + tab_cell_code(t, res, c, (size_t)a->period_dim)])
+			res->possible[c] = 0;
+	free(ok);
+}
+
 static void mark_possible(const struct table *t, struct tab_result *res)
 {
 	size_t c, d;
 
 	memset(res->possible, 1, res->n_cells);
+	for (d = 0; d < t->n_dims; d++)
+		if (t->dims[d].period_dim >= 0 && t->dims[d].opened)
+			mark_open(t, res, d);
 	for (d = 0; d < t->n_dims; d++) {
 		const struct table_dim *a = &t->dims[d];
 		const struct table_dim *b;

@@ -48,6 +48,15 @@ grep -q "^NATIONALITY,005,1,_T,América del Sur,South America" out/ine_monthly.s
 $PASOS --db g.db ingest -q movements "$ROOT/tests/golden/movements_small.csv"
 $PASOS --db g.db tabulate --out gold "$ROOT/tests/golden/tab_small.tab" > /dev/null
 cmp gold/tab_small.csv "$ROOT/tests/golden/tab_small.expected.csv" || fail "golden table differs"
+# a post closed at the end of January (ZZZ, without records) is a zero in January and not
+# published after; its department is; data of a closed post would still be published
+{ cat "$ROOT/codelists/border_posts.csv"; echo 'ZZZ,Cerrado,Potosí,road,ARG,,BO-P,2020-01-01,2023-01-31'; } > posts_closed.csv
+printf 'table c\nsource movements\ndimension TIME_PERIOD field=event_time kind=month\ndimension P field=border_post kind=code codes=posts_closed.csv key=code parent=department_code\nopen P TIME_PERIOD opened closed\nmeasure C count\n' > closed.tab
+$PASOS --db s.db tabulate --out oc closed.tab > /dev/null
+grep -q "^2023-01,ZZZ,C,0," oc/c.csv || fail "ZZZ open in January: a zero"
+grep -q "^2023-02,ZZZ,C," oc/c.csv && fail "ZZZ published after it closed"
+grep -q "^2023-Q1,ZZZ,C,0," oc/c.csv || fail "ZZZ in the quarter it was open part of"
+grep -q "^2023-02,BO-P,C," oc/c.csv || fail "the department of a closed post"
 # bad definitions
 printf 'table x\nsource movements\ndimension A field=direction kind=code values=ENTRY,EXIT\nconstraint A NOPE mode\nmeasure C count\n' > bad1.tab
 set +e; $PASOS --db g.db tabulate --out o bad1.tab 2> err1.txt; rc=$?; set -e
