@@ -23,8 +23,9 @@ fi
 /usr/bin/time -f "%e %M" -o "$dir/tab.time" ./pasos --db "$dir/pasos.db" tabulate --out "$dir/out" ine_monthly > /dev/null
 read -r tab_s tab_kb < "$dir/tab.time"
 ingest_s=$(cat "$dir/ingest.time")
-node bench/duckdb/ine.mjs "$dir/movements.csv" "$dir/links.csv" codelists/border_posts.csv codelists/regions.csv \
-  "$dir/out/ine_monthly.csv" > "$dir/duckdb.json"
+DUCKDB_TEMP="$dir/duckdb.tmp" node bench/duckdb/ine.mjs "$dir/movements.csv" "$dir/links.csv" codelists/border_posts.csv codelists/regions.csv \
+  "$dir/out/ine_monthly.csv" > "$dir/duckdb.json" || { echo "DuckDB did not finish (see above); pasos tabulate took ${tab_s:-?} s"; rm -rf "$dir/duckdb.tmp"; exit 0; }
+rm -rf "$dir/duckdb.tmp"
 node -e '
   const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const [tab, ingest, kb, rows] = process.argv.slice(2).map(Number);

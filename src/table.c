@@ -420,7 +420,6 @@ static int parse_dimension(struct table *t, char **w, int n, struct err *err)
 		 */
 		char *spec = xstrdup(map), *mp[3] = { 0 }, *save = NULL, *tk;
 		int nm = 0;
-		size_t k;
 
 		for (tk = strtok_r(spec, ":", &save); tk && nm < 3; tk = strtok_r(NULL, ":", &save))
 			mp[nm++] = tk;
@@ -433,7 +432,6 @@ static int parse_dimension(struct table *t, char **w, int n, struct err *err)
 			d->raw->total = d->raw->constraint_dim = -1;
 			rc = load_map(d, d->codes_path, key, mp[0], err);
 		}
-		(void)k;
 		free(spec);
 		if (rc)
 			return rc;

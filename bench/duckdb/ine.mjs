@@ -11,6 +11,8 @@ const [movements, links, posts, regions, pasosCsv] = process.argv.slice(2);
 const db = await DuckDBInstance.create(':memory:');
 const con = await db.connect();
 await con.run(`SET threads TO 2`);
+// spill under build/ (DuckDB's default is .tmp in the working directory)
+await con.run(`SET temp_directory = '${process.env.DUCKDB_TEMP || 'build/bench/duckdb.tmp'}'`);
 await con.run(`CREATE TABLE posts AS SELECT code, department_code, mode FROM read_csv('${posts}', header = true)`);
 await con.run(`CREATE TABLE regions AS SELECT code, region, origin FROM read_csv('${regions}', header = true)`);
 await con.run(`CREATE TABLE links AS SELECT record_id, person_id FROM read_csv('${links}', header = true)`);
