@@ -381,7 +381,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	buf_adds(&sqlb, o->truth_dir ? "t.person" : "NULL", NULL);
 	buf_adds(&sqlb, ", m.nationality, m.sex, m.permitted_stay_days, ", NULL);
 	buf_adds(&sqlb, o->residents ? "r.status, r.finalised" : "NULL, NULL", NULL);
-	buf_adds(&sqlb, ", m.purpose", NULL);
+	buf_adds(&sqlb, ", m.purpose, m.country_of_residence", NULL);
 	buf_adds(&sqlb, " FROM reg_movements m", NULL);
 	if (o->true_persons)
 		buf_adds(&sqlb, " JOIN truth_rec t ON t.record_id = m.movement_id", NULL);
@@ -423,7 +423,14 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			it[n].nat = pack_nat(nat);
 			{
 				const char *pu = (const char *)sqlite3_column_text(q, 11);
-				int stay = pu && (!strcmp(pu, "RESIDENCE") || !strcmp(pu, "WORK") || !strcmp(pu, "STUDY"));
+				const char *cr = (const char *)sqlite3_column_text(q, 12);
+				/*
+				 * declares a stay: a purpose of residence, work or study, or a
+				 * country of residence on the far side of the crossing
+				 */
+				int stay = (pu && (!strcmp(pu, "RESIDENCE") || !strcmp(pu, "WORK") || !strcmp(pu, "STUDY"))) ||
+					   (cr && (it[n].arrival ? !strcmp(cr, "BOL") : strcmp(cr, "BOL") != 0) &&
+					    !(it[n].arrival && nat && !strcmp(nat, "BOL")));
 
 				it[n].cell = (uint8_t)(((stay * N_NAT_GROUPS + nat_group(nat)) * N_AGE_GROUPS +
 							age_group(it[n].birth, it[n].date)) * N_SEXES + sx);
