@@ -242,6 +242,7 @@ static int read_rows(struct store *st, struct table *t, const struct schema *s, 
 			rows = xrealloc(rows, st_mult(cap, sizeof(*rows)));
 		}
 		r = &rows[n];
+		memset(r, 0, sizeof(*r));  /* unused dimensions compare equal */
 		r->person = sqlite3_column_type(q, ncol) == SQLITE_NULL
 			? 0 : (uint32_t)sqlite3_column_int64(q, ncol) + 1;
 		r->provisional = (uint8_t)(sqlite3_column_int(q, ncol + 1) != 0);
