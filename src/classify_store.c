@@ -123,21 +123,10 @@ static uint32_t person_number(const char *s)
 	return (uint32_t)strtoul(s, NULL, 10) + 1;
 }
 
-static int exec(sqlite3 *db, const char *sql, struct err *err)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		ERR_SET(err, ERR_STORE, "%s", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-		return ERR_STORE;
-	}
-	return 0;
-}
-
 /* Load truth_records.csv (movements rows) into a temporary table. */
-static int load_truth_records(sqlite3 *db, const char *dir, struct err *err)
+static int load_truth_records(struct store *st, const char *dir, struct err *err)
 {
+	sqlite3 *db = store_db(st);
 	char path[1024];
 	struct csv_reader *r = NULL;
 	struct csv_record rec;
@@ -145,7 +134,7 @@ static int load_truth_records(sqlite3 *db, const char *dir, struct err *err)
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/truth_records.csv", dir);
-	if ((rc = exec(db, "DROP TABLE IF EXISTS temp.truth_rec;"
+	if ((rc = store_exec(st, "DROP TABLE IF EXISTS temp.truth_rec;"
 		       "CREATE TEMP TABLE truth_rec(record_id TEXT PRIMARY KEY, person INTEGER) WITHOUT ROWID;"
 		       "BEGIN", err)))
 		return rc;
@@ -171,7 +160,7 @@ out:
 	sqlite3_finalize(q);
 	csv_reader_free(r);
 	if (!rc)
-		rc = exec(db, "COMMIT", err);
+		rc = store_exec(st, "COMMIT", err);
 	else
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
@@ -182,8 +171,9 @@ out:
  * document_number,initial_status[,initial_status_finalised], as a
  * population register would give it.
  */
-static int load_residents(sqlite3 *db, const char *path, struct err *err)
+static int load_residents(struct store *st, const char *path, struct err *err)
 {
+	sqlite3 *db = store_db(st);
 	struct csv_reader *r = NULL;
 	struct csv_record rec;
 	sqlite3_stmt *q = NULL;
@@ -192,7 +182,7 @@ static int load_residents(sqlite3 *db, const char *path, struct err *err)
 		"initial_status", "initial_status_finalised" };
 	size_t i, k;
 
-	if ((rc = exec(db, "DROP TABLE IF EXISTS temp.residents;"
+	if ((rc = store_exec(st, "DROP TABLE IF EXISTS temp.residents;"
 		       "CREATE TEMP TABLE residents(doc_type TEXT, doc_country TEXT, doc_number TEXT, status INTEGER,"
 		       " finalised TEXT, PRIMARY KEY(doc_type, doc_country, doc_number)) WITHOUT ROWID; BEGIN", err)))
 		return rc;
@@ -236,7 +226,7 @@ out:
 	sqlite3_finalize(q);
 	csv_reader_free(r);
 	if (!rc)
-		rc = exec(db, "COMMIT", err);
+		rc = store_exec(st, "COMMIT", err);
 	else
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
@@ -365,14 +355,14 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	memset(sum, 0, sizeof(*sum));
 	buf_init(&sqlb, 1 << 12);
 	if (o->truth_dir) {
-		if ((rc = load_truth_records(db, o->truth_dir, err)))
+		if ((rc = load_truth_records(st, o->truth_dir, err)))
 			return rc;
 		if (!(spells = load_spells(o->truth_dir, &n_spells, err)))
 			return err->code ? err->code : ERR_SET(err, ERR_IO, "no truth residence");
 	}
 	if (o->true_persons && !o->truth_dir)
 		return ERR_SET(err, ERR_USAGE, "true persons need a truth directory");
-	if (o->residents && (rc = load_residents(db, o->residents, err)))
+	if (o->residents && (rc = load_residents(st, o->residents, err)))
 		goto out;
 	buf_init(&sqlb, 1 << 12);
 	buf_adds(&sqlb, "SELECT m.rowid, ", NULL);
@@ -465,7 +455,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	cs = xmalloc(st_mult(n, sizeof(*cs)));
 	res = xmalloc(st_mult(n, sizeof(*res)));
 	births = xmalloc(st_mult(n, sizeof(*births)));
-	if ((rc = exec(db, "BEGIN IMMEDIATE;"
+	if ((rc = store_exec(st, "BEGIN IMMEDIATE;"
 		       "DROP TABLE IF EXISTS classified_crossings;"
 		       "CREATE TABLE classified_crossings(movement_rowid INTEGER NOT NULL, person_id INTEGER NOT NULL,"
 		       " res_before INTEGER NOT NULL, res_after INTEGER NOT NULL, long_term_migration INTEGER NOT NULL,"
@@ -696,7 +686,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		}
 	}
 	/* the derived figures: long-term migrations by month, direction, nationality, sex, age group */
-	if ((rc = exec(db, "DROP TABLE IF EXISTS long_term_migration;"
+	if ((rc = store_exec(st, "DROP TABLE IF EXISTS long_term_migration;"
 		       "CREATE TABLE long_term_migration(month TEXT, direction TEXT, nationality TEXT, sex TEXT,"
 		       " age_group TEXT, final INTEGER, provisional_estimated REAL);", err)))
 		goto out;
@@ -746,7 +736,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			 " VALUES('%s', %d, %d, %llu, %llu, %llu); COMMIT;", d, o->params.window, o->params.threshold,
 			 (unsigned long long)sum->persons, (unsigned long long)sum->crossings,
 			 (unsigned long long)sum->provisional);
-		if ((rc = exec(db, sqlrun, err)))
+		if ((rc = store_exec(st, sqlrun, err)))
 			goto out;
 		in_tx = 0;
 	}

@@ -178,6 +178,21 @@ uint64_t csv_reader_blank_lines(const struct csv_reader *r)
 	return r->blank;
 }
 
+void csv_put(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
 const char *csv_problem_name(enum csv_problem p)
 {
 	switch (p) {

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "err.h"
 
 #define CSV_MAX_RECORD (1u << 20)  /* 1 MiB: a longer record is reported, not held */
@@ -74,6 +75,9 @@ uint64_t csv_reader_line(const struct csv_reader *r);
 
 /** Blank lines skipped since opening or the last seek. */
 uint64_t csv_reader_blank_lines(const struct csv_reader *r);
+
+/** Write s as one CSV field (RFC 4180: quoted when it holds a comma, quote or line end). */
+void csv_put(FILE *f, const char *s);
 
 /** English name of a problem, e.g. "record too long". */
 const char *csv_problem_name(enum csv_problem p);

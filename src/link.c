@@ -1209,6 +1209,19 @@ static void cinfo_merge(struct cinfo *a, const struct cinfo *b)
 	}
 }
 
+/* Join the clusters of roots ra and rb; the smaller root stays, so ids do not depend on order. */
+static void unite(struct linker *lk, struct cinfo *ci, uint32_t ra, uint32_t rb)
+{
+	if (rb < ra) {
+		uint32_t t = ra;
+
+		ra = rb;
+		rb = t;
+	}
+	lk->parent[rb] = ra;
+	cinfo_merge(&ci[ra], &ci[rb]);
+}
+
 static int cmp_cand_p(const void *x, const void *y)
 {
 	const struct cand *a = x, *b = y;
@@ -1247,14 +1260,7 @@ static void cluster(struct linker *lk, struct link_stats *st)
 				lk->cands[i].same_doc = 0;  /* left to the model */
 				continue;
 			}
-			if (rb < ra) {
-				uint32_t t = ra;
-
-				ra = rb;
-				rb = t;
-			}
-			lk->parent[rb] = ra;
-			cinfo_merge(&ci[ra], &ci[rb]);
+			unite(lk, ci, ra, rb);
 			st->matches++;
 			st->deterministic++;
 		}
@@ -1271,14 +1277,7 @@ static void cluster(struct linker *lk, struct link_stats *st)
 			st->refused_merges++;
 			continue;
 		}
-		if (rb < ra) {
-			uint32_t t = ra;
-
-			ra = rb;
-			rb = t;
-		}
-		lk->parent[rb] = ra;
-		cinfo_merge(&ci[ra], &ci[rb]);
+		unite(lk, ci, ra, rb);
 		st->matches++;
 	}
 	free(order);

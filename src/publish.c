@@ -4,26 +4,12 @@
  * SPDX-License-Identifier: MIT
  */
 #include "publish.h"
+#include "csv.h"
 #include "mem.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-static void put(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-}
 
 /* Digits of v without printf, so no locale can touch a published number. */
 static void put_u32(FILE *f, uint32_t v)
@@ -71,7 +57,7 @@ static void put_codes(FILE *f, const struct table *t, const struct tab_result *r
 	size_t d;
 
 	for (d = 0; d < t->n_dims; d++) {
-		put(f, t->dims[d].codes[tab_cell_code(t, res, c, d)].code);
+		csv_put(f, t->dims[d].codes[tab_cell_code(t, res, c, d)].code);
 		fputc(',', f);
 	}
 }
@@ -86,7 +72,7 @@ int publish_tidy_csv(const struct table *t, const struct tab_result *res, const 
 	if (!f)
 		return ERR_IO;
 	for (d = 0; d < t->n_dims; d++) {
-		put(f, t->dims[d].id);
+		csv_put(f, t->dims[d].id);
 		fputc(',', f);
 	}
 	fputs("MEASURE,value,status\r\n", f);
@@ -95,7 +81,7 @@ int publish_tidy_csv(const struct table *t, const struct tab_result *res, const 
 			continue;
 		for (m = 0; m < t->n_measures; m++) {
 			put_codes(f, t, res, c);
-			put(f, t->measures[m].id);
+			csv_put(f, t->measures[m].id);
 			fputc(',', f);
 			put_u32(f, res->values[m][c]);
 			fputs(res->provisional && res->provisional[c] ? ",P\r\n" : ",A\r\n", f);
@@ -116,7 +102,7 @@ int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const 
 	snprintf(sid, sizeof(sid), "%s:DF_%s(1.0)", PUBLISH_AGENCY, t->name);
 	fputs("STRUCTURE,STRUCTURE_ID,ACTION,", f);
 	for (d = 0; d < t->n_dims; d++) {
-		put(f, t->dims[d].id);
+		csv_put(f, t->dims[d].id);
 		fputc(',', f);
 	}
 	fputs("MEASURE,OBS_VALUE,OBS_STATUS,CONF_STATUS,UNIT_MEASURE\r\n", f);
@@ -125,14 +111,14 @@ int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const 
 			continue;
 		for (m = 0; m < t->n_measures; m++) {
 			fputs("dataflow,", f);
-			put(f, sid);
+			csv_put(f, sid);
 			fputs(",I,", f);
 			put_codes(f, t, res, c);
-			put(f, t->measures[m].id);
+			csv_put(f, t->measures[m].id);
 			fputc(',', f);
 			put_u32(f, res->values[m][c]);
 			fputs(res->provisional && res->provisional[c] ? ",P,F," : ",A,F,", f);
-			put(f, t->measures[m].unit);
+			csv_put(f, t->measures[m].unit);
 			fputs("\r\n", f);
 		}
 	}
@@ -159,27 +145,27 @@ int publish_structure(const struct table *t, const char *dir, char *path, size_t
 			for (p = 0; p < c->n_parents && off < sizeof(parents); p++)
 				off += (size_t)snprintf(parents + off, sizeof(parents) - off, "%s%s", p ? " " : "",
 							t->dims[d].codes[c->parents[p]].code);
-			put(f, t->dims[d].id);
+			csv_put(f, t->dims[d].id);
 			fputc(',', f);
-			put(f, c->code);
+			csv_put(f, c->code);
 			fputc(',', f);
 			put_u32(f, (uint32_t)c->level);
 			fputc(',', f);
-			put(f, parents);
+			csv_put(f, parents);
 			fputc(',', f);
-			put(f, c->label_es);
+			csv_put(f, c->label_es);
 			fputc(',', f);
-			put(f, c->label_en);
+			csv_put(f, c->label_en);
 			fputs("\r\n", f);
 		}
 	for (m = 0; m < t->n_measures; m++) {
 		fputs("MEASURE,", f);
-		put(f, t->measures[m].id);
+		csv_put(f, t->measures[m].id);
 		fputs(",0,,", f);
-		put(f, t->measures[m].kind == MEASURE_PERSONS ? "Personas distintas"
+		csv_put(f, t->measures[m].kind == MEASURE_PERSONS ? "Personas distintas"
 		       : t->measures[m].kind == MEASURE_MIGRANTS ? "Migraciones de largo plazo" : "Registros");
 		fputc(',', f);
-		put(f, t->measures[m].kind == MEASURE_PERSONS ? "Distinct persons"
+		csv_put(f, t->measures[m].kind == MEASURE_PERSONS ? "Distinct persons"
 		       : t->measures[m].kind == MEASURE_MIGRANTS ? "Long-term migrations" : "Records");
 		fputs("\r\n", f);
 	}

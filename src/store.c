@@ -128,6 +128,11 @@ sqlite3 *store_db(struct store *st)
 	return st->db;
 }
 
+int store_exec(struct store *st, const char *sql, struct err *err)
+{
+	return exec(st->db, sql, err);
+}
+
 int store_begin(struct store *st, struct err *err)
 {
 	return exec(st->db, "BEGIN IMMEDIATE", err);

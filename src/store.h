@@ -38,6 +38,9 @@ void store_close(struct store *st);
 /** The SQLite handle, for read-only reports (owned by the store). */
 sqlite3 *store_db(struct store *st);
 
+/** Run SQL statements (no results). Errors: ERR_STORE with SQLite's message. */
+int store_exec(struct store *st, const char *sql, struct err *err);
+
 int store_begin(struct store *st, struct err *err);
 int store_commit(struct store *st, struct err *err);
 /** Roll back an open transaction; never fails (errors are moot then). */

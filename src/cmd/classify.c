@@ -91,21 +91,6 @@ static int cmp_rows(const void *x, const void *y)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-static void put_field(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-}
-
 static const char *result_cols[] = { "days_to_next", "res_before", "res_after", "long_term_migration",
 	"res_before_known_on", "res_after_known_on", "ltm_known_on" };
 #define N_RESULT 7
@@ -264,7 +249,7 @@ static int classify_file(const char *path, const char *out_path, const char *per
 			for (i = 0; i < n_head; i++) {
 				if (i)
 					fputc(',', f);
-				put_field(f, head[i]);
+				csv_put(f, head[i]);
 			}
 			for (k = 0; k < N_RESULT; k++)
 				if (c_res[k] < 0) {
@@ -283,7 +268,7 @@ static int classify_file(const char *path, const char *out_path, const char *per
 							s = v[k];
 					if (j)
 						fputc(',', f);
-					put_field(f, s);
+					csv_put(f, s);
 				}
 				for (k = 0; k < N_RESULT; k++)
 					if (c_res[k] < 0) {

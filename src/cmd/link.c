@@ -326,21 +326,6 @@ static int next_link(void *ctx, const char **reg, const char **id, int64_t *pers
 	return 1;
 }
 
-static void csv_write_field(FILE *f, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-}
-
 static int cmp_u64(const void *x, const void *y)
 {
 	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
@@ -374,9 +359,9 @@ static void write_pairs(FILE *f, const struct linker *lk)
 				if (sa != 0 || sb != 1)
 					continue;
 				link_explain(lk, order[a], order[b], &e);
-				csv_write_field(f, ia);
+				csv_put(f, ia);
 				fputc(',', f);
-				csv_write_field(f, ib);
+				csv_put(f, ib);
 				fprintf(f, ",%.6f\r\n", e.probability);
 			}
 	}
@@ -398,7 +383,7 @@ static int write_output(const struct linker *lk, const struct opts *o, int n_src
 	} else {
 		fputs("record_id,person_id\r\n", f);
 		for (i = 0; i < link_count(lk); i++) {
-			csv_write_field(f, link_record_id(lk, i, NULL));
+			csv_put(f, link_record_id(lk, i, NULL));
 			fprintf(f, ",%u\r\n", link_person(lk, i) + 1);
 		}
 	}
