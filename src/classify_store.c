@@ -70,7 +70,9 @@ struct result {
 #define N_AGE_GROUPS 5   /* 0-17 (Ley 548), 18-29, 30-44, 45-64, 65+ */
 #define N_SEXES 3
 #define N_PURPOSES 2   /* declared a stay (residence, work, study) or not */
-#define N_CELLS (2 * N_PURPOSES * N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES)
+#define N_BASE (N_PURPOSES * N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES)  /* struct item's cell */
+#define N_HISTORY 2    /* came back before from a crossing in this direction, or not */
+#define N_CELLS (2 * N_HISTORY * N_BASE)
 #define MIN_CELL 20      /* final crossings a cell needs to estimate from */
 
 static int nat_group(const char *nat)
@@ -516,6 +518,8 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			if (k0 > 0 && an == ANOMALY_NONE &&
 			    classify_person(cs, k0, initial, init_final, then, birth == DATE_INVALID ? INT32_MIN : birth,
 					    &o->params, res_then) == ANOMALY_NONE) {
+				int back[2] = { 0, 0 };  /* came back before, by direction, as seen then */
+
 				for (k = 0; k < k0; k++) {
 					const struct classified *t = &res_then[k], *now = &res[k];
 					int prov_then = t->res_after_known > then || t->ltm_known > then;
@@ -523,12 +527,15 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 					int mig_then = cs[k].arrival ? !t->res_before : t->res_before;
 					/* a lone crossing in the migrating direction counts as "staying so far" */
 					int flag = t->ltm || (k0 == 1 && mig_then);
-					size_t cell = ((size_t)cs[k].arrival * (N_CELLS / 2) + it[i + k].cell) * 2 + (size_t)flag;
+					size_t ec = (size_t)back[cs[k].arrival] * N_BASE + it[i + k].cell;
+					size_t cell = ((size_t)cs[k].arrival * (N_CELLS / 2) + ec) * 2 + (size_t)flag;
 
 					if (prov_then && mig_then && !prov_now) {
 						tr_den[cell]++;
 						tr_num[cell] += now->ltm;
 					}
+					if (!prov_then && mig_then && !t->ltm)
+						back[cs[k].arrival] = 1;
 				}
 			}
 		}
@@ -592,14 +599,21 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 					have[dir][c0][f] = dn >= MIN_CELL;
 					est[dir][c0][f] = dn ? (double)nm / (double)dn : 0;
 				}
+		int back[2] = { 0, 0 };
+
 		for (i = 0; i < n; i++) {
 			double p = rs[i].ltm;
 			int y, mo, dd;
-
 			int flag = rs[i].ltm || rs[i].single;
+			size_t ec;
 
-			if (rs[i].prov && rs[i].migdir && !rs[i].anomaly && have[it[i].arrival][it[i].cell][flag]) {
-				p = est[it[i].arrival][it[i].cell][flag];
+			if (i == 0 || it[i].person != it[i - 1].person || !it[i].person)
+				back[0] = back[1] = 0;
+			ec = (size_t)back[it[i].arrival] * N_BASE + it[i].cell;
+			if (!rs[i].prov && rs[i].migdir && !rs[i].ltm)
+				back[it[i].arrival] = 1;
+			if (rs[i].prov && rs[i].migdir && !rs[i].anomaly && have[it[i].arrival][ec][flag]) {
+				p = est[it[i].arrival][ec][flag];
 				sum->estimated++;
 			}
 			rs[i].est = p >= 0.5;
