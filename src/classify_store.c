@@ -182,7 +182,7 @@ static int load_residents(struct store *st, const char *path, struct err *err)
 	int col[5] = { -1, -1, -1, -1, -1 }, rc;
 	static const char *names[5] = { "document_type", "document_country", "document_number",
 		"initial_status", "initial_status_finalised" };
-	size_t i, k;
+	size_t k;
 
 	if ((rc = store_exec(st, "DROP TABLE IF EXISTS temp.residents;"
 		       "CREATE TEMP TABLE residents(doc_type TEXT, doc_country TEXT, doc_number TEXT, status INTEGER,"
@@ -194,10 +194,8 @@ static int load_residents(struct store *st, const char *path, struct err *err)
 		rc = ERR_SET(err, ERR_DATA, "'%s' is empty", path);
 		goto out;
 	}
-	for (i = 0; i < rec.n_fields; i++)
-		for (k = 0; k < 5; k++)
-			if (strlen(names[k]) == rec.fields[i].len && !memcmp(names[k], rec.fields[i].p, rec.fields[i].len))
-				col[k] = (int)i;
+	for (k = 0; k < 5; k++)
+		col[k] = csv_column(&rec, names[k]);
 	if (col[0] < 0 || col[1] < 0 || col[2] < 0 || col[3] < 0) {
 		rc = ERR_SET(err, ERR_DATA, "%s:1: a list of residents needs document_type, document_country,"
 			     " document_number and initial_status", path);

@@ -153,7 +153,6 @@ int codelist_load_csv(struct codelist **out, const char *name, const char *path,
 	struct codelist *cl = NULL;
 	long ci = -1, li = -1;
 	struct stat sb;
-	size_t i;
 	int rc;
 
 	*out = NULL;
@@ -169,14 +168,8 @@ int codelist_load_csv(struct codelist **out, const char *name, const char *path,
 			rc = ERR_SET(err, ERR_SCHEMA, "code list file '%s' is empty", path);
 		goto out;
 	}
-	for (i = 0; i < rec.n_fields; i++) {
-		if (strlen(code_col) == rec.fields[i].len &&
-		    memcmp(code_col, rec.fields[i].p, rec.fields[i].len) == 0)
-			ci = (long)i;
-		if (label_col && strlen(label_col) == rec.fields[i].len &&
-		    memcmp(label_col, rec.fields[i].p, rec.fields[i].len) == 0)
-			li = (long)i;
-	}
+	ci = csv_column(&rec, code_col);
+	li = label_col ? csv_column(&rec, label_col) : -1;
 	if (ci < 0) {
 		rc = ERR_SET(err, ERR_SCHEMA, "code list file '%s' has no column '%s'", path, code_col);
 		goto out;

@@ -178,6 +178,16 @@ uint64_t csv_reader_blank_lines(const struct csv_reader *r)
 	return r->blank;
 }
 
+int csv_column(const struct csv_record *header, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < header->n_fields; i++)
+		if (header->fields[i].len == n && memcmp(header->fields[i].p, name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
 void csv_put(FILE *f, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {

@@ -76,6 +76,9 @@ uint64_t csv_reader_line(const struct csv_reader *r);
 /** Blank lines skipped since opening or the last seek. */
 uint64_t csv_reader_blank_lines(const struct csv_reader *r);
 
+/** Index of the field named name (NUL-terminated) in a header record, or -1. */
+int csv_column(const struct csv_record *header, const char *name);
+
 /** Write s as one CSV field (RFC 4180: quoted when it holds a comma, quote or line end). */
 void csv_put(FILE *f, const char *s);
 

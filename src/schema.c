@@ -104,8 +104,7 @@ static const struct codelist *find_list(const struct schema *s, const char *name
 	return NULL;
 }
 
-/* Value of "key=value" in tok when the key matches, else NULL. */
-static const char *kv(const char *tok, const char *key)
+const char *schema_attr(const char *tok, const char *key)
 {
 	size_t n = strlen(key);
 
@@ -133,8 +132,7 @@ static int parse_ll(const char *s, long long *out)
 	return !(errno || end == s || *end);
 }
 
-/* Path of a file named in the definition: relative to the definition's directory. */
-static char *beside(const char *def_path, const char *rel)
+char *schema_beside(const char *def_path, const char *rel)
 {
 	const char *slash = strrchr(def_path, '/');
 	struct buf b;
@@ -180,23 +178,23 @@ static int parse_field(struct schema *s, char **tok, int n, struct err *err)
 			f->required = 1;
 		} else if (!strcmp(tok[i], "optional")) {
 			f->required = 0;
-		} else if ((v = kv(tok[i], "max_len"))) {
+		} else if ((v = schema_attr(tok[i], "max_len"))) {
 			if (!parse_ll(v, &ll) || ll <= 0)
 				return ERR_SET(err, ERR_SCHEMA, "field '%s': bad max_len", tok[1]);
 			f->max_len = (long)ll;
-		} else if ((v = kv(tok[i], "min"))) {
+		} else if ((v = schema_attr(tok[i], "min"))) {
 			if (!parse_ll(v, &f->min))
 				return ERR_SET(err, ERR_SCHEMA, "field '%s': bad min", tok[1]);
 			f->has_min = 1;
-		} else if ((v = kv(tok[i], "max"))) {
+		} else if ((v = schema_attr(tok[i], "max"))) {
 			if (!parse_ll(v, &f->max))
 				return ERR_SET(err, ERR_SCHEMA, "field '%s': bad max", tok[1]);
 			f->has_max = 1;
-		} else if ((v = kv(tok[i], "codes"))) {
+		} else if ((v = schema_attr(tok[i], "codes"))) {
 			f->codes = find_list(s, v);
 			if (!f->codes)
 				return ERR_SET(err, ERR_SCHEMA, "field '%s': code list '%s' is not declared before it", tok[1], v);
-		} else if ((v = kv(tok[i], "role"))) {
+		} else if ((v = schema_attr(tok[i], "role"))) {
 			char *copy = xstrdup(v), *save = NULL, *r;
 
 			for (r = strtok_r(copy, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
@@ -254,19 +252,19 @@ static int parse_codelist(struct schema *s, char **tok, int n, const char *path,
 		rc = codelist_load_iso3166(&cl, tok[1], NULL, err);
 		if (rc)
 			return rc;
-	} else if (kv(tok[2], "file")) {
+	} else if (schema_attr(tok[2], "file")) {
 		const char *col = "code", *label = NULL;
 		char *file;
 
 		for (i = 3; i < n; i++) {
-			if (kv(tok[i], "column"))
-				col = kv(tok[i], "column");
-			else if (kv(tok[i], "label"))
-				label = kv(tok[i], "label");
+			if (schema_attr(tok[i], "column"))
+				col = schema_attr(tok[i], "column");
+			else if (schema_attr(tok[i], "label"))
+				label = schema_attr(tok[i], "label");
 			else
 				return ERR_SET(err, ERR_SCHEMA, "code list '%s': unknown attribute '%s'", tok[1], tok[i]);
 		}
-		file = beside(path, kv(tok[2], "file"));
+		file = schema_beside(path, schema_attr(tok[2], "file"));
 		rc = codelist_load_csv(&cl, tok[1], file, col, label, err);
 		free(file);
 		if (rc)
@@ -498,16 +496,28 @@ const char *schema_data_dir(void)
 	return PASOS_DATADIR;
 }
 
+int schema_definition_path(const char *subdir, const char *name, const char *ext, char *out,
+			   size_t len, struct err *err)
+{
+	size_t n = strlen(name), e = strlen(ext);
+
+	if (strchr(name, '/') || (n > e && !strcmp(name + n - e, ext))) {
+		snprintf(out, len, "%s", name);
+		return 0;
+	}
+	if (!valid_name(name))
+		return ERR_SET(err, ERR_USAGE, "'%s' is not a name of %s", name, subdir);
+	snprintf(out, len, "%s/%s/%s%s", schema_data_dir(), subdir, name, ext);
+	if (access(out, R_OK) != 0)
+		return ERR_SET(err, ERR_USAGE, "no %.*s '%s' (looked for '%s')", (int)strlen(subdir) - 1, subdir,
+			       name, out);
+	return 0;
+}
+
 int schema_load_named(struct schema **out, const char *name, struct err *err)
 {
 	char path[PATH_MAX + 64];
+	int rc = schema_definition_path("registers", name, ".reg", path, sizeof(path), err);
 
-	if (strchr(name, '/') || (strlen(name) > 4 && !strcmp(name + strlen(name) - 4, ".reg")))
-		return schema_load(out, name, err);
-	if (!valid_name(name))
-		return ERR_SET(err, ERR_USAGE, "'%s' is not a register name", name);
-	snprintf(path, sizeof(path), "%s/registers/%s.reg", schema_data_dir(), name);
-	if (access(path, R_OK) != 0)
-		return ERR_SET(err, ERR_USAGE, "no register '%s' (looked for '%s')", name, path);
-	return schema_load(out, path, err);
+	return rc ? rc : schema_load(out, path, err);
 }

@@ -107,6 +107,19 @@ int schema_role_field(const struct schema *s, unsigned role);
 /** Name of a type, e.g. "date". */
 const char *schema_type_name(enum field_type t);
 
+/** Value of "key=value" in a definition word tok when the key matches, else NULL (points into tok). */
+const char *schema_attr(const char *tok, const char *key);
+
+/** rel as a path beside the definition file def_path (absolute rel kept). Caller frees. */
+char *schema_beside(const char *def_path, const char *rel);
+
+/**
+ * Path of a definition: name itself when it is a path (has '/' or ends in
+ * ext), else DATA_DIR/subdir/name+ext. Errors: ERR_USAGE when missing.
+ */
+int schema_definition_path(const char *subdir, const char *name, const char *ext, char *out,
+			   size_t len, struct err *err);
+
 /**
  * The directory holding registers/ and codelists/: PASOS_HOME, else the
  * directory of the running executable when it has registers/, else the

@@ -454,9 +454,7 @@ static long next_move(const struct person *p, long d)
 /* Country at the other end of the person's next trip or move. */
 static const char *trip_country(const struct person *p, const struct ident *id, int home_is_abroad)
 {
-	if (home_is_abroad || p->kind == K_EMIGRANT || p->kind == K_RETURNER)
-		return home_is_abroad ? id->abroad_country : synth_trip_dest[p->trip_dest].s;
-	return synth_trip_dest[p->trip_dest].s;
+	return home_is_abroad ? id->abroad_country : synth_trip_dest[p->trip_dest].s;
 }
 
 /* When the person at home next leaves on a trip (from Bolivia) or visit (to Bolivia). */

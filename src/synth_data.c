@@ -73,7 +73,7 @@ static const struct weighted hisp_female[] = {
 	{ "Jhenny", 5 }, { "Mónica", 8 }, { "Silvia", 8 }, { "Verónica", 8 },
 	{ "Elizabeth", 8 }, { "Beatriz", 6 }, { "Leticia", 6 }, { "Inés", 5 },
 	{ "Noemí", 5 }, { "Isabel", 8 }, { "Lourdes", 6 }, { "Martha", 8 },
-	{ "Luisa", 6 }, { "Elena", 6 }, { "Fernanda", 5 }, { "José", 0 }, { "Teresa", 6 },
+	{ "Luisa", 6 }, { "Elena", 6 }, { "Fernanda", 5 }, { "Teresa", 6 },
 };
 
 static const struct weighted hisp_male[] = {

@@ -163,27 +163,6 @@ void table_free(struct table *t)
 	free(t);
 }
 
-static const char *kv(const char *tok, const char *key)
-{
-	size_t n = strlen(key);
-
-	return strncmp(tok, key, n) == 0 && tok[n] == '=' ? tok + n + 1 : NULL;
-}
-
-static char *beside(const char *def_path, const char *rel)
-{
-	const char *slash = strrchr(def_path, '/');
-	char *out;
-	size_t n;
-
-	if (rel[0] == '/' || !slash)
-		return xstrdup(rel);
-	n = (size_t)(slash - def_path) + 1 + strlen(rel) + 1;
-	out = xmalloc(n);
-	snprintf(out, n, "%.*s/%s", (int)(slash - def_path), def_path, rel);
-	return out;
-}
-
 /* Split "a,b,c" into at most max parts (copied into buf). */
 static int split(char *s, char **parts, int max)
 {
@@ -193,16 +172,6 @@ static int split(char *s, char **parts, int max)
 	for (t = strtok_r(s, ",", &save); t && n < max; t = strtok_r(NULL, ",", &save))
 		parts[n++] = t;
 	return n;
-}
-
-static int col_of(const struct csv_record *h, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < h->n_fields; i++)
-		if (strlen(name) == h->fields[i].len && !memcmp(name, h->fields[i].p, h->fields[i].len))
-			return (int)i;
-	return -1;
 }
 
 /*
@@ -223,9 +192,9 @@ static int load_codes(struct table_dim *d, const char *path, const char *key, co
 		rc = ERR_SET(err, ERR_SCHEMA, "code file '%s' is empty", path);
 		goto out;
 	}
-	ck = col_of(&rec, key);
-	ces = les ? col_of(&rec, les) : -1;
-	cen = len ? col_of(&rec, len) : -1;
+	ck = csv_column(&rec, key);
+	ces = les ? csv_column(&rec, les) : -1;
+	cen = len ? csv_column(&rec, len) : -1;
 	if (ck < 0 || (les && ces < 0) || (len && cen < 0)) {
 		rc = ERR_SET(err, ERR_SCHEMA, "dimension '%s': '%s' lacks a column it names", d->id, path);
 		goto out;
@@ -243,7 +212,7 @@ static int load_codes(struct table_dim *d, const char *path, const char *key, co
 				parts[np++] = t;
 		}
 		for (q = 0; q < 3; q++) {
-			pc[k][q] = parts[q] ? col_of(&rec, parts[q]) : -1;
+			pc[k][q] = parts[q] ? csv_column(&rec, parts[q]) : -1;
 			if (parts[q] && pc[k][q] < 0) {
 				rc = ERR_SET(err, ERR_SCHEMA, "dimension '%s': '%s' has no column '%s'", d->id, path, parts[q]);
 				for (q = 0; q <= k; q++)
@@ -308,7 +277,7 @@ static int load_map(struct table_dim *d, const char *path, const char *key, cons
 
 	if ((rc = csv_reader_open(&r, path, 0, err)))
 		return rc;
-	if (csv_reader_next(r, &rec, err) != 1 || (ck = col_of(&rec, key)) < 0 || (ct = col_of(&rec, to)) < 0) {
+	if (csv_reader_next(r, &rec, err) != 1 || (ck = csv_column(&rec, key)) < 0 || (ct = csv_column(&rec, to)) < 0) {
 		rc = ERR_SET(err, ERR_SCHEMA, "dimension '%s': '%s' lacks the column '%s' or '%s'", d->id, path, key, to);
 		goto out;
 	}
@@ -351,19 +320,19 @@ static int parse_dimension(struct table *t, char **w, int n, struct err *err)
 	for (i = 2; i < n; i++) {
 		const char *v;
 
-		if ((v = kv(w[i], "field"))) field = v;
-		else if ((v = kv(w[i], "kind"))) kind = v;
-		else if ((v = kv(w[i], "codes"))) codes = v;
-		else if ((v = kv(w[i], "key"))) key = v;
-		else if ((v = kv(w[i], "label_es"))) les = v;
-		else if ((v = kv(w[i], "label_en"))) len = v;
-		else if ((v = kv(w[i], "values"))) values = (char *)v;
-		else if ((v = kv(w[i], "labels_es"))) labels_es = (char *)v;
-		else if ((v = kv(w[i], "labels_en"))) labels_en = (char *)v;
-		else if ((v = kv(w[i], "parent")) && n_parents < TABLE_MAX_PARENTS) parents[n_parents++] = (char *)v;
-		else if ((v = kv(w[i], "total"))) total = strcmp(v, "no") != 0;
-		else if ((v = kv(w[i], "at"))) at = v;
-		else if ((v = kv(w[i], "map"))) map = v;
+		if ((v = schema_attr(w[i], "field"))) field = v;
+		else if ((v = schema_attr(w[i], "kind"))) kind = v;
+		else if ((v = schema_attr(w[i], "codes"))) codes = v;
+		else if ((v = schema_attr(w[i], "key"))) key = v;
+		else if ((v = schema_attr(w[i], "label_es"))) les = v;
+		else if ((v = schema_attr(w[i], "label_en"))) len = v;
+		else if ((v = schema_attr(w[i], "values"))) values = (char *)v;
+		else if ((v = schema_attr(w[i], "labels_es"))) labels_es = (char *)v;
+		else if ((v = schema_attr(w[i], "labels_en"))) labels_en = (char *)v;
+		else if ((v = schema_attr(w[i], "parent")) && n_parents < TABLE_MAX_PARENTS) parents[n_parents++] = (char *)v;
+		else if ((v = schema_attr(w[i], "total"))) total = strcmp(v, "no") != 0;
+		else if ((v = schema_attr(w[i], "at"))) at = v;
+		else if ((v = schema_attr(w[i], "map"))) map = v;
 		else
 			return ERR_SET(err, ERR_SCHEMA, "dimension '%s': unknown attribute '%s'", w[1], w[i]);
 	}
@@ -423,7 +392,7 @@ static int parse_dimension(struct table *t, char **w, int n, struct err *err)
 
 		for (tk = strtok_r(spec, ":", &save); tk && nm < 3; tk = strtok_r(NULL, ":", &save))
 			mp[nm++] = tk;
-		d->codes_path = beside(t->path, codes);
+		d->codes_path = schema_beside(t->path, codes);
 		d->codes_key = xstrdup(mp[0]);
 		rc = load_codes(d, d->codes_path, mp[0], mp[1], mp[2], parents, n_parents, err);
 		if (!rc) {
@@ -436,7 +405,7 @@ static int parse_dimension(struct table *t, char **w, int n, struct err *err)
 		if (rc)
 			return rc;
 	} else if (codes) {
-		d->codes_path = beside(t->path, codes);
+		d->codes_path = schema_beside(t->path, codes);
 		d->codes_key = xstrdup(key);
 		rc = load_codes(d, d->codes_path, key, les, len, parents, n_parents, err);
 		if (rc)
@@ -508,8 +477,8 @@ static int parse_constraint(struct table *t, char **w, int n, struct err *err)
 		return ERR_SET(err, ERR_SCHEMA, "constraint: dimension '%s' has no code file", w[2]);
 	if ((rc = csv_reader_open(&r, db->codes_path, 0, err)))
 		return rc;
-	if (csv_reader_next(r, &rec, err) != 1 || (ck = col_of(&rec, db->codes_key)) < 0 ||
-	    (cv = col_of(&rec, w[3])) < 0) {
+	if (csv_reader_next(r, &rec, err) != 1 || (ck = csv_column(&rec, db->codes_key)) < 0 ||
+	    (cv = csv_column(&rec, w[3])) < 0) {
 		rc = ERR_SET(err, ERR_SCHEMA, "constraint: '%s' has no column '%s'", db->codes_path, w[3]);
 		goto out;
 	}
@@ -555,8 +524,8 @@ static int parse_open(struct table *t, char **w, int n, struct err *err)
 		return ERR_SET(err, ERR_SCHEMA, "open: '%s' needs a code file and '%s' must be a month", w[1], w[2]);
 	if ((rc = csv_reader_open(&r, da->codes_path, 0, err)))
 		return rc;
-	if (csv_reader_next(r, &rec, err) != 1 || (ck = col_of(&rec, da->codes_key)) < 0 ||
-	    (co = col_of(&rec, w[3])) < 0 || (cc = col_of(&rec, w[4])) < 0) {
+	if (csv_reader_next(r, &rec, err) != 1 || (ck = csv_column(&rec, da->codes_key)) < 0 ||
+	    (co = csv_column(&rec, w[3])) < 0 || (cc = csv_column(&rec, w[4])) < 0) {
 		rc = ERR_SET(err, ERR_SCHEMA, "open: '%s' lacks the column '%s' or '%s'", da->codes_path, w[3], w[4]);
 		goto out;
 	}
@@ -668,9 +637,9 @@ static int parse_line(struct table *t, char *line, struct err *err)
 		m->id = xstrdup(w[1]);
 		m->unit = xstrdup("NUMBER");
 		for (i = 3; i < n; i++)
-			if (kv(w[i], "unit")) {
+			if (schema_attr(w[i], "unit")) {
 				free(m->unit);
-				m->unit = xstrdup(kv(w[i], "unit"));
+				m->unit = xstrdup(schema_attr(w[i], "unit"));
 			}
 		t->n_measures++;
 		return 0;
@@ -750,11 +719,7 @@ fail:
 int table_load_named(struct table **out, const char *name, struct err *err)
 {
 	char path[PATH_MAX + 64];
+	int rc = schema_definition_path("tables", name, ".tab", path, sizeof(path), err);
 
-	if (strchr(name, '/') || (strlen(name) > 4 && !strcmp(name + strlen(name) - 4, ".tab")))
-		return table_load(out, name, err);
-	snprintf(path, sizeof(path), "%s/tables/%s.tab", schema_data_dir(), name);
-	if (access(path, R_OK) != 0)
-		return ERR_SET(err, ERR_USAGE, "no table '%s' (looked for '%s')", name, path);
-	return table_load(out, path, err);
+	return rc ? rc : table_load(out, path, err);
 }

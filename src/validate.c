@@ -102,17 +102,12 @@ static int num(const char *p, size_t n)
 	return v;
 }
 
-long validate_date_days(const char *p, size_t len)
-{
-	return len == 10 || len > 10 ? date_parse(p, len) : DATE_INVALID;
-}
-
 /* YYYY-MM-DDThh:mm[:ss[.f+]](Z|+hh:mm|-hh:mm): ISO 8601 with its offset. */
 static int valid_datetime(const char *p, size_t len)
 {
 	size_t i = 16;
 
-	if (len < 17 || validate_date_days(p, 10) == DATE_INVALID || p[10] != 'T' ||
+	if (len < 17 || date_parse(p, 10) == DATE_INVALID || p[10] != 'T' ||
 	    !digits(p + 11, 2) || p[13] != ':' || !digits(p + 14, 2))
 		return 0;
 	if (num(p + 11, 2) > 23 || num(p + 14, 2) > 59)
@@ -203,7 +198,7 @@ static void check_field(const struct schema *s, size_t i, const struct csv_field
 		}
 		break;
 	case FT_DATE:
-		if (val->len != 10 || validate_date_days(val->p, val->len) == DATE_INVALID)
+		if (val->len != 10 || date_parse(val->p, val->len) == DATE_INVALID)
 			validate_add(v, (int)i, "type.date", "not a date YYYY-MM-DD (1900-2100)");
 		break;
 	case FT_DATETIME:

@@ -39,9 +39,6 @@ void validate_add(struct validation *v, int field, const char *rule, const char 
 /** 1 if p[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 int validate_utf8(const char *p, size_t len);
 
-/** Days since 1970-01-01 of an ISO date at p (10 bytes), or DATE_INVALID when invalid. */
-long validate_date_days(const char *p, size_t len);
-
 /** Parse a base-10 integer of len bytes; 1 on success. */
 int validate_integer(const char *p, size_t len, long long *out);
 

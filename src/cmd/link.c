@@ -169,13 +169,9 @@ static char **load_truth(const struct linker *lk, const struct opts *o, char **s
 			ERR_SET(err, ERR_DATA, "'%s' is empty", o->truth);
 		goto fail;
 	}
-	for (i = 0; i < rec.n_fields; i++) {
-		const struct csv_field *f = &rec.fields[i];
-
-		if (f->len == 8 && !memcmp(f->p, "register", 8)) c_reg = (int)i;
-		if (f->len == 9 && !memcmp(f->p, "record_id", 9)) c_id = (int)i;
-		if (f->len == 9 && !memcmp(f->p, "person_id", 9)) c_person = (int)i;
-	}
+	c_reg = csv_column(&rec, "register");
+	c_id = csv_column(&rec, "record_id");
+	c_person = csv_column(&rec, "person_id");
 	if (c_id < 0 || c_person < 0) {
 		ERR_SET(err, ERR_DATA, "%s:1: a truth file needs the columns record_id and person_id", o->truth);
 		goto fail;

@@ -1,5 +1,5 @@
-# Stories are crisp and the records agree with them: a person's crossings
-# alternate direction, and a settler's first crossing comes after nothing.
+# The records agree with the stories: a person's crossings alternate direction
+# (clean data), and every move inside the period is a crossing on its day.
 . "$ROOT/tests/cli/lib.sh"
 $PASOS synth --out s --movements 30000 --seed 11 --invalid-rate 0 --dup-rate 0 --conflict-rate 0 --noise 0 > /dev/null
 # join each movement with its true person; check directions alternate per person

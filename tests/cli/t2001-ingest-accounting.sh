@@ -14,7 +14,7 @@ expect_eq "$((acc + invalid + dups + confl))" "$rows" "read = accepted + rejecte
 expect_eq "$(sqlite3 s.db 'select count(*) from reg_movements')" "$acc" "stored rows"
 expect_eq "$(sqlite3 s.db 'select count(*) from rejects')" "$invalid" "stored rejects"
 # the rejects report has one row per rejected record, with line, field and rule
-expect_eq "$(($(sqlite3 s.db "select count(*) from rejects") ))" "$invalid" "rejects"
+expect_eq "$(($(wc -l < movements.csv.rejects.csv) - 1))" "$invalid" "rows of the rejects report"
 [ -f movements.csv.rejects.csv ] || fail "no rejects report"
 head -1 movements.csv.rejects.csv | grep -q '^line,field,rule,message,record' || fail "rejects header"
 # each rejected line is a row synth made invalid, and the other way round
