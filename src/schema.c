@@ -319,13 +319,16 @@ static int parse_rule(struct schema *s, char **tok, int n, struct err *err)
 		r->negate = !strcmp(tok[5], "not_in");
 		if (n - 6 > SCHEMA_MAX_VALUES)
 			return ERR_SET(err, ERR_SCHEMA, "rule '%s': too many values", tok[1]);
+		/* Every value is checked before any is copied: a rule that fails
+		 * is not counted, so nothing of it may stay allocated. */
 		for (i = 6; i < n; i++) {
 			const struct codelist *cl = s->fields[r->b].codes;
 
 			if (cl && codelist_find(cl, tok[i], strlen(tok[i])) < 0)
 				return ERR_SET(err, ERR_SCHEMA, "rule '%s': '%s' is not a code of '%s'", tok[1], tok[i], codelist_name(cl));
-			r->values[r->n_values++] = xstrdup(tok[i]);
 		}
+		for (i = 6; i < n; i++)
+			r->values[r->n_values++] = xstrdup(tok[i]);
 	}
 	r->id = xstrdup(tok[1]);
 	s->n_rules++;
