@@ -26,8 +26,8 @@ echo
 echo "== pasos classify: migrants and visitors, the 12/16-month rule"
 ./pasos --db "$db" classify --truth "$out/data"
 echo
-echo "== pasos tabulate: INE monthly, GCM objective 1 and regularisations tables, every margin"
-./pasos --db "$db" tabulate --out out ine_monthly gcm_objective1 regularizations
+echo "== pasos protect: INE monthly, GCM objective 1 and regularisations tables, every margin, protected (cell key method)"
+./pasos --db "$db" protect --out out ine_monthly gcm_objective1 regularizations
 echo
 echo "== pasos status"
 ./pasos --db "$db" status

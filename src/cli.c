@@ -28,7 +28,8 @@ static const struct command commands[] = {
 	{ "ingest", cmd_ingest, CLI_NEEDS_STORE, "check and store a register's CSV files" },
 	{ "link", cmd_link, CLI_STORE_UNLESS_SCHEMA, "recognise the same person across documents and registers" },
 	{ "classify", cmd_classify, CLI_STORE_UNLESS_SCHEMA, "migrant or visitor: the 12/16-month rule on every crossing" },
-	{ "tabulate", cmd_tabulate, CLI_NEEDS_STORE, "every cell and margin of a table, in CSV and SDMX-CSV" },
+	{ "tabulate", cmd_tabulate, CLI_NEEDS_STORE, "every cell and margin of a table, exact, for internal use" },
+	{ "protect", cmd_protect, CLI_NEEDS_STORE, "disclosure control, then the public CSV and SDMX-CSV" },
 	{ "status", cmd_status, CLI_NEEDS_STORE, "what the store holds, by register, batch and month" },
 };
 

@@ -48,5 +48,6 @@ int cmd_status(struct app *app, int argc, char **argv);
 int cmd_link(struct app *app, int argc, char **argv);
 int cmd_classify(struct app *app, int argc, char **argv);
 int cmd_tabulate(struct app *app, int argc, char **argv);
+int cmd_protect(struct app *app, int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@
 #include "mem.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,64 +63,178 @@ static void put_codes(FILE *f, const struct table *t, const struct tab_result *r
 	}
 }
 
-int publish_tidy_csv(const struct table *t, const struct tab_result *res, const char *dir,
-		     char *path, size_t path_len, struct err *err)
+/* The value a cell is published with, and whether it is published at all. */
+static int published(const struct tab_result *res, const struct protection *prot, size_t m, size_t c,
+		     uint32_t *v)
 {
-	char tmp[1100];
-	FILE *f = open_tmp(dir, t->name, ".csv", path, path_len, tmp, sizeof(tmp), err);
+	if (prot && prot->status[c])
+		return 0;
+	*v = prot && prot->value[m] ? prot->value[m][c] : res->values[m][c];
+	return 1;
+}
+
+static const char *conf_status(const struct protection *prot, size_t c)
+{
+	return !prot || !prot->status[c] ? "F" : prot->status[c] == CELL_PRIMARY ? "C" : "D";
+}
+
+int publish_tidy_csv(const struct table *t, const struct tab_result *res, const struct protection *prot,
+		     const char *dir, char *path, size_t path_len, struct err *err)
+{
+	char tmp[1100], how[256];
+	FILE *f = open_tmp(dir, t->name, prot ? ".csv" : ".exact.csv", path, path_len, tmp, sizeof(tmp), err);
 	size_t c, d, m;
 
 	if (!f)
 		return ERR_IO;
+	if (prot)
+		protect_describe(prot, how, sizeof(how));
 	for (d = 0; d < t->n_dims; d++) {
 		csv_put(f, t->dims[d].id);
 		fputc(',', f);
 	}
-	fputs("MEASURE,value,status\r\n", f);
+	fputs(prot ? "MEASURE,value,status,confidentiality,protection\r\n" : "MEASURE,value,status\r\n", f);
 	for (c = 0; c < res->n_cells; c++) {
 		if (!res->possible[c])
 			continue;
 		for (m = 0; m < t->n_measures; m++) {
+			uint32_t v;
+			int shown = published(res, prot, m, c, &v);
+
 			put_codes(f, t, res, c);
 			csv_put(f, t->measures[m].id);
 			fputc(',', f);
-			put_u32(f, res->values[m][c]);
-			fputs(res->provisional && res->provisional[c] ? ",P\r\n" : ",A\r\n", f);
+			if (shown)
+				put_u32(f, v);
+			fputs(!shown ? ",Q" : res->provisional && res->provisional[c] ? ",P" : ",A", f);
+			if (prot) {
+				fputc(',', f);
+				fputs(conf_status(prot, c), f);
+				fputc(',', f);
+				csv_put(f, how);
+			}
+			fputs("\r\n", f);
 		}
 	}
 	return close_tmp(f, tmp, path, err);
 }
 
-int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const char *dir,
-		     char *path, size_t path_len, struct err *err)
+int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const struct protection *prot,
+		     const char *dir, char *path, size_t path_len, struct err *err)
 {
-	char tmp[1100], sid[256];
+	char tmp[1100], sid[256], how[256];
 	FILE *f = open_tmp(dir, t->name, ".sdmx.csv", path, path_len, tmp, sizeof(tmp), err);
 	size_t c, d, m;
 
 	if (!f)
 		return ERR_IO;
+	protect_describe(prot, how, sizeof(how));
 	snprintf(sid, sizeof(sid), "%s:DF_%s(1.0)", PUBLISH_AGENCY, t->name);
 	fputs("STRUCTURE,STRUCTURE_ID,ACTION,", f);
 	for (d = 0; d < t->n_dims; d++) {
 		csv_put(f, t->dims[d].id);
 		fputc(',', f);
 	}
-	fputs("MEASURE,OBS_VALUE,OBS_STATUS,CONF_STATUS,UNIT_MEASURE\r\n", f);
+	fputs("MEASURE,OBS_VALUE,OBS_STATUS,CONF_STATUS,UNIT_MEASURE,COMMENT_DSET\r\n", f);
 	for (c = 0; c < res->n_cells; c++) {
 		if (!res->possible[c])
 			continue;
 		for (m = 0; m < t->n_measures; m++) {
+			uint32_t v;
+			int shown = published(res, prot, m, c, &v);
+
 			fputs("dataflow,", f);
 			csv_put(f, sid);
 			fputs(",I,", f);
 			put_codes(f, t, res, c);
 			csv_put(f, t->measures[m].id);
 			fputc(',', f);
-			put_u32(f, res->values[m][c]);
-			fputs(res->provisional && res->provisional[c] ? ",P,F," : ",A,F,", f);
+			if (shown)
+				put_u32(f, v);
+			fputs(!shown ? ",Q," : res->provisional && res->provisional[c] ? ",P," : ",A,", f);
+			fputs(conf_status(prot, c), f);
+			fputc(',', f);
 			csv_put(f, t->measures[m].unit);
+			fputc(',', f);
+			csv_put(f, how);
 			fputs("\r\n", f);
+		}
+	}
+	return close_tmp(f, tmp, path, err);
+}
+
+/* A bound without the locale: whole numbers as digits, no bound as "inf". */
+static void put_bound(FILE *f, double x)
+{
+	if (x == HUGE_VAL) {
+		fputs("inf", f);
+		return;
+	}
+	if (!(x == x)) {
+		fputs("nan", f);
+		return;
+	}
+	x = floor(x * 1000 + 0.5) / 1000;
+	if (x < 0 && x > -0.0005)
+		x = 0;
+	if (x >= 0 && x < 4294967295.0 && x == floor(x)) {
+		put_u32(f, (uint32_t)x);
+		return;
+	}
+	{
+		/* three decimals, by hand: no printf, so no locale */
+		double w = floor(fabs(x));
+		uint32_t frac = (uint32_t)floor((fabs(x) - w) * 1000 + 0.5);
+
+		if (x < 0)
+			fputc('-', f);
+		put_u32(f, (uint32_t)w);
+		fputc('.', f);
+		fputc((char)('0' + frac / 100), f);
+		fputc((char)('0' + frac / 10 % 10), f);
+		fputc((char)('0' + frac % 10), f);
+	}
+}
+
+int publish_audit(const struct table *t, const struct tab_result *res, const struct protection *prot,
+		  const char *dir, char *path, size_t path_len, struct err *err)
+{
+	char tmp[1100];
+	FILE *f = open_tmp(dir, t->name, ".audit.csv", path, path_len, tmp, sizeof(tmp), err);
+	const struct audit_result *a = &prot->audit;
+	size_t c, d;
+	int k;
+
+	if (!f)
+		return ERR_IO;
+	for (d = 0; d < t->n_dims; d++) {
+		csv_put(f, t->dims[d].id);
+		fputc(',', f);
+	}
+	fputs("MEASURE,confidentiality,lower,upper,interval,required_width,verdict\r\n", f);
+	for (c = 0; c < res->n_cells; c++) {
+		if (!prot->status[c] || !res->possible[c])
+			continue;
+		for (k = 0; k < a->n_measures; k++) {
+			int m = a->measures[k];
+			double w = a->hi[m][c] - a->lo[m][c];
+
+			put_codes(f, t, res, c);
+			csv_put(f, t->measures[m].id);
+			fputc(',', f);
+			fputs(conf_status(prot, c), f);
+			fputc(',', f);
+			put_bound(f, a->lo[m][c]);
+			fputc(',', f);
+			put_bound(f, a->hi[m][c]);
+			/* exact: the LP held the whole group; otherwise the reader's interval holds this one */
+			fputs(a->whole[c] ? ",exact," : ",at least,", f);
+			if (prot->status[c] == CELL_PRIMARY) {
+				put_u32(f, (uint32_t)prot->o.interval);
+				fputs(w >= prot->o.interval - 1e-6 ? ",safe\r\n" : ",UNSAFE\r\n", f);
+			} else {
+				fputs(",,complement\r\n", f);
+			}
 		}
 	}
 	return close_tmp(f, tmp, path, err);
@@ -213,7 +328,7 @@ static void xml_concept_ref(FILE *f, const char *indent, const char *id)
 int publish_sdmx_structure(const struct table *t, const char *dir, char *path, size_t path_len,
 			   struct err *err)
 {
-	static const char *attrs[] = { "OBS_STATUS", "CONF_STATUS", "UNIT_MEASURE" };
+	static const char *attrs[] = { "OBS_STATUS", "CONF_STATUS", "UNIT_MEASURE", "COMMENT_DSET" };
 	char tmp[1100], cl[128];
 	FILE *f = open_tmp(dir, t->name, ".structure.xml", path, path_len, tmp, sizeof(tmp), err);
 	size_t d, k, m;
@@ -281,7 +396,7 @@ int publish_sdmx_structure(const struct table *t, const char *dir, char *path, s
 	fputs("        </str:Concept>\n        <str:Concept id=\"OBS_VALUE\">\n", f);
 	xml_names(f, "          ", "Valor", "Observation value");
 	fputs("        </str:Concept>\n", f);
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < sizeof(attrs) / sizeof(attrs[0]); k++) {
 		fprintf(f, "        <str:Concept id=\"%s\">\n", attrs[k]);
 		xml_names(f, "          ", attrs[k], attrs[k]);
 		fputs("        </str:Concept>\n", f);
@@ -309,7 +424,7 @@ int publish_sdmx_structure(const struct table *t, const char *dir, char *path, s
 		fprintf(f, "            </str:%s>\n", is_time ? "TimeDimension" : "Dimension");
 	}
 	fputs("          </str:DimensionList>\n          <str:AttributeList id=\"AttributeDescriptor\">\n", f);
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < sizeof(attrs) / sizeof(attrs[0]); k++) {
 		fprintf(f, "            <str:Attribute id=\"%s\" assignmentStatus=\"Conditional\">\n", attrs[k]);
 		xml_concept_ref(f, "              ", attrs[k]);
 		fputs("              <str:AttributeRelationship><str:PrimaryMeasure><Ref id=\"OBS_VALUE\"/>"

@@ -9,16 +9,26 @@
 
 #include "err.h"
 #include "table.h"
+#include "protect.h"
 #include "tabulate.h"
 
 #define PUBLISH_AGENCY "BO_INE"
 
-/** DIR/NAME.csv: one row per possible cell and measure: dimensions, MEASURE, value, status. */
-int publish_tidy_csv(const struct table *t, const struct tab_result *res, const char *dir,
-		     char *path_out, size_t path_len, struct err *err);
-/** DIR/NAME.sdmx.csv: SDMX-CSV 2.0 (STRUCTURE, STRUCTURE_ID, ACTION, dimensions, OBS_VALUE, attributes). */
-int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const char *dir,
-		     char *path_out, size_t path_len, struct err *err);
+/**
+ * DIR/NAME.csv: one row per possible cell and measure: dimensions, MEASURE,
+ * value (empty when suppressed), status (A, P provisional, Q suppressed),
+ * confidentiality (F free, C primary, D secondary) and how the table was
+ * protected. With prot NULL: the exact table, DIR/NAME.exact.csv, for
+ * internal use only (no confidentiality columns).
+ */
+int publish_tidy_csv(const struct table *t, const struct tab_result *res, const struct protection *prot,
+		     const char *dir, char *path_out, size_t path_len, struct err *err);
+/** DIR/NAME.sdmx.csv: SDMX-CSV 2.0 of the protected table: empty OBS_VALUE with CONF_STATUS C or D and OBS_STATUS Q when suppressed. */
+int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const struct protection *prot,
+		     const char *dir, char *path_out, size_t path_len, struct err *err);
+/** DIR/NAME.audit.csv: each suppressed cell's feasible interval per audited measure, and the verdict (no true values). */
+int publish_audit(const struct table *t, const struct tab_result *res, const struct protection *prot,
+		  const char *dir, char *path_out, size_t path_len, struct err *err);
 /** DIR/NAME.structure.csv: every dimension's codes, levels, parents and labels (es, en). */
 int publish_structure(const struct table *t, const char *dir, char *path_out, size_t path_len,
 		      struct err *err);

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *put_reject, *put_conflict, *put_dup, *batch_save;
@@ -537,5 +539,38 @@ int store_save_persons(struct store *st,
 fail:
 	sqlite3_finalize(q);
 	store_rollback(st);
+	return rc;
+}
+
+int store_record_key_secret(struct store *st, unsigned char *key, size_t len, struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	unsigned char fresh[64];
+	int rc = 0;
+
+	if (len > sizeof(fresh))
+		return ERR_SET(err, ERR_USAGE, "record key secret longer than %zu bytes", sizeof(fresh));
+	/* made once, from the system's random source, and kept with the data it keys */
+	randombytes_buf(fresh, sizeof(fresh));
+	if ((rc = exec(st->db, "CREATE TABLE IF NOT EXISTS record_key_secret(id INTEGER PRIMARY KEY CHECK (id = 1),"
+		       " secret BLOB NOT NULL)", err)))
+		return rc;
+	if (sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO record_key_secret VALUES(1, ?)", -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_bind_blob(q, 1, fresh, (int)sizeof(fresh), SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_step(q) != SQLITE_DONE) {
+		rc = store_error(st->db, "cannot keep the record key secret", err);
+		goto out;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT secret FROM record_key_secret WHERE id = 1", -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_step(q) != SQLITE_ROW || sqlite3_column_bytes(q, 0) < (int)len) {
+		rc = store_error(st->db, "cannot read the record key secret", err);
+		goto out;
+	}
+	memcpy(key, sqlite3_column_blob(q, 0), len);
+out:
+	sqlite3_finalize(q);
+	sodium_memzero(fresh, sizeof(fresh));
 	return rc;
 }

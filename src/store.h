@@ -107,4 +107,11 @@ int store_save_persons(struct store *st,
 /** Copy SQLite's message into err (ERR_STORE) with a context word; returns ERR_STORE. */
 int store_error(sqlite3 *db, const char *what, struct err *err);
 
+/**
+ * The secret that keys every record's fixed random key (cell key method):
+ * made from the system's random source the first time, then the same for
+ * this store. len at most 64.
+ */
+int store_record_key_secret(struct store *st, unsigned char *key, size_t len, struct err *err);
+
 #endif

@@ -160,6 +160,7 @@ void table_free(struct table *t)
 	free(t->source);
 	free(t->title_es);
 	free(t->title_en);
+	free(t->protect);
 	free(t);
 }
 
@@ -611,6 +612,25 @@ static int parse_line(struct table *t, char *line, struct err *err)
 		t->join_classified = 1;
 		return 0;
 	}
+	if (!strcmp(w[0], "protect")) {
+		/* kept as words: the protect stage reads them (suppression|cellkey k=3 ...) */
+		size_t len = 0;
+		int i;
+
+		if (n < 2)
+			return ERR_SET(err, ERR_SCHEMA, "write 'protect suppression|cellkey [k=N] [interval=N] [D=N] [V=X]'");
+		for (i = 1; i < n; i++)
+			len += strlen(w[i]) + 1;
+		free(t->protect);
+		t->protect = xmalloc(len);
+		t->protect[0] = '\0';
+		for (i = 1; i < n; i++) {
+			strcat(t->protect, w[i]);
+			if (i + 1 < n)
+				strcat(t->protect, " ");
+		}
+		return 0;
+	}
 	if (!strcmp(w[0], "constraint"))
 		return parse_constraint(t, w, n, err);
 	if (!strcmp(w[0], "open"))
@@ -644,7 +664,7 @@ static int parse_line(struct table *t, char *line, struct err *err)
 		t->n_measures++;
 		return 0;
 	}
-	return ERR_SET(err, ERR_SCHEMA, "unknown directive '%s' (table, title, source, join, dimension, constraint, open, measure)", w[0]);
+	return ERR_SET(err, ERR_SCHEMA, "unknown directive '%s' (table, title, source, join, dimension, constraint, open, measure, protect)", w[0]);
 }
 
 /* A code may not reach itself through its parents. */

@@ -17,12 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #define MAX_CELLS (1u << 28)     /* dense cells a table may have (1 GB per measure at most) */
 #define MAX_ANCESTORS 16
 
 struct row {
 	uint32_t person;             /* 0: not linked; counted as its own person */
 	uint16_t code[TABLE_MAX_DIMS];
+	uint32_t key;                /* the record's fixed random key (cell key method) */
+	uint32_t pick;               /* the record whose key a person carries: the smallest pick */
 	uint8_t provisional;         /* its classification is not final yet */
 	uint8_t migration;           /* a long-term migration */
 };
@@ -143,8 +147,10 @@ void tab_result_release(struct tab_result *res)
 {
 	size_t m;
 
-	for (m = 0; m < TABLE_MAX_MEASURES; m++)
+	for (m = 0; m < TABLE_MAX_MEASURES; m++) {
 		FREE_AND_NULL(res->values[m]);
+		FREE_AND_NULL(res->keys[m]);
+	}
 	FREE_AND_NULL(res->possible);
 	FREE_AND_NULL(res->provisional);
 }
@@ -183,7 +189,7 @@ static size_t row_cells(const struct table *t, const struct tab_result *res, con
 }
 
 static int read_rows(struct store *st, struct table *t, const struct schema *s, int persons,
-		     struct row **rows_out, size_t *n_out, struct tab_result *res, struct err *err)
+		     const unsigned char *secret, struct row **rows_out, size_t *n_out, struct tab_result *res, struct err *err)
 {
 	sqlite3 *db = store_db(st);
 	sqlite3_stmt *q = NULL;
@@ -219,8 +225,9 @@ static int read_rows(struct store *st, struct table *t, const struct schema *s, 
 			ncol++;
 		}
 	}
-	buf_addf(&sql, NULL, "%s, %s, %s FROM reg_%s m", persons ? "l.person_id" : "NULL",
-		 t->join_classified ? "c.provisional" : "0", t->join_classified ? "c.long_term_migration" : "0", s->name);
+	buf_addf(&sql, NULL, "%s, %s, %s, m.\"%s\" FROM reg_%s m", persons ? "l.person_id" : "NULL",
+		 t->join_classified ? "c.provisional" : "0", t->join_classified ? "c.long_term_migration" : "0",
+		 s->fields[s->id_field].name, s->name);
 	if (persons)
 		buf_addf(&sql, NULL, " LEFT JOIN person_links l ON l.register = '%s' AND l.record_id = m.\"%s\"",
 			 s->name, s->fields[s->id_field].name);
@@ -248,6 +255,15 @@ static int read_rows(struct store *st, struct table *t, const struct schema *s, 
 		r->provisional = (uint8_t)(sqlite3_column_int(q, ncol + 1) != 0);
 		r->migration = (uint8_t)(sqlite3_column_int(q, ncol + 2) != 0);
 		res->unlinked += persons && r->person == 0;
+		if (secret) {
+			/* a keyed hash of the record id: random to whoever lacks the store's secret, fixed for the record */
+			const unsigned char *id = sqlite3_column_text(q, ncol + 3);
+			unsigned char h[crypto_shorthash_BYTES];
+
+			crypto_shorthash(h, id ? id : (const unsigned char *)"", (unsigned long long)sqlite3_column_bytes(q, ncol + 3), secret);
+			memcpy(&r->key, h, 4);
+			memcpy(&r->pick, h + 4, 4);
+		}
 		for (d = 0; d < t->n_dims; d++) {
 			struct table_dim *dim = &t->dims[d];
 			const char *v = (const char *)sqlite3_column_text(q, col[d]);
@@ -389,8 +405,10 @@ static void mark_possible(const struct table *t, struct tab_result *res)
 	}
 }
 
-int tabulate_run(struct store *st, struct table *t, struct tab_result *res, struct err *err)
+int tabulate_run(struct store *st, struct table *t, unsigned flags, struct tab_result *res, struct err *err)
 {
+	unsigned char secret[crypto_shorthash_KEYBYTES];
+	int keys = (flags & TABULATE_KEYS) != 0;
 	struct schema *s = NULL;
 	struct row *rows = NULL;
 	uint32_t *cells = NULL, *pcells = NULL;
@@ -403,7 +421,13 @@ int tabulate_run(struct store *st, struct table *t, struct tab_result *res, stru
 		persons |= t->measures[m].kind == MEASURE_PERSONS;
 	if ((rc = schema_load_named(&s, t->source, err)))
 		return rc;
-	if ((rc = read_rows(st, t, s, persons, &rows, &n, res, err)))
+	if (keys && (sodium_init() < 0 ||
+		     (rc = store_record_key_secret(st, secret, sizeof(secret), err)))) {
+		if (!rc)
+			rc = ERR_SET(err, ERR_NOMEM, "libsodium cannot start");
+		goto out;
+	}
+	if ((rc = read_rows(st, t, s, persons, keys ? secret : NULL, &rows, &n, res, err)))
 		goto out;
 	res->records = n;
 	for (d = 0; d < t->n_dims; d++)
@@ -419,8 +443,11 @@ int tabulate_run(struct store *st, struct table *t, struct tab_result *res, stru
 		}
 		res->n_cells *= t->dims[d].n_codes;
 	}
-	for (m = 0; m < t->n_measures; m++)
+	for (m = 0; m < t->n_measures; m++) {
 		res->values[m] = xcalloc(res->n_cells, sizeof(uint32_t));
+		if (keys)
+			res->keys[m] = xcalloc(res->n_cells, sizeof(uint32_t));
+	}
 	if (t->join_classified)
 		res->provisional = xcalloc(res->n_cells, sizeof(uint32_t));
 	res->possible = xmalloc(res->n_cells);
@@ -446,9 +473,13 @@ int tabulate_run(struct store *st, struct table *t, struct tab_result *res, stru
 		qsort(rows, n, sizeof(*rows), cmp_person);
 	for (i = 0; i < n; i = j) {
 		size_t np = 0, e;
+		uint32_t pkey = rows[i].key, pick = rows[i].pick;
 
 		for (e = i + 1; e < n && rows[i].person && rows[e].person == rows[i].person; e++)
-			;
+			if (rows[e].pick < pick) {
+				pick = rows[e].pick;
+				pkey = rows[e].key;  /* a person's key: that of its record with the smallest pick */
+			}
 		/* a person's rows by their codes: the same cells are expanded once for persons */
 		if (persons && e - i > 1)
 			qsort(rows + i, e - i, sizeof(*rows), cmp_codes);
@@ -461,9 +492,13 @@ int tabulate_run(struct store *st, struct table *t, struct tab_result *res, stru
 			nc = row_cells(t, res, &a, cells);
 			for (m = 0; m < t->n_measures; m++)
 				if (t->measures[m].kind == MEASURE_COUNT ||
-				    (t->measures[m].kind == MEASURE_MIGRANTS && rows[j].migration))
+				    (t->measures[m].kind == MEASURE_MIGRANTS && rows[j].migration)) {
 					for (k = 0; k < nc; k++)
 						res->values[m][cells[k]]++;
+					if (keys)
+						for (k = 0; k < nc; k++)
+							res->keys[m][cells[k]] += rows[j].key;
+				}
 			if (res->provisional && rows[j].provisional)
 				for (k = 0; k < nc; k++)
 					res->provisional[cells[k]]++;
@@ -484,8 +519,11 @@ int tabulate_run(struct store *st, struct table *t, struct tab_result *res, stru
 			for (k = 0; k < np; k++)
 				if (k == 0 || pcells[k] != pcells[k - 1])
 					for (m = 0; m < t->n_measures; m++)
-						if (t->measures[m].kind == MEASURE_PERSONS)
+						if (t->measures[m].kind == MEASURE_PERSONS) {
 							res->values[m][pcells[k]]++;
+							if (keys)
+								res->keys[m][pcells[k]] += pkey;
+						}
 		}
 	}
 	mark_possible(t, res);
@@ -500,6 +538,7 @@ out:
 	free(pcells);
 	free(rows);
 	schema_free(s);
+	sodium_memzero(secret, sizeof(secret));
 	if (rc)
 		tab_result_release(res);
 	return rc;

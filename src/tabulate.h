@@ -18,6 +18,7 @@ struct tab_result {
 	uint32_t *values[TABLE_MAX_MEASURES];   /* per measure, per cell */
 	uint8_t *possible;                      /* per cell: 0 when the combination cannot exist */
 	uint32_t *provisional;                  /* per cell: records whose classification is provisional, or NULL */
+	uint32_t *keys[TABLE_MAX_MEASURES];     /* TABULATE_KEYS: per cell, the sum of the keys counted (mod 2^32) */
 	uint64_t records, unlinked, unknown_codes;
 };
 
@@ -27,7 +28,10 @@ struct tab_result {
  * code list are added under the total and counted in unknown_codes.
  * Errors: ERR_STORE, ERR_USAGE (no source, persons without linkage), ERR_NOMEM.
  */
-int tabulate_run(struct store *st, struct table *t, struct tab_result *res, struct err *err);
+int tabulate_run(struct store *st, struct table *t, unsigned flags, struct tab_result *res, struct err *err);
+
+/* Also sum each cell's record keys (a person's key for distinct persons), for the cell key method. */
+#define TABULATE_KEYS 1u
 
 void tab_result_release(struct tab_result *res);
 

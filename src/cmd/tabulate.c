@@ -18,25 +18,22 @@ static void help(FILE *f)
 	fprintf(f,
 		"usage: pasos [--db PATH] tabulate [--out DIR] TABLE...\n\n"
 		"Compute every cell of a table (tables/TABLE.tab, or a path) and every margin\n"
-		"at every level of every hierarchy, exactly, from the store, and write:\n"
-		"  DIR/TABLE.csv            tidy CSV: one column per dimension (_T a total),\n"
-		"                           MEASURE, value, status\n"
-		"  DIR/TABLE.sdmx.csv       SDMX-CSV 2.0\n"
-		"  DIR/TABLE.structure.csv  the codes of every dimension, levels, parents and\n"
-		"                           labels in Spanish and English\n"
-		"  DIR/TABLE.structure.xml  the same as an SDMX-ML 2.1 structure message (code\n"
-		"                           lists, concepts, data structure, dataflow)\n"
+		"at every level of every hierarchy, exactly, from the store, and write\n"
+		"  DIR/TABLE.exact.csv      tidy CSV: one column per dimension (_T a total),\n"
+		"                           MEASURE, value, status (A, or P provisional)\n"
+		"The exact table is for internal use: it is not protected, and its small\n"
+		"cells can identify persons. Tables for the public come from 'pasos protect'.\n"
 		"A combination that had no records is a zero; one that cannot exist (a mode\n"
 		"of transport a post does not have) is left out.\n\n"
 		"options:\n"
-		"  --out DIR   output directory (default out)\n\n"
+		"  --out DIR   output directory (default confidential)\n\n"
 		"example:\n"
 		"  pasos tabulate ine_monthly regularizations\n");
 }
 
 int cmd_tabulate(struct app *app, int argc, char **argv)
 {
-	const char *dir = "out";
+	const char *dir = "confidential";
 	struct err err;
 	int i, rc = EXIT_OK, n_tables = 0;
 
@@ -65,7 +62,7 @@ int cmd_tabulate(struct app *app, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		struct table *t = NULL;
 		struct tab_result res;
-		char p1[1024], p2[1024], p3[1024], p4[1024];
+		char p1[1024];
 		size_t c, possible = 0;
 		double t0 = progress_now();
 
@@ -76,11 +73,8 @@ int cmd_tabulate(struct app *app, int argc, char **argv)
 		err_init(&err);
 		if (table_load_named(&t, argv[i], &err))
 			return cli_report("tabulate", &err);
-		if (tabulate_run(app->store, t, &res, &err) ||
-		    publish_tidy_csv(t, &res, dir, p1, sizeof(p1), &err) ||
-		    publish_sdmx_csv(t, &res, dir, p2, sizeof(p2), &err) ||
-		    publish_structure(t, dir, p3, sizeof(p3), &err) ||
-		    publish_sdmx_structure(t, dir, p4, sizeof(p4), &err)) {
+		if (tabulate_run(app->store, t, 0, &res, &err) ||
+		    publish_tidy_csv(t, &res, NULL, dir, p1, sizeof(p1), &err)) {
 			rc = cli_report("tabulate", &err);
 			tab_result_release(&res);
 			table_free(t);
@@ -96,7 +90,7 @@ int cmd_tabulate(struct app *app, int argc, char **argv)
 		if (res.unlinked)
 			printf("  %llu records not linked to a person: each counted as its own person\n",
 			       (unsigned long long)res.unlinked);
-		printf("  %s\n  %s\n  %s\n  %s\n", p1, p2, p3, p4);
+		printf("  %s (exact: not for publication)\n", p1);
 		tab_result_release(&res);
 		table_free(t);
 	}

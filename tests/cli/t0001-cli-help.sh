@@ -1,7 +1,7 @@
 # Every command has --help; unknown commands get a suggestion and exit 2.
 . "$ROOT/tests/cli/lib.sh"
 $PASOS --help | grep -q "usage: pasos" || fail "pasos --help"
-for c in synth ingest link classify tabulate status; do
+for c in synth ingest link classify tabulate protect status; do
   $PASOS $c --help > out.txt || fail "$c --help exit status"
   grep -q "usage: pasos.* $c\|usage: pasos $c" out.txt || fail "$c --help text"
   grep -q "example" out.txt || fail "$c --help has no example"

@@ -1,0 +1,224 @@
+/*
+ * cmd/protect.c: pasos protect TABLE: tabulate, protect, publish. The only
+ * command that writes tables for the public.
+ * SPDX-License-Identifier: MIT
+ */
+#include "../cli.h"
+#include "../progress.h"
+#include "../protect.h"
+#include "../publish.h"
+#include "../table.h"
+#include "../tabulate.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_WORDS 16
+
+static void help(FILE *f)
+{
+	fprintf(f,
+		"usage: pasos [--db PATH] protect [--out DIR] [--method M] [--k N] [--interval N]\n"
+		"                              [--D N] [--V X] [--audit] TABLE...\n\n"
+		"Tabulate each table from the store, protect it, and write it for the public:\n"
+		"  DIR/TABLE.csv            tidy CSV: dimensions, MEASURE, value, status (A, P\n"
+		"                           provisional, Q suppressed), confidentiality (F free,\n"
+		"                           C primary, D secondary), protection\n"
+		"  DIR/TABLE.sdmx.csv       SDMX-CSV 2.0: a suppressed cell has an empty OBS_VALUE,\n"
+		"                           CONF_STATUS C or D and OBS_STATUS Q; COMMENT_DSET says\n"
+		"                           how the table was protected\n"
+		"  DIR/TABLE.structure.csv, DIR/TABLE.structure.xml   codes and labels (es, en)\n"
+		"  DIR/TABLE.audit.csv      (suppression) each suppressed cell's feasible interval\n\n"
+		"Primary rule: a cell counting 1 to k-1 distinct persons is unsafe. Methods:\n"
+		"  suppression  complementary cells until no unsafe cell can be computed or\n"
+		"               narrowed below the interval from the published cells and every\n"
+		"               margin of every hierarchy; proved by an LP audit (GLPK)\n"
+		"  hypercube    the simple baseline: for each unsafe cell, every corner of a box\n"
+		"               of one sibling per dimension (then audited, not repaired)\n"
+		"  cellkey      the cell key method: each cell moved by at most D, variance V,\n"
+		"               chosen by the keys of the persons (records) in it; zeros stay\n"
+		"               zero, nothing published between 1 and k-1, the same cell gets\n"
+		"               the same value in every table\n"
+		"The table's 'protect' line gives its method and parameters; options override.\n\n"
+		"options:\n"
+		"  --out DIR       output directory (default out)\n"
+		"  --method M      suppression, hypercube or cellkey\n"
+		"  --k N           least number of persons in a published cell (default 3)\n"
+		"  --interval N    least width of an unsafe cell's feasible interval (default 2)\n"
+		"  --D N, --V X    cell key: largest change and its variance (default 3 and 2)\n"
+		"  --audit         print the audit: every suppressed cell's interval, a verdict\n\n"
+		"examples:\n"
+		"  pasos protect ine_monthly gcm_objective1\n"
+		"  pasos protect --method cellkey --audit ine_monthly\n");
+}
+
+/* The options: the table's line first, then the command line's. */
+static int options(const struct table *t, char **cli_words, int n_cli, struct protect_opts *o, struct err *err)
+{
+	char *w[MAX_WORDS], *copy = NULL, *save = NULL, *tok;
+	int n = 0, rc = 0;
+
+	protect_opts_init(o);
+	if (t->protect) {
+		copy = strdup(t->protect);
+		for (tok = copy ? strtok_r(copy, " ", &save) : NULL; tok && n < MAX_WORDS; tok = strtok_r(NULL, " ", &save))
+			w[n++] = tok;
+		rc = protect_opts_parse(o, w, n, err);
+	}
+	if (!rc)
+		rc = protect_opts_parse(o, cli_words, n_cli, err);
+	free(copy);
+	return rc;
+}
+
+static void print_summary(const struct table *t, const struct protection *p, int audit)
+{
+	const struct audit_result *a = &p->audit;
+	char how[256];
+
+	protect_describe(p, how, sizeof(how));
+	printf("  %s: %zu cells that can exist, %zu unsafe (1 to %d persons)", how, p->n_possible, p->n_primary, p->o.k - 1);
+	if (p->o.method == PROTECT_CELLKEY) {
+		printf("; %zu values changed (all measures), %.2f s\n", p->n_changed, p->seconds);
+		return;
+	}
+	printf(", %zu complementary; %zu suppressed = %.2f%%, %.2f s\n", p->n_secondary, p->n_primary + p->n_secondary,
+	       p->n_possible ? 100.0 * (double)(p->n_primary + p->n_secondary) / (double)p->n_possible : 0.0, p->seconds);
+	if (!p->n_primary)
+		return;
+	printf("  audit: %zu groups (largest %zu cells), %zu LPs in %.2f s, %d round%s; measures",
+	       a->n_components, a->largest_component, a->n_lps, a->seconds, p->rounds, p->rounds == 1 ? "" : "s");
+	for (int k = 0; k < a->n_measures; k++)
+		printf(" %s", t->measures[a->measures[k]].id);
+	printf("\n  audit verdict: %s: %zu of %zu unsafe-cell intervals at least %d wide (narrowest %g)\n",
+	       a->n_failed ? "UNSAFE" : "safe", a->n_checked - a->n_failed, a->n_checked, p->o.interval,
+	       a->narrowest == HUGE_VAL ? INFINITY : a->narrowest);
+	(void)audit;
+}
+
+int cmd_protect(struct app *app, int argc, char **argv)
+{
+	const char *dir = "out";
+	char *words[MAX_WORDS], buf[MAX_WORDS][64];
+	int n_words = 0, i, rc = EXIT_OK, n_tables = 0, audit = 0, unsafe = 0;
+	struct err err;
+
+	for (i = 1; i < argc; i++) {
+		static const char *valued[] = { "--method", "--k", "--interval", "--D", "--V" };
+		size_t v;
+
+		if (cli_is_help(argv[i])) {
+			help(stdout);
+			return EXIT_OK;
+		}
+		for (v = 0; v < sizeof(valued) / sizeof(valued[0]) && strcmp(argv[i], valued[v]); v++)
+			;
+		if (v < sizeof(valued) / sizeof(valued[0]) && i + 1 < argc && n_words < MAX_WORDS) {
+			if (v == 0)
+				snprintf(buf[n_words], sizeof(buf[0]), "%s", argv[i + 1]);
+			else
+				snprintf(buf[n_words], sizeof(buf[0]), "%s=%s", argv[i] + 2, argv[i + 1]);
+			words[n_words] = buf[n_words];
+			n_words++;
+			argv[i++] = NULL;
+			argv[i] = NULL;
+		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			dir = argv[i + 1];
+			argv[i++] = NULL;
+			argv[i] = NULL;
+		} else if (!strcmp(argv[i], "--audit")) {
+			audit = 1;
+			argv[i] = NULL;
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "pasos protect: error: unknown option '%s'\n", argv[i]);
+			help(stderr);
+			return EXIT_USAGE;
+		} else {
+			n_tables++;
+		}
+	}
+	if (!n_tables) {
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "pasos protect: error: cannot create '%s': %s\n", dir, strerror(errno));
+		return EXIT_IO;
+	}
+	for (i = 1; i < argc; i++) {
+		struct table *t = NULL;
+		struct tab_result res;
+		struct protection p;
+		struct protect_opts o;
+		char p1[1024], p2[1024], p3[1024], p4[1024], p5[1024] = "";
+		double t0 = progress_now();
+
+		if (!argv[i])
+			continue;
+		err_init(&err);
+		if (table_load_named(&t, argv[i], &err))
+			return cli_report("protect", &err);
+		memset(&p, 0, sizeof(p));
+		if (options(t, words, n_words, &o, &err) ||
+		    tabulate_run(app->store, t, o.method == PROTECT_CELLKEY ? TABULATE_KEYS : 0, &res, &err)) {
+			table_free(t);
+			return cli_report("protect", &err);
+		}
+		printf("%s: %llu records, tabulated in %.2f s\n", t->name, (unsigned long long)res.records,
+		       progress_now() - t0);
+		if (protect_run(t, &res, &o, &p, &err)) {
+			rc = cli_report("protect", &err);
+			tab_result_release(&res);
+			table_free(t);
+			return rc;
+		}
+		if (p.o.method != PROTECT_CELLKEY && p.audit.n_failed) {
+			/* the audit did not prove it safe: the public files are not written */
+			print_summary(t, &p, audit);
+			fprintf(stderr, "pasos protect: error: table '%s': the audit found %zu unsafe intervals; nothing written for it\n",
+				t->name, p.audit.n_failed);
+			unsafe = 1;
+			protection_release(&p);
+			tab_result_release(&res);
+			table_free(t);
+			continue;
+		}
+		if (publish_tidy_csv(t, &res, &p, dir, p1, sizeof(p1), &err) ||
+		    publish_sdmx_csv(t, &res, &p, dir, p2, sizeof(p2), &err) ||
+		    publish_structure(t, dir, p3, sizeof(p3), &err) ||
+		    publish_sdmx_structure(t, dir, p4, sizeof(p4), &err) ||
+		    (p.o.method != PROTECT_CELLKEY && p.n_primary &&
+		     publish_audit(t, &res, &p, dir, p5, sizeof(p5), &err))) {
+			rc = cli_report("protect", &err);
+			protection_release(&p);
+			tab_result_release(&res);
+			table_free(t);
+			return rc;
+		}
+		print_summary(t, &p, audit);
+		if (audit && p5[0]) {
+			/* every suppressed cell, from the file just written */
+			FILE *f = fopen(p5, "r");
+			char line[4096];
+
+			while (f && fgets(line, sizeof(line), f))
+				fputs(line, stdout);
+			if (f)
+				fclose(f);
+		}
+		printf("  %s\n  %s\n  %s\n  %s\n", p1, p2, p3, p4);
+		if (p5[0])
+			printf("  %s\n", p5);
+		protection_release(&p);
+		tab_result_release(&res);
+		table_free(t);
+	}
+	if (unsafe && rc == EXIT_OK) {
+		rc = EXIT_FAILURE_;
+	}
+	return rc;
+}

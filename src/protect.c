@@ -1,0 +1,399 @@
+/*
+ * protect.c: cell suppression. Primary: a cell of 1 to k-1 distinct
+ * persons. Secondary, written by hand because the off-the-shelf methods
+ * (tau-Argus Modular, sdcTable) take hours at a million cells: every
+ * relation that holds a suppressed cell must hold at least two, the
+ * partner chosen as the cheapest cell big enough to give the protection
+ * interval; then the LP audit, and for each primary cell still too
+ * narrow, one more complement, until the audit passes. The hypercube
+ * baseline suppresses, for each primary cell, the corners of a box made
+ * of one sibling per dimension, the way GHMITER does.
+ * SPDX-License-Identifier: MIT
+ */
+#include "protect.h"
+#include "cellkey.h"
+#include "progress.h"
+#include "relations.h"
+#include "mem.h"
+#include "schema.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ROUNDS 12   /* audit and repair rounds; what is still unsafe after them is reported */
+
+void protect_opts_init(struct protect_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->method = PROTECT_SUPPRESSION;
+	o->k = 3;
+	o->interval = 2;
+	o->max_noise = 3;
+	o->variance = 2.0;
+}
+
+int protect_opts_parse(struct protect_opts *o, char **w, int n, struct err *err)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const char *v;
+		char *end;
+
+		if (!strcmp(w[i], "suppression"))
+			o->method = PROTECT_SUPPRESSION;
+		else if (!strcmp(w[i], "hypercube"))
+			o->method = PROTECT_HYPERCUBE;
+		else if (!strcmp(w[i], "cellkey"))
+			o->method = PROTECT_CELLKEY;
+		else if ((v = schema_attr(w[i], "k"))) {
+			o->k = (int)strtol(v, &end, 10);
+			if (*end || o->k < 1 || o->k > 1000)
+				return ERR_SET(err, ERR_USAGE, "protect: k must be a whole number from 1 to 1000, not '%s'", v);
+		} else if ((v = schema_attr(w[i], "interval"))) {
+			o->interval = (int)strtol(v, &end, 10);
+			if (*end || o->interval < 0 || o->interval > 1000000)
+				return ERR_SET(err, ERR_USAGE, "protect: interval must be a whole number from 0, not '%s'", v);
+		} else if ((v = schema_attr(w[i], "D"))) {
+			o->max_noise = (int)strtol(v, &end, 10);
+			if (*end || o->max_noise < 1 || o->max_noise > 100)
+				return ERR_SET(err, ERR_USAGE, "protect: D must be a whole number from 1 to 100, not '%s'", v);
+		} else if ((v = schema_attr(w[i], "V"))) {
+			o->variance = strtod(v, &end);
+			if (*end || !(o->variance > 0) || o->variance > 10000)
+				return ERR_SET(err, ERR_USAGE, "protect: V must be a number above 0, not '%s'", v);
+		} else {
+			return ERR_SET(err, ERR_USAGE, "protect: unknown word '%s' (suppression, hypercube, cellkey, k=, interval=, D=, V=)", w[i]);
+		}
+	}
+	if (o->method == PROTECT_CELLKEY && o->max_noise < o->k - 1)
+		return ERR_SET(err, ERR_USAGE, "protect: the cell key method needs D >= k-1 (D=%d, k=%d), or a small cell could not move to 0 or k",
+			       o->max_noise, o->k);
+	return 0;
+}
+
+void protect_describe(const struct protection *p, char *buf, size_t len)
+{
+	if (p->o.method == PROTECT_CELLKEY)
+		snprintf(buf, len, "cell key method, k=%d, D=%d, V=%g", p->o.k, p->o.max_noise, p->o.variance);
+	else
+		snprintf(buf, len, "%s, k=%d, interval %d", p->o.method == PROTECT_HYPERCUBE ? "hypercube suppression" : "cell suppression",
+			 p->o.k, p->o.interval);
+}
+
+void protection_release(struct protection *p)
+{
+	int m;
+
+	FREE_AND_NULL(p->status);
+	for (m = 0; m < TABLE_MAX_MEASURES; m++)
+		FREE_AND_NULL(p->value[m]);
+	audit_result_release(&p->audit);
+}
+
+/* The measure the rule counts: distinct persons when the table has them. */
+static int rule_measure(const struct table *t)
+{
+	size_t m;
+
+	for (m = 0; m < t->n_measures; m++)
+		if (t->measures[m].kind == MEASURE_PERSONS)
+			return (int)m;
+	return 0;
+}
+
+/* The measure whose suppressed total is kept small: the first count. */
+static int cost_measure(const struct table *t)
+{
+	size_t m;
+
+	for (m = 0; m < t->n_measures; m++)
+		if (t->measures[m].kind == MEASURE_COUNT)
+			return (int)m;
+	return rule_measure(t);
+}
+
+struct suppress {
+	const struct table *t;
+	const struct tab_result *res;
+	struct relations r;
+	uint8_t *status, *dirty;
+	const uint32_t *need_v, *cost_v;
+	int interval;
+	size_t *queue, n_queue, cap_queue;
+	struct rel_ref *refs;
+	size_t *mem;
+	size_t n_secondary;
+};
+
+static void suppress_cell(struct suppress *s, size_t c)
+{
+	if (s->status[c])
+		return;
+	s->status[c] = CELL_SECONDARY;
+	s->dirty[c] = 1;
+	s->n_secondary++;
+	if (s->n_queue == s->cap_queue) {
+		s->cap_queue = s->cap_queue ? s->cap_queue * 2 : 1024;
+		s->queue = xrealloc(s->queue, st_mult(s->cap_queue, sizeof(size_t)));
+	}
+	s->queue[s->n_queue++] = c;
+}
+
+/*
+ * The best partner among mem[0..nm): a published cell that can exist,
+ * with at least `need` persons if any has, the cheapest such; otherwise
+ * the biggest. Returns SIZE_MAX when there is none.
+ */
+static size_t partner(const struct suppress *s, const size_t *mem, size_t nm, uint32_t need)
+{
+	size_t k, best = SIZE_MAX, big = SIZE_MAX;
+
+	for (k = 0; k < nm; k++) {
+		size_t c = mem[k];
+
+		if (s->status[c] || !s->res->possible[c])
+			continue;
+		if (s->need_v[c] >= need) {
+			if (best == SIZE_MAX || s->cost_v[c] < s->cost_v[best])
+				best = c;
+		} else if (big == SIZE_MAX || s->need_v[c] > s->need_v[big] ||
+			   (s->need_v[c] == s->need_v[big] && s->cost_v[c] < s->cost_v[big])) {
+			big = c;
+		}
+	}
+	return best != SIZE_MAX ? best : big;
+}
+
+/*
+ * Until no relation holds exactly one suppressed cell, and no relation
+ * whose total is published holds an unsafe cell with less than the
+ * interval in its suppressed cells (the unsafe cell can be no bigger than
+ * their sum, so its interval could be no wider).
+ */
+static void close_relations(struct suppress *s)
+{
+	while (s->n_queue) {
+		size_t x = s->queue[--s->n_queue], nr, j, k;
+
+		nr = relations_of_cell(&s->r, x, s->refs);
+		for (j = 0; j < nr; j++) {
+			for (;;) {
+				size_t nm = relations_members(&s->r, &s->refs[j], s->mem), n_sup = 0, p;
+				uint64_t sum = 0;
+				int primary = 0;
+				uint32_t need;
+
+				for (k = 0; k < nm; k++)
+					if (s->status[s->mem[k]] && s->res->possible[s->mem[k]]) {
+						n_sup++;
+						sum += s->need_v[s->mem[k]];
+						primary |= k > 0 && s->status[s->mem[k]] == CELL_PRIMARY;
+					}
+				if (n_sup == 1)
+					need = s->need_v[x] >= (uint32_t)s->interval ? 1 : (uint32_t)s->interval - s->need_v[x];
+				else if (primary && !s->status[s->mem[0]] && sum < (uint64_t)s->interval)
+					need = (uint32_t)((uint64_t)s->interval - sum);
+				else
+					break;
+				p = partner(s, s->mem, nm, need);
+				if (p == SIZE_MAX)
+					break;
+				suppress_cell(s, p);
+			}
+		}
+	}
+}
+
+static void hypercube(struct suppress *s, size_t x);
+static void widen_one(struct suppress *s, size_t x);
+
+/*
+ * A primary cell the audit found too narrow: first its hypercube (a box
+ * of one sibling per dimension gives it a cycle in every pair of
+ * dimensions); when that adds nothing, one more complement, the best over
+ * its relations.
+ */
+static void widen(struct suppress *s, size_t x)
+{
+	size_t before = s->n_secondary;
+
+	hypercube(s, x);
+	if (s->n_secondary > before)
+		return;
+	widen_one(s, x);
+}
+
+static void widen_one(struct suppress *s, size_t x)
+{
+	size_t nr = relations_of_cell(&s->r, x, s->refs), j, best = SIZE_MAX;
+	uint32_t need = (uint32_t)s->interval;
+
+	for (j = 0; j < nr; j++) {
+		size_t nm = relations_members(&s->r, &s->refs[j], s->mem);
+		size_t p = partner(s, s->mem, nm, need);
+
+		if (p == SIZE_MAX)
+			continue;
+		if (best == SIZE_MAX ||
+		    ((s->need_v[p] >= need) > (s->need_v[best] >= need)) ||
+		    ((s->need_v[p] >= need) == (s->need_v[best] >= need) && s->cost_v[p] < s->cost_v[best]))
+			best = p;
+	}
+	if (best != SIZE_MAX)
+		suppress_cell(s, best);
+}
+
+/* GHMITER-style: for each primary cell, a box of one other code per dimension, all its corners. */
+static void hypercube(struct suppress *s, size_t x)
+{
+	const struct relations *r = &s->r;
+	size_t alt[TABLE_MAX_DIMS], d, n_dims = r->n_dims, corner;
+
+	for (d = 0; d < n_dims; d++) {
+		const struct rel_dim *rd = &r->dims[d];
+		size_t code = (x / r->stride[d]) % r->n_codes[d], base = x - code * r->stride[d], best = SIZE_MAX;
+		const struct rel_part *p = NULL;
+		int j;
+
+		/* a sibling in the first partition it belongs to; for a top code, one of its children */
+		if (rd->in_off[code] < rd->in_off[code + 1])
+			p = &rd->parts[rd->in[rd->in_off[code]]];
+		else if (rd->own_off[code] < rd->own_off[code + 1])
+			p = &rd->parts[rd->own[rd->own_off[code]]];
+		alt[d] = code;
+		if (!p)
+			continue;
+		for (j = 0; j < p->n_child; j++) {
+			size_t c = base + (size_t)p->child[j] * r->stride[d];
+
+			if ((size_t)p->child[j] == code || !s->res->possible[c])
+				continue;
+			if (best == SIZE_MAX || s->cost_v[c] < s->cost_v[best]) {
+				best = c;
+				alt[d] = (size_t)p->child[j];
+			}
+		}
+	}
+	for (corner = 1; corner < ((size_t)1 << n_dims); corner++) {
+		size_t c = x;
+
+		for (d = 0; d < n_dims; d++)
+			if (corner >> d & 1) {
+				size_t code = (x / r->stride[d]) % r->n_codes[d];
+
+				if (alt[d] == code)
+					break;
+				c = c - code * r->stride[d] + alt[d] * r->stride[d];
+			}
+		if (d == n_dims && s->res->possible[c])
+			suppress_cell(s, c);
+	}
+}
+
+static int suppression(const struct table *t, const struct tab_result *res, struct protection *p,
+		       struct err *err)
+{
+	struct suppress s;
+	size_t c;
+	int rc, round;
+
+	memset(&s, 0, sizeof(s));
+	s.t = t;
+	s.res = res;
+	s.status = p->status;
+	s.interval = p->o.interval;
+	s.need_v = res->values[p->rule_measure];
+	s.cost_v = res->values[cost_measure(t)];
+	if ((rc = relations_init(&s.r, t, res, err)))
+		return rc;
+	s.dirty = xcalloc(res->n_cells, 1);
+	s.refs = xmalloc(st_mult((size_t)s.r.max_refs, sizeof(*s.refs)));
+	s.mem = xmalloc(st_mult((size_t)s.r.max_members, sizeof(*s.mem)));
+	for (c = 0; c < res->n_cells; c++)
+		if (p->status[c] == CELL_PRIMARY) {
+			s.dirty[c] = 1;
+			if (p->o.method == PROTECT_HYPERCUBE)
+				hypercube(&s, c);
+		}
+	for (c = 0; c < res->n_cells; c++)
+		if (p->status[c] == CELL_PRIMARY) {
+			if (s.n_queue == s.cap_queue) {
+				s.cap_queue = s.cap_queue ? s.cap_queue * 2 : 1024;
+				s.queue = xrealloc(s.queue, st_mult(s.cap_queue, sizeof(size_t)));
+			}
+			s.queue[s.n_queue++] = c;
+		}
+	close_relations(&s);
+	/* audit, widen what is too narrow, close again; only changed groups are solved again */
+	for (round = 1; round <= MAX_ROUNDS; round++) {
+		size_t before = s.n_secondary;
+		int k;
+
+		p->rounds = round;
+		if ((rc = protect_audit(t, res, p->status, p->o.interval, round == 1 ? NULL : s.dirty, &p->audit, err)))
+			goto out;
+		if (p->audit.n_failed == 0 || p->o.method == PROTECT_HYPERCUBE)
+			break;
+		memset(s.dirty, 0, res->n_cells);
+		for (c = 0; c < res->n_cells; c++) {
+			if (p->status[c] != CELL_PRIMARY || !res->possible[c])
+				continue;
+			for (k = 0; k < p->audit.n_measures; k++) {
+				int m = p->audit.measures[k];
+
+				if (!(p->audit.hi[m][c] - p->audit.lo[m][c] >= p->o.interval - 1e-6)) {
+					widen(&s, c);
+					break;
+				}
+			}
+		}
+		close_relations(&s);
+		if (s.n_secondary == before)
+			break;  /* nothing left to add: the audit says which cells fail */
+	}
+	p->n_secondary = s.n_secondary;
+out:
+	free(s.dirty);
+	free(s.refs);
+	free(s.mem);
+	free(s.queue);
+	relations_release(&s.r);
+	return rc;
+}
+
+int protect_run(const struct table *t, const struct tab_result *res, const struct protect_opts *o,
+		struct protection *p, struct err *err)
+{
+	const uint32_t *v;
+	double t0 = progress_now();
+	size_t c;
+	int rc = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->o = *o;
+	p->rule_measure = rule_measure(t);
+	v = res->values[p->rule_measure];
+	p->status = xcalloc(res->n_cells ? res->n_cells : 1, 1);
+	for (c = 0; c < res->n_cells; c++) {
+		if (!res->possible[c])
+			continue;
+		p->n_possible++;
+		if (v[c] >= 1 && v[c] < (uint32_t)o->k) {
+			/* the cell key method moves small cells instead of hiding them */
+			if (o->method != PROTECT_CELLKEY)
+				p->status[c] = CELL_PRIMARY;
+			p->n_primary++;
+		}
+	}
+	if (o->method == PROTECT_CELLKEY)
+		rc = cellkey_apply(t, res, o, p, err);
+	else if (p->n_primary)
+		rc = suppression(t, res, p, err);
+	p->seconds = progress_now() - t0;
+	if (rc)
+		protection_release(p);
+	return rc;
+}
