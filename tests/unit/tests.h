@@ -19,7 +19,8 @@
 	X(test_date_round_trip) \
 	X(test_schema_shipped_registers) X(test_schema_errors_name_the_line) \
 	X(test_schema_unknown_register) \
-	X(test_names_normalize) X(test_names_phonetic) X(test_names_similarity)
+	X(test_names_normalize) X(test_names_phonetic) X(test_names_similarity) \
+	X(test_protect_ptable_promises) X(test_protect_opts)
 
 #define DECLARE(name) void name(void);
 UNIT_TESTS(DECLARE)
