@@ -24,7 +24,7 @@ fi
 read -r tab_s tab_kb < "$dir/tab.time"
 ingest_s=$(cat "$dir/ingest.time")
 DUCKDB_TEMP="$dir/duckdb.tmp" node bench/duckdb/ine.mjs "$dir/movements.csv" "$dir/links.csv" codelists/border_posts.csv codelists/regions.csv \
-  "$dir/out/ine_monthly.csv" > "$dir/duckdb.json" || { echo "DuckDB did not finish (see above); pasos tabulate took ${tab_s:-?} s"; rm -rf "$dir/duckdb.tmp"; exit 0; }
+  "$dir/out/ine_monthly.exact.csv" > "$dir/duckdb.json" || { echo "DuckDB did not finish (see above); pasos tabulate took ${tab_s:-?} s"; rm -rf "$dir/duckdb.tmp"; exit 0; }
 rm -rf "$dir/duckdb.tmp"
 node -e '
   const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

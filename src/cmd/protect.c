@@ -50,7 +50,8 @@ static void help(FILE *f)
 		"  --k N           least number of persons in a published cell (default 3)\n"
 		"  --interval N    least width of an unsafe cell's feasible interval (default 2)\n"
 		"  --D N, --V X    cell key: largest change and its variance (default 3 and 2)\n"
-		"  --audit         print the audit: every suppressed cell's interval, a verdict\n\n"
+		"  --audit         print the audit: every suppressed cell's interval, a verdict\n"
+		"  --dry-run       protect and report, write nothing (for measuring)\n\n"
 		"examples:\n"
 		"  pasos protect ine_monthly gcm_objective1\n"
 		"  pasos protect --method cellkey --audit ine_monthly\n");
@@ -104,7 +105,7 @@ int cmd_protect(struct app *app, int argc, char **argv)
 {
 	const char *dir = "out";
 	char *words[MAX_WORDS], buf[MAX_WORDS][64];
-	int n_words = 0, i, rc = EXIT_OK, n_tables = 0, audit = 0, unsafe = 0;
+	int n_words = 0, i, rc = EXIT_OK, n_tables = 0, audit = 0, unsafe = 0, dry = 0;
 	struct err err;
 
 	for (i = 1; i < argc; i++) {
@@ -129,6 +130,9 @@ int cmd_protect(struct app *app, int argc, char **argv)
 		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			dir = argv[i + 1];
 			argv[i++] = NULL;
+			argv[i] = NULL;
+		} else if (!strcmp(argv[i], "--dry-run")) {
+			dry = 1;
 			argv[i] = NULL;
 		} else if (!strcmp(argv[i], "--audit")) {
 			audit = 1;
@@ -182,6 +186,13 @@ int cmd_protect(struct app *app, int argc, char **argv)
 			fprintf(stderr, "pasos protect: error: table '%s': the audit found %zu unsafe intervals; nothing written for it\n",
 				t->name, p.audit.n_failed);
 			unsafe = 1;
+			protection_release(&p);
+			tab_result_release(&res);
+			table_free(t);
+			continue;
+		}
+		if (dry) {
+			print_summary(t, &p, audit);
 			protection_release(&p);
 			tab_result_release(&res);
 			table_free(t);
