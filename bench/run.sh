@@ -38,3 +38,4 @@ stored=$(sqlite3 "$dir/pasos.db" "select accepted + rejected + duplicates + conf
 echo "  accounting (sum = read, rows read): $stored"
 bench/link.sh
 bench/tabulate.sh
+bench/protect.sh
