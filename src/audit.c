@@ -60,14 +60,16 @@ static int keyset_add(struct keyset *s, uint64_t key)
 	return 1;
 }
 
+/* An LP being built: GLPK's 1-based triplets, and each row's right-hand side and kind. */
 struct lp_build {
 	int *ia, *ja;
-	double *ar;
-	size_t n, cap;
+	double *ar, *rhs;
+	char *kind;                /* 'E' equal to rhs, 'U' at most rhs */
+	size_t n, cap, rcap;
 	int rows;
 };
 
-static void lp_put(struct lp_build *b, int row, int col, double v)
+static void lp_put(struct lp_build *b, int col, double v)
 {
 	if (b->n + 2 > b->cap) {
 		b->cap = b->cap ? b->cap * 2 : 4096;
@@ -76,115 +78,129 @@ static void lp_put(struct lp_build *b, int row, int col, double v)
 		b->ar = xrealloc(b->ar, st_mult(b->cap, sizeof(double)));
 	}
 	b->n++;  /* GLPK's arrays start at 1 */
-	b->ia[b->n] = row;
+	b->ia[b->n] = b->rows;
 	b->ja[b->n] = col;
 	b->ar[b->n] = v;
 }
 
+static void lp_row(struct lp_build *b, double rhs, char kind)
+{
+	if ((size_t)b->rows + 2 > b->rcap) {
+		b->rcap = b->rcap ? b->rcap * 2 : 1024;
+		b->rhs = xrealloc(b->rhs, b->rcap * sizeof(double));
+		b->kind = xrealloc(b->kind, b->rcap);
+	}
+	b->rows++;
+	b->rhs[b->rows] = rhs;
+	b->kind[b->rows] = kind;
+}
+
+static void lp_build_release(struct lp_build *b)
+{
+	free(b->ia);
+	free(b->ja);
+	free(b->ar);
+	free(b->rhs);
+	free(b->kind);
+}
+
+/* One audit's shared state and scratch, made once. */
+struct audit_ctx {
+	const struct relations *r;
+	const struct tab_result *res;
+	const uint8_t *status;
+	struct audit_result *a;
+	int interval, measure, additive;
+	const size_t *cells;       /* the suppressed cells that can exist */
+	int *gidx;                 /* per cell: its index in cells, or -1 */
+	int *lcol;                 /* per cell: its LP column, or -1 (a constant) */
+	const size_t *gsize;       /* per suppressed cell: the size of its group */
+	uint8_t *todo, *retry;     /* per suppressed cell: not yet proved; left to the group's LP */
+	struct rel_ref *refs;      /* scratch: relations of one cell */
+	size_t *mem;               /* scratch: members of one relation */
+	size_t *set, *depth;       /* scratch: a neighbourhood, breadth first */
+	uint8_t *target;           /* scratch: which of the LP's columns to solve */
+};
+
+static int wide_enough(const struct audit_ctx *x, size_t c)
+{
+	return x->status[c] != CELL_PRIMARY ||
+	       x->a->hi[x->measure][c] - x->a->lo[x->measure][c] >= x->interval - 1e-6;
+}
+
 /*
- * The LP over the variables cells[0..n) (col_of[c] their column, -1 for
+ * The LP over the variables cells[0..n) (x->lcol[c] their column, -1 for
  * every other cell, which keeps its value), for one measure, and the two
  * solves of each target. Fixing the suppressed cells outside the set at
  * their true values adds constraints, so the interval found lies inside
  * the reader's: a proof of width, never an overstatement of it.
  */
-static void solve_set(const struct relations *r, const struct tab_result *res, const size_t *cells, size_t n,
-		      const int *col_of, const uint8_t *target, int measure, int additive, struct audit_result *a)
+static void solve_set(struct audit_ctx *x, const size_t *cells, size_t n)
 {
-	const uint32_t *v = res->values[measure];
-	struct rel_ref *refs = xmalloc(st_mult((size_t)r->max_refs, sizeof(*refs)));
-	size_t *mem = xmalloc(st_mult((size_t)r->max_members, sizeof(*mem)));
+	const struct tab_result *res = x->res;
+	const uint32_t *v = res->values[x->measure];
+	const int *col = x->lcol;
+	size_t *mem = x->mem, i, j, k, nm, nr;
 	struct keyset seen = { 0 };
 	double *lb = xcalloc(n + 1, sizeof(double)), *ub = xmalloc((n + 1) * sizeof(double));
 	struct lp_build b = { 0 };
-	double *rhs = NULL;
-	char *kind = NULL;
-	size_t rcap = 0, i, j, k, nm, nr;
 	glp_prob *lp = glp_create_prob();
 	glp_smcp parm;
 
 	for (i = 0; i < n; i++)
 		ub[i] = HUGE_VAL;
-#define NEW_ROW(value, type) do { \
-		if ((size_t)b.rows + 1 >= rcap) { \
-			rcap = rcap ? rcap * 2 : 1024; \
-			rhs = xrealloc(rhs, rcap * sizeof(double)); \
-			kind = xrealloc(kind, rcap); \
-		} \
-		b.rows++; rhs[b.rows] = (value); kind[b.rows] = (type); \
-	} while (0)
-
 	for (i = 0; i < n; i++) {
-		nr = relations_of_cell(r, cells[i], refs);
+		nr = relations_of_cell(x->r, cells[i], x->refs);
 		for (j = 0; j < nr; j++) {
 			double c = 0;
 			int any = 0;
 
-			if (!keyset_add(&seen, relations_key(r, &refs[j])))
+			if (!keyset_add(&seen, relations_key(x->r, &x->refs[j])))
 				continue;
-			nm = relations_members(r, &refs[j], mem);
-			if (additive) {
-				/* parent - sum(children) = 0, the published part on the right */
-				for (k = 0; k < nm; k++) {
-					double sign = k == 0 ? 1.0 : -1.0;
-
-					if (!res->possible[mem[k]])
-						continue;
-					if ((col_of[mem[k]] >= 0))
-						any = 1;
-					else
-						c -= sign * v[mem[k]];
-				}
-				if (!any)
-					continue;
-				NEW_ROW(c, 'E');
-				for (k = 0; k < nm; k++)
-					if (res->possible[mem[k]] && (col_of[mem[k]] >= 0))
-						lp_put(&b, b.rows, col_of[mem[k]] + 1, k == 0 ? 1.0 : -1.0);
-				continue;
-			}
-			/* persons: parent <= sum(children), and each child <= parent */
+			nm = relations_members(x->r, &x->refs[j], mem);
+			/* parent - sum(children): = 0 for counts, <= 0 for distinct persons;
+			 * the published part on the right */
 			for (k = 0; k < nm; k++) {
 				if (!res->possible[mem[k]])
 					continue;
-				if ((col_of[mem[k]] >= 0))
+				if (col[mem[k]] >= 0)
 					any = 1;
 				else
 					c -= (k == 0 ? 1.0 : -1.0) * v[mem[k]];
 			}
 			if (!any)
 				continue;
-			NEW_ROW(c, 'U');
+			lp_row(&b, c, x->additive ? 'E' : 'U');
 			for (k = 0; k < nm; k++)
-				if (res->possible[mem[k]] && (col_of[mem[k]] >= 0))
-					lp_put(&b, b.rows, col_of[mem[k]] + 1, k == 0 ? 1.0 : -1.0);
-			/* a child is at most its parent: a bound when one side is published, a row when neither is */
+				if (res->possible[mem[k]] && col[mem[k]] >= 0)
+					lp_put(&b, col[mem[k]] + 1, k == 0 ? 1.0 : -1.0);
+			if (x->additive)
+				continue;
+			/* persons: a child is at most its parent; a bound when one side is published */
 			for (k = 1; k < nm; k++) {
-				int pv = col_of[mem[0]] >= 0, cv;
+				int pv = col[mem[0]] >= 0, cv = col[mem[k]] >= 0;
 
 				if (!res->possible[mem[k]])
 					continue;
-				cv = col_of[mem[k]] >= 0;
 				if (pv && cv) {
-					NEW_ROW(0.0, 'U');
-					lp_put(&b, b.rows, col_of[mem[k]] + 1, 1.0);
-					lp_put(&b, b.rows, col_of[mem[0]] + 1, -1.0);
-				} else if (cv && v[mem[0]] < ub[col_of[mem[k]]]) {
-					ub[col_of[mem[k]]] = v[mem[0]];
-				} else if (pv && v[mem[k]] > lb[col_of[mem[0]]]) {
-					lb[col_of[mem[0]]] = v[mem[k]];
+					lp_row(&b, 0.0, 'U');
+					lp_put(&b, col[mem[k]] + 1, 1.0);
+					lp_put(&b, col[mem[0]] + 1, -1.0);
+				} else if (cv && v[mem[0]] < ub[col[mem[k]]]) {
+					ub[col[mem[k]]] = v[mem[0]];
+				} else if (pv && v[mem[k]] > lb[col[mem[0]]]) {
+					lb[col[mem[0]]] = v[mem[k]];
 				}
 			}
 		}
 	}
-#undef NEW_ROW
 	glp_add_cols(lp, (int)n);
 	for (i = 0; i < n; i++)
 		glp_set_col_bnds(lp, (int)i + 1, ub[i] == HUGE_VAL ? GLP_LO : ub[i] == lb[i] ? GLP_FX : GLP_DB, lb[i], ub[i]);
 	if (b.rows) {
 		glp_add_rows(lp, b.rows);
 		for (i = 1; i <= (size_t)b.rows; i++)
-			glp_set_row_bnds(lp, (int)i, kind[i] == 'E' ? GLP_FX : GLP_UP, rhs[i], rhs[i]);
+			glp_set_row_bnds(lp, (int)i, b.kind[i] == 'E' ? GLP_FX : GLP_UP, b.rhs[i], b.rhs[i]);
 		glp_load_matrix(lp, (int)b.n, b.ia, b.ja, b.ar);
 	}
 	glp_init_smcp(&parm);
@@ -195,11 +211,11 @@ static void solve_set(const struct relations *r, const struct tab_result *res, c
 	for (i = 0; i < n; i++) {
 		int dir;
 
-		if (!target[i])
+		if (!x->target[i])
 			continue;
 		glp_set_obj_coef(lp, (int)i + 1, 1.0);
 		for (dir = 0; dir < 2; dir++) {
-			double x;
+			double val;
 			int st;
 
 			glp_set_obj_dir(lp, dir ? GLP_MAX : GLP_MIN);
@@ -207,27 +223,21 @@ static void solve_set(const struct relations *r, const struct tab_result *res, c
 				glp_std_basis(lp);
 				glp_simplex(lp, &parm);
 			}
-			a->n_lps++;
+			x->a->n_lps++;
 			st = glp_get_status(lp);
-			x = st == GLP_UNBND ? HUGE_VAL : st == GLP_OPT ? glp_get_obj_val(lp) : NAN;
+			val = st == GLP_UNBND ? HUGE_VAL : st == GLP_OPT ? glp_get_obj_val(lp) : NAN;
 			if (dir)
-				a->hi[measure][cells[i]] = x;
+				x->a->hi[x->measure][cells[i]] = val;
 			else
-				a->lo[measure][cells[i]] = x;
+				x->a->lo[x->measure][cells[i]] = val;
 		}
 		glp_set_obj_coef(lp, (int)i + 1, 0.0);
 	}
 	glp_delete_prob(lp);
-	free(b.ia);
-	free(b.ja);
-	free(b.ar);
-	free(rhs);
-	free(kind);
+	lp_build_release(&b);
 	free(seen.slot);
 	free(lb);
 	free(ub);
-	free(refs);
-	free(mem);
 }
 
 void audit_result_release(struct audit_result *a)
@@ -243,42 +253,40 @@ void audit_result_release(struct audit_result *a)
 }
 
 static const size_t caps[] = { 24, 96 };
+#define N_CAPS (sizeof(caps) / sizeof(caps[0]))
 
 /*
- * Audit cell i (and its unaudited close neighbours) for one measure: the LP
- * over the suppressed cells within reach of it, breadth first, at most a
- * cap of them; the rest keep their values. A primary cell whose interval
- * is still too narrow is tried again with a larger cap; when the reach
- * covers its whole group the interval is exact.
+ * Audit suppressed cell i (and its unproved close neighbours) for one
+ * measure: the LP over the suppressed cells within reach of it, breadth
+ * first, at most a cap of them; the rest keep their values. A primary
+ * cell still too narrow is tried with the larger cap, then left to its
+ * whole group's LP (retry); when the reach covers the group, the interval
+ * is exact.
  */
-static void neighbourhoods(const struct relations *r, const struct tab_result *res, const uint8_t *status,
-			   const size_t *cells, const int *gidx, int *lcol, const size_t *gsize, uint8_t *todo,
-			   uint8_t *retry, size_t i, int m, int additive, int interval, struct audit_result *a)
+static void neighbourhood(struct audit_ctx *x, size_t i)
 {
-	struct rel_ref *refs = xmalloc(st_mult((size_t)r->max_refs, sizeof(*refs)));
-	size_t *mem = xmalloc(st_mult((size_t)r->max_members, sizeof(*mem)));
-	size_t level, cap_set = caps[sizeof(caps) / sizeof(caps[0]) - 1] + 1;
-	size_t *set = xmalloc(cap_set * sizeof(size_t)), *depth = xmalloc(cap_set * sizeof(size_t));
-	uint8_t *target = xmalloc(cap_set);
+	const struct tab_result *res = x->res;
+	size_t level, *set = x->set, *depth = x->depth, *mem = x->mem;
+	int *lcol = x->lcol;
 
-	for (level = 0; level < sizeof(caps) / sizeof(caps[0]); level++) {
+	for (level = 0; level < N_CAPS; level++) {
 		size_t n_set = 0, head = 0, k, j, nr, nm;
 		int whole;
 
-		/* breadth first from cell i: set[] holds cells, lcol[] their LP column */
-		set[n_set] = cells[i];
-		lcol[cells[i]] = 0;
+		/* breadth first from the cell: set[] holds cells, lcol[] their LP column */
+		set[n_set] = x->cells[i];
+		lcol[x->cells[i]] = 0;
 		depth[n_set++] = 0;
 		while (head < n_set && n_set < caps[level]) {
-			size_t x = set[head++];
+			size_t from = set[head++];
 
-			nr = relations_of_cell(r, x, refs);
+			nr = relations_of_cell(x->r, from, x->refs);
 			for (j = 0; j < nr && n_set < caps[level]; j++) {
-				nm = relations_members(r, &refs[j], mem);
+				nm = relations_members(x->r, &x->refs[j], mem);
 				for (k = 0; k < nm && n_set < caps[level]; k++) {
 					size_t c = mem[k];
 
-					if (gidx[c] < 0 || lcol[c] >= 0 || !res->possible[c])
+					if (x->gidx[c] < 0 || lcol[c] >= 0 || !res->possible[c])
 						continue;  /* published, already in the set, or impossible */
 					lcol[c] = (int)n_set;
 					set[n_set] = c;
@@ -286,50 +294,39 @@ static void neighbourhoods(const struct relations *r, const struct tab_result *r
 				}
 			}
 		}
-		whole = n_set == gsize[i];
+		whole = n_set == x->gsize[i];
 		for (k = 0; k < n_set; k++)
-			target[k] = k == 0 || (level == 0 && depth[k] <= 1 && todo[gidx[set[k]]]);
-		solve_set(r, res, set, n_set, lcol, target, m, additive, a);
+			x->target[k] = k == 0 || (level == 0 && depth[k] <= 1 && x->todo[x->gidx[set[k]]]);
+		solve_set(x, set, n_set);
 		for (k = 0; k < n_set; k++) {
 			size_t c = set[k];
-			double w = a->hi[m][c] - a->lo[m][c];
-			int ok = status[c] != CELL_PRIMARY || w >= interval - 1e-6;
 
 			lcol[c] = -1;
-			if (target[k] && (ok || k == 0)) {
-				todo[gidx[c]] = 0;
-				a->whole[c] = (uint8_t)whole;
+			if (x->target[k] && (k == 0 || wide_enough(x, c))) {
+				x->todo[x->gidx[c]] = 0;
+				x->a->whole[c] = (uint8_t)whole;
 			}
 		}
-		if (whole || status[cells[i]] != CELL_PRIMARY ||
-		    a->hi[m][cells[i]] - a->lo[m][cells[i]] >= interval - 1e-6)
-			break;
-		if (level + 1 == sizeof(caps) / sizeof(caps[0]))
-			retry[gidx[cells[i]]] = 1;
+		if (whole || wide_enough(x, x->cells[i]))
+			return;
 	}
-	free(set);
-	free(depth);
-	free(target);
-	free(refs);
-	free(mem);
+	x->retry[i] = 1;
 }
 
 int protect_audit(const struct table *t, const struct tab_result *res, const uint8_t *status,
 		  int interval, const uint8_t *only, struct audit_result *a, struct err *err)
 {
 	struct relations r;
-	struct rel_ref *refs = NULL;
-	size_t *mem = NULL, *cells = NULL, *order = NULL, n = 0, i, j, k, c;
+	struct audit_ctx x;
+	size_t *cells = NULL, *order = NULL, *start = NULL, *gsize = NULL, n = 0, i, j, k, c, g, local;
 	uint32_t *up = NULL;
-	int *col_of = NULL, *lcol = NULL, rc, m;
-	uint8_t *need = NULL, *todo = NULL, *retry = NULL, *target = NULL;
-	size_t *start = NULL, g;
-	size_t *gsize = NULL, local;
+	uint8_t *need = NULL;
+	int rc, m;
 	double t0 = progress_now();
 
 	if ((rc = relations_init(&r, t, res, err)))
 		return rc;
-	if (!a->lo[0] && !a->hi[0] && !a->n_measures) {
+	if (!a->whole) {
 		for (m = 0; m < (int)t->n_measures; m++)
 			if (t->measures[m].kind != MEASURE_MIGRANTS) {
 				a->measures[a->n_measures++] = m;
@@ -337,107 +334,107 @@ int protect_audit(const struct table *t, const struct tab_result *res, const uin
 				a->hi[m] = xmalloc(st_mult(res->n_cells, sizeof(double)));
 			}
 		a->whole = xcalloc(res->n_cells ? res->n_cells : 1, 1);
-		only = NULL;
+		only = NULL;  /* nothing audited yet: everything */
 	}
-	refs = xmalloc(st_mult((size_t)r.max_refs, sizeof(*refs)));
-	mem = xmalloc(st_mult((size_t)r.max_members, sizeof(*mem)));
+	memset(&x, 0, sizeof(x));
+	x.r = &r;
+	x.res = res;
+	x.status = status;
+	x.a = a;
+	x.interval = interval;
+	x.refs = xmalloc(st_mult((size_t)r.max_refs, sizeof(*x.refs)));
+	x.mem = xmalloc(st_mult((size_t)r.max_members, sizeof(*x.mem)));
 	for (c = 0; c < res->n_cells; c++)
 		n += status[c] && res->possible[c];
-	cells = xmalloc(st_mult(n + 1, sizeof(*cells)));
+	x.cells = cells = xmalloc(st_mult(n + 1, sizeof(*cells)));
+	x.set = xmalloc((n + 1) * sizeof(size_t));
+	x.depth = xmalloc((n + 1) * sizeof(size_t));
+	x.target = xcalloc(n + 1, 1);
+	x.todo = xcalloc(n + 1, 1);
+	x.retry = xcalloc(n + 1, 1);
+	x.gsize = gsize = xcalloc(n + 1, sizeof(size_t));
+	x.gidx = xmalloc(st_mult(res->n_cells, sizeof(int)));
+	x.lcol = xmalloc(st_mult(res->n_cells, sizeof(int)));
 	up = xmalloc(st_mult(n + 1, sizeof(*up)));
-	col_of = xmalloc(st_mult(res->n_cells, sizeof(int)));
-	lcol = xmalloc(st_mult(res->n_cells, sizeof(int)));
-	for (c = 0; c < res->n_cells; c++)
-		col_of[c] = lcol[c] = -1;
 	need = xcalloc(n + 1, 1);
-	retry = xcalloc(n + 1, 1);
-	target = xcalloc(n + 1, 1);
-	todo = xcalloc(n + 1, 1);
-	gsize = xcalloc(n + 1, sizeof(size_t));
+	for (c = 0; c < res->n_cells; c++)
+		x.gidx[c] = x.lcol[c] = -1;
 	for (c = 0, n = 0; c < res->n_cells; c++)
 		if (status[c] && res->possible[c]) {
-			col_of[c] = (int)n;
+			x.gidx[c] = (int)n;
 			up[n] = (uint32_t)n;
 			cells[n++] = c;
 		}
 	/* the groups: suppressed cells joined by the relations they share */
 	for (i = 0; i < n; i++) {
-		size_t nr = relations_of_cell(&r, cells[i], refs);
+		size_t nr = relations_of_cell(&r, cells[i], x.refs);
 
 		for (j = 0; j < nr; j++) {
-			size_t nm = relations_members(&r, &refs[j], mem);
+			size_t nm = relations_members(&r, &x.refs[j], x.mem);
 
 			for (k = 0; k < nm; k++)
-				if (status[mem[k]] && res->possible[mem[k]]) {
-					size_t x = uf_find(up, i), y = uf_find(up, (size_t)col_of[mem[k]]);
+				if (x.gidx[x.mem[k]] >= 0) {
+					size_t p = uf_find(up, i), q = uf_find(up, (size_t)x.gidx[x.mem[k]]);
 
-					if (x != y)
-						up[x > y ? x : y] = (uint32_t)(x > y ? y : x);
+					if (p != q)
+						up[p > q ? p : q] = (uint32_t)(p > q ? q : p);
 				}
 		}
 	}
-	/* cells ordered by group: a counting sort on the root */
+	/* cells ordered by group (a counting sort on the root); the groups to audit */
+	start = xcalloc(n + 2, sizeof(size_t));
+	for (i = 0; i < n; i++)
+		start[uf_find(up, i) + 1]++;
+	a->n_components = a->largest_component = 0;
+	for (g = 0; g < n; g++) {
+		a->n_components += start[g + 1] > 0;
+		if (start[g + 1] > a->largest_component)
+			a->largest_component = start[g + 1];
+		start[g + 1] += start[g];
+	}
 	{
-		size_t *fill;
+		size_t *fill = xmalloc((n + 1) * sizeof(size_t));
 
-		start = xcalloc(n + 2, sizeof(size_t));
-		for (i = 0; i < n; i++)
-			start[uf_find(up, i) + 1]++;
-		a->n_components = 0;
-		a->largest_component = 0;
-		for (g = 0; g < n; g++) {
-			a->n_components += start[g + 1] > 0;
-			if (start[g + 1] > a->largest_component)
-				a->largest_component = start[g + 1];
-			start[g + 1] += start[g];
-		}
-		fill = xmalloc((n + 1) * sizeof(size_t));
 		memcpy(fill, start, (n + 1) * sizeof(size_t));
 		order = xmalloc((n + 1) * sizeof(size_t));
 		for (i = 0; i < n; i++)
 			order[fill[uf_find(up, i)]++] = cells[i];
 		free(fill);
-		for (g = 0; g < n; g++) {
-			size_t lo = start[g], hi = start[g + 1];
-			int want = only == NULL;
+	}
+	for (g = 0; g < n; g++) {
+		int want = only == NULL;
 
-			if (hi == lo)
-				continue;
-			for (i = lo; i < hi && !want; i++)
-				want = only[order[i]] != 0;
-			if (!want)
-				continue;
-			for (i = lo; i < hi; i++) {
-				need[col_of[order[i]]] = 1;
-				gsize[col_of[order[i]]] = hi - lo;
-			}
+		for (i = start[g]; i < start[g + 1] && !want; i++)
+			want = only[order[i]] != 0;
+		for (i = start[g]; i < start[g + 1] && want; i++) {
+			need[x.gidx[order[i]]] = 1;
+			gsize[x.gidx[order[i]]] = start[g + 1] - start[g];
 		}
 	}
 	for (local = 0; local < (size_t)a->n_measures; local++) {
-		m = a->measures[local];
+		x.measure = m = a->measures[local];
+		x.additive = t->measures[m].kind != MEASURE_PERSONS;
+		memcpy(x.todo, need, n);
+		memset(x.retry, 0, n);
 		for (i = 0; i < n; i++)
-			todo[i] = need[i];
-		memset(retry, 0, n + 1);
-		for (i = 0; i < n; i++)
-			if (todo[i])
-				neighbourhoods(&r, res, status, cells, col_of, lcol, gsize, todo, retry, i, m,
-					       t->measures[m].kind != MEASURE_PERSONS, interval, a);
+			if (x.todo[i])
+				neighbourhood(&x, i);
 		/* what the neighbourhoods could not prove: the whole group's LP, exact */
 		for (g = 0; g < n; g++) {
 			size_t lo = start[g], hi = start[g + 1], any = 0;
 
 			for (i = lo; i < hi; i++)
-				any |= retry[col_of[order[i]]];
+				any |= x.retry[x.gidx[order[i]]];
 			if (!any)
 				continue;
 			for (i = lo; i < hi; i++) {
-				lcol[order[i]] = (int)(i - lo);
-				target[i - lo] = retry[col_of[order[i]]];
+				x.lcol[order[i]] = (int)(i - lo);
+				x.target[i - lo] = x.retry[x.gidx[order[i]]];
 			}
-			solve_set(&r, res, order + lo, hi - lo, lcol, target, m, t->measures[m].kind != MEASURE_PERSONS, a);
+			solve_set(&x, order + lo, hi - lo);
 			for (i = lo; i < hi; i++) {
-				lcol[order[i]] = -1;
-				if (target[i - lo])
+				x.lcol[order[i]] = -1;
+				if (x.target[i - lo])
 					a->whole[order[i]] = 1;
 			}
 		}
@@ -460,19 +457,21 @@ int protect_audit(const struct table *t, const struct tab_result *res, const uin
 		}
 	}
 	a->seconds += progress_now() - t0;
-	free(order);
-	free(refs);
-	free(mem);
+	free(x.refs);
+	free(x.mem);
+	free(x.set);
+	free(x.depth);
+	free(x.target);
+	free(x.todo);
+	free(x.retry);
+	free(x.gidx);
+	free(x.lcol);
 	free(cells);
-	free(up);
-	free(col_of);
-	free(lcol);
-	free(need);
-	free(retry);
-	free(target);
-	free(start);
-	free(todo);
 	free(gsize);
+	free(order);
+	free(start);
+	free(up);
+	free(need);
 	relations_release(&r);
 	return 0;
 }

@@ -109,43 +109,29 @@ int ptable_init(struct ptable *pt, int k, int max_noise, double variance, struct
 	pt->mean = xcalloc((size_t)pt->n_rows, sizeof(double));
 	pt->var = xcalloc((size_t)pt->n_rows, sizeof(double));
 	for (i = 0; i < pt->n_rows; i++) {
-		double *row = pt->cum + (size_t)i * (size_t)w, vmin, vmax, V, acc = 0;
+		double *row = pt->cum + (size_t)i * (size_t)w, vmin, vmax, acc = 0;
 		int d, j;
 
+		/* the allowed changes: to 0, or to at least k; a zero only to zero */
 		for (n = 0, d = -max_noise; d <= max_noise; d++)
-			if (i + d == 0 || (i + d >= k && i > 0))
+			if (i + d == 0 || (i > 0 && i + d >= k))
 				x[n++] = d;
-		if (i == 0) {
-			n = 0;
-			x[n++] = 0;   /* zeros stay zero */
-		}
 		variance_range(x, n, &vmin, &vmax);
-		/* inside the feasible range, a little away from its ends, where the solution exists */
-		V = variance;
-		if (vmax - vmin < 1e-9)
-			V = vmin;
-		else if (V < vmin + 0.01 * (vmax - vmin))
-			V = vmin + 0.01 * (vmax - vmin);
-		else if (V > vmax - 0.01 * (vmax - vmin))
-			V = vmax - 0.01 * (vmax - vmin);
 		if (vmax - vmin < 1e-9) {
-			/* one way only: the two-point (or one-point) distribution */
+			/* one distribution only: no change, or the two-point one between the nearest changes */
 			int neg = 0, pos = 0;
 
 			for (j = 0; j < n; j++) {
-				p[j] = 0;
 				if (x[j] < 0 && (neg == 0 || x[j] > neg)) neg = x[j];
 				if (x[j] > 0 && (pos == 0 || x[j] < pos)) pos = x[j];
 			}
-			for (j = 0; j < n; j++) {
-				if (x[j] == 0 && vmax < 1e-9)
-					p[j] = 1;
-				else if (neg && pos && x[j] == neg)
-					p[j] = (double)pos / (pos - neg);
-				else if (neg && pos && x[j] == pos)
-					p[j] = (double)-neg / (pos - neg);
-			}
+			for (j = 0; j < n; j++)
+				p[j] = neg && pos ? (x[j] == neg ? (double)pos / (pos - neg) : x[j] == pos ? (double)-neg / (pos - neg) : 0)
+					: x[j] == 0;
 		} else {
+			/* V inside the feasible range, a little away from its ends, where the solution exists */
+			double V = fmin(fmax(variance, vmin + 0.01 * (vmax - vmin)), vmax - 0.01 * (vmax - vmin));
+
 			max_entropy(x, n, V, p);
 		}
 		for (j = 0; j < n; j++) {

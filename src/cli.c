@@ -7,10 +7,12 @@
 #include "cli.h"
 #include "store.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #ifndef PASOS_VERSION
 #define PASOS_VERSION "0.1.0"
@@ -65,6 +67,15 @@ int cli_report(const char *cmd, const struct err *err)
 	if (err->code == ERR_INTERNAL && err->src_file)
 		fprintf(stderr, "pasos %s: (set at %s:%d)\n", cmd, err->src_file, err->src_line);
 	return cli_exit_code(err->code);
+}
+
+int cli_out_dir(const char *cmd, const char *dir)
+{
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "pasos %s: error: cannot create '%s': %s\n", cmd, dir, strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_OK;
 }
 
 static void usage(FILE *f)

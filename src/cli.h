@@ -41,6 +41,9 @@ int cli_report(const char *cmd, const struct err *err);
 /** 1 if arg is -h or --help. */
 int cli_is_help(const char *arg);
 
+/** Create an output directory if missing; prints the error and returns EXIT_IO when it cannot. */
+int cli_out_dir(const char *cmd, const char *dir);
+
 /* Subcommands: one file each under src/cmd/. */
 int cmd_ingest(struct app *app, int argc, char **argv);
 int cmd_synth(struct app *app, int argc, char **argv);

@@ -116,7 +116,6 @@ static int cost_measure(const struct table *t)
 }
 
 struct suppress {
-	const struct table *t;
 	const struct tab_result *res;
 	struct relations r;
 	uint8_t *status, *dirty;
@@ -128,6 +127,16 @@ struct suppress {
 	size_t n_secondary;
 };
 
+/* A suppressed cell whose relations are still to be closed. */
+static void push(struct suppress *s, size_t c)
+{
+	if (s->n_queue == s->cap_queue) {
+		s->cap_queue = s->cap_queue ? s->cap_queue * 2 : 1024;
+		s->queue = xrealloc(s->queue, st_mult(s->cap_queue, sizeof(size_t)));
+	}
+	s->queue[s->n_queue++] = c;
+}
+
 static void suppress_cell(struct suppress *s, size_t c)
 {
 	if (s->status[c])
@@ -135,11 +144,7 @@ static void suppress_cell(struct suppress *s, size_t c)
 	s->status[c] = CELL_SECONDARY;
 	s->dirty[c] = 1;
 	s->n_secondary++;
-	if (s->n_queue == s->cap_queue) {
-		s->cap_queue = s->cap_queue ? s->cap_queue * 2 : 1024;
-		s->queue = xrealloc(s->queue, st_mult(s->cap_queue, sizeof(size_t)));
-	}
-	s->queue[s->n_queue++] = c;
+	push(s, c);
 }
 
 /*
@@ -207,45 +212,6 @@ static void close_relations(struct suppress *s)
 	}
 }
 
-static void hypercube(struct suppress *s, size_t x);
-static void widen_one(struct suppress *s, size_t x);
-
-/*
- * A primary cell the audit found too narrow: first its hypercube (a box
- * of one sibling per dimension gives it a cycle in every pair of
- * dimensions); when that adds nothing, one more complement, the best over
- * its relations.
- */
-static void widen(struct suppress *s, size_t x)
-{
-	size_t before = s->n_secondary;
-
-	hypercube(s, x);
-	if (s->n_secondary > before)
-		return;
-	widen_one(s, x);
-}
-
-static void widen_one(struct suppress *s, size_t x)
-{
-	size_t nr = relations_of_cell(&s->r, x, s->refs), j, best = SIZE_MAX;
-	uint32_t need = (uint32_t)s->interval;
-
-	for (j = 0; j < nr; j++) {
-		size_t nm = relations_members(&s->r, &s->refs[j], s->mem);
-		size_t p = partner(s, s->mem, nm, need);
-
-		if (p == SIZE_MAX)
-			continue;
-		if (best == SIZE_MAX ||
-		    ((s->need_v[p] >= need) > (s->need_v[best] >= need)) ||
-		    ((s->need_v[p] >= need) == (s->need_v[best] >= need) && s->cost_v[p] < s->cost_v[best]))
-			best = p;
-	}
-	if (best != SIZE_MAX)
-		suppress_cell(s, best);
-}
-
 /* GHMITER-style: for each primary cell, a box of one other code per dimension, all its corners. */
 static void hypercube(struct suppress *s, size_t x)
 {
@@ -254,7 +220,7 @@ static void hypercube(struct suppress *s, size_t x)
 
 	for (d = 0; d < n_dims; d++) {
 		const struct rel_dim *rd = &r->dims[d];
-		size_t code = (x / r->stride[d]) % r->n_codes[d], base = x - code * r->stride[d], best = SIZE_MAX;
+		size_t code = relations_code(r, x, d), base = x - code * r->stride[d], best = SIZE_MAX;
 		const struct rel_part *p = NULL;
 		int j;
 
@@ -282,7 +248,7 @@ static void hypercube(struct suppress *s, size_t x)
 
 		for (d = 0; d < n_dims; d++)
 			if (corner >> d & 1) {
-				size_t code = (x / r->stride[d]) % r->n_codes[d];
+				size_t code = relations_code(r, x, d);
 
 				if (alt[d] == code)
 					break;
@@ -293,6 +259,43 @@ static void hypercube(struct suppress *s, size_t x)
 	}
 }
 
+/* One more complement for x: the best over its relations. */
+static void widen_one(struct suppress *s, size_t x)
+{
+	size_t nr = relations_of_cell(&s->r, x, s->refs), j, best = SIZE_MAX;
+	uint32_t need = (uint32_t)s->interval;
+
+	for (j = 0; j < nr; j++) {
+		size_t nm = relations_members(&s->r, &s->refs[j], s->mem);
+		size_t p = partner(s, s->mem, nm, need);
+
+		if (p == SIZE_MAX)
+			continue;
+		if (best == SIZE_MAX ||
+		    ((s->need_v[p] >= need) > (s->need_v[best] >= need)) ||
+		    ((s->need_v[p] >= need) == (s->need_v[best] >= need) && s->cost_v[p] < s->cost_v[best]))
+			best = p;
+	}
+	if (best != SIZE_MAX)
+		suppress_cell(s, best);
+}
+
+/*
+ * A primary cell the audit found too narrow: first its hypercube (a box
+ * of one sibling per dimension gives it a cycle in every pair of
+ * dimensions); when that adds nothing, one more complement, the best over
+ * its relations.
+ */
+static void widen(struct suppress *s, size_t x)
+{
+	size_t before = s->n_secondary;
+
+	hypercube(s, x);
+	if (s->n_secondary > before)
+		return;
+	widen_one(s, x);
+}
+
 static int suppression(const struct table *t, const struct tab_result *res, struct protection *p,
 		       struct err *err)
 {
@@ -301,7 +304,6 @@ static int suppression(const struct table *t, const struct tab_result *res, stru
 	int rc, round;
 
 	memset(&s, 0, sizeof(s));
-	s.t = t;
 	s.res = res;
 	s.status = p->status;
 	s.interval = p->o.interval;
@@ -319,13 +321,8 @@ static int suppression(const struct table *t, const struct tab_result *res, stru
 				hypercube(&s, c);
 		}
 	for (c = 0; c < res->n_cells; c++)
-		if (p->status[c] == CELL_PRIMARY) {
-			if (s.n_queue == s.cap_queue) {
-				s.cap_queue = s.cap_queue ? s.cap_queue * 2 : 1024;
-				s.queue = xrealloc(s.queue, st_mult(s.cap_queue, sizeof(size_t)));
-			}
-			s.queue[s.n_queue++] = c;
-		}
+		if (p->status[c] == CELL_PRIMARY)
+			push(&s, c);
 	close_relations(&s);
 	/* audit, widen what is too narrow, close again; only changed groups are solved again */
 	for (round = 1; round <= MAX_ROUNDS; round++) {

@@ -196,17 +196,13 @@ static void put_bound(FILE *f, double x)
 	}
 }
 
-int publish_audit(const struct table *t, const struct tab_result *res, const struct protection *prot,
-		  const char *dir, char *path, size_t path_len, struct err *err)
+void publish_audit_print(const struct table *t, const struct tab_result *res, const struct protection *prot,
+			 FILE *f)
 {
-	char tmp[1100];
-	FILE *f = open_tmp(dir, t->name, ".audit.csv", path, path_len, tmp, sizeof(tmp), err);
 	const struct audit_result *a = &prot->audit;
 	size_t c, d;
 	int k;
 
-	if (!f)
-		return ERR_IO;
 	for (d = 0; d < t->n_dims; d++) {
 		csv_put(f, t->dims[d].id);
 		fputc(',', f);
@@ -237,6 +233,17 @@ int publish_audit(const struct table *t, const struct tab_result *res, const str
 			}
 		}
 	}
+}
+
+int publish_audit(const struct table *t, const struct tab_result *res, const struct protection *prot,
+		  const char *dir, char *path, size_t path_len, struct err *err)
+{
+	char tmp[1100];
+	FILE *f = open_tmp(dir, t->name, ".audit.csv", path, path_len, tmp, sizeof(tmp), err);
+
+	if (!f)
+		return ERR_IO;
+	publish_audit_print(t, res, prot, f);
 	return close_tmp(f, tmp, path, err);
 }
 

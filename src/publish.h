@@ -7,6 +7,7 @@
 #ifndef PASOS_PUBLISH_H
 #define PASOS_PUBLISH_H
 
+#include <stdio.h>
 #include "err.h"
 #include "table.h"
 #include "protect.h"
@@ -29,6 +30,9 @@ int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const 
 /** DIR/NAME.audit.csv: each suppressed cell's feasible interval per audited measure, and the verdict (no true values). */
 int publish_audit(const struct table *t, const struct tab_result *res, const struct protection *prot,
 		  const char *dir, char *path_out, size_t path_len, struct err *err);
+/** The same rows, written to f (pasos protect --audit). */
+void publish_audit_print(const struct table *t, const struct tab_result *res, const struct protection *prot,
+			 FILE *f);
 /** DIR/NAME.structure.csv: every dimension's codes, levels, parents and labels (es, en). */
 int publish_structure(const struct table *t, const char *dir, char *path_out, size_t path_len,
 		      struct err *err);

@@ -238,7 +238,7 @@ void relations_release(struct relations *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static size_t code_of(const struct relations *r, size_t cell, size_t d)
+size_t relations_code(const struct relations *r, size_t cell, size_t d)
 {
 	return (cell / r->stride[d]) % r->n_codes[d];
 }
@@ -250,7 +250,7 @@ size_t relations_of_cell(const struct relations *r, size_t cell, struct rel_ref 
 
 	for (d = 0; d < r->n_dims; d++) {
 		const struct rel_dim *rd = &r->dims[d];
-		size_t x = code_of(r, cell, d);
+		size_t x = relations_code(r, cell, d);
 
 		for (i = rd->own_off[x]; i < rd->own_off[x + 1]; i++) {
 			out[n].dim = (uint32_t)d;

@@ -53,6 +53,8 @@ void relations_release(struct relations *r);
 size_t relations_of_cell(const struct relations *r, size_t cell, struct rel_ref *out);
 /** The cells of one relation, parent first; out holds r->max_members. */
 size_t relations_members(const struct relations *r, const struct rel_ref *ref, size_t *out);
+/** The code index of dimension d in cell. */
+size_t relations_code(const struct relations *r, size_t cell, size_t d);
 /** A number that names the relation (for sets of relations). */
 uint64_t relations_key(const struct relations *r, const struct rel_ref *ref);
 

@@ -160,6 +160,8 @@ void table_free(struct table *t)
 	free(t->source);
 	free(t->title_es);
 	free(t->title_en);
+	for (i = 0; i < (size_t)t->n_protect; i++)
+		free(t->protect[i]);
 	free(t->protect);
 	free(t);
 }
@@ -614,21 +616,16 @@ static int parse_line(struct table *t, char *line, struct err *err)
 	}
 	if (!strcmp(w[0], "protect")) {
 		/* kept as words: the protect stage reads them (suppression|cellkey k=3 ...) */
-		size_t len = 0;
 		int i;
 
 		if (n < 2)
 			return ERR_SET(err, ERR_SCHEMA, "write 'protect suppression|cellkey [k=N] [interval=N] [D=N] [V=X]'");
-		for (i = 1; i < n; i++)
-			len += strlen(w[i]) + 1;
+		for (i = 0; i < t->n_protect; i++)
+			free(t->protect[i]);
 		free(t->protect);
-		t->protect = xmalloc(len);
-		t->protect[0] = '\0';
-		for (i = 1; i < n; i++) {
-			strcat(t->protect, w[i]);
-			if (i + 1 < n)
-				strcat(t->protect, " ");
-		}
+		t->protect = xmalloc(st_mult((size_t)n, sizeof(char *)));
+		for (t->n_protect = 0; t->n_protect < n - 1; t->n_protect++)
+			t->protect[t->n_protect] = xstrdup(w[t->n_protect + 1]);
 		return 0;
 	}
 	if (!strcmp(w[0], "constraint"))

@@ -50,7 +50,8 @@ struct table_measure {
 struct table {
 	char *name, *path, *source, *title_es, *title_en;
 	int join_classified;             /* rows carry their classification (pasos classify) */
-	char *protect;                   /* the protect line's words (how to publish it), or NULL */
+	char **protect;                  /* the protect line's words (how to publish it) */
+	int n_protect;
 	size_t n_dims, n_measures;
 	struct table_dim dims[TABLE_MAX_DIMS];
 	struct table_measure measures[TABLE_MAX_MEASURES];

@@ -4,18 +4,17 @@
  * SPDX-License-Identifier: MIT
  */
 #include "../cli.h"
+#include "../mem.h"
 #include "../progress.h"
 #include "../protect.h"
 #include "../publish.h"
 #include "../table.h"
 #include "../tabulate.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define MAX_WORDS 16
 
@@ -60,26 +59,19 @@ static void help(FILE *f)
 /* The options: the table's line first, then the command line's. */
 static int options(const struct table *t, char **cli_words, int n_cli, struct protect_opts *o, struct err *err)
 {
-	char *w[MAX_WORDS], *copy = NULL, *save = NULL, *tok;
-	int n = 0, rc = 0;
+	int rc;
 
 	protect_opts_init(o);
-	if (t->protect) {
-		copy = strdup(t->protect);
-		for (tok = copy ? strtok_r(copy, " ", &save) : NULL; tok && n < MAX_WORDS; tok = strtok_r(NULL, " ", &save))
-			w[n++] = tok;
-		rc = protect_opts_parse(o, w, n, err);
-	}
-	if (!rc)
-		rc = protect_opts_parse(o, cli_words, n_cli, err);
-	free(copy);
-	return rc;
+	if ((rc = protect_opts_parse(o, t->protect, t->n_protect, err)))
+		return rc;
+	return protect_opts_parse(o, cli_words, n_cli, err);
 }
 
-static void print_summary(const struct table *t, const struct protection *p, int audit)
+static void print_summary(const struct table *t, const struct protection *p)
 {
 	const struct audit_result *a = &p->audit;
 	char how[256];
+	int k;
 
 	protect_describe(p, how, sizeof(how));
 	printf("  %s: %zu cells that can exist, %zu unsafe (1 to %d persons)", how, p->n_possible, p->n_primary, p->o.k - 1);
@@ -93,143 +85,126 @@ static void print_summary(const struct table *t, const struct protection *p, int
 		return;
 	printf("  audit: %zu groups (largest %zu cells), %zu LPs in %.2f s, %d round%s; measures",
 	       a->n_components, a->largest_component, a->n_lps, a->seconds, p->rounds, p->rounds == 1 ? "" : "s");
-	for (int k = 0; k < a->n_measures; k++)
+	for (k = 0; k < a->n_measures; k++)
 		printf(" %s", t->measures[a->measures[k]].id);
 	printf("\n  audit verdict: %s: %zu of %zu unsafe-cell intervals at least %d wide (narrowest %g)\n",
 	       a->n_failed ? "UNSAFE" : "safe", a->n_checked - a->n_failed, a->n_checked, p->o.interval,
 	       a->narrowest == HUGE_VAL ? INFINITY : a->narrowest);
-	(void)audit;
+}
+
+struct run {
+	struct app *app;
+	const char *dir;
+	char **words;
+	int n_words, audit, dry;
+};
+
+/* One table: tabulate, protect, report, and publish unless the audit found it unsafe. */
+static int protect_table(const struct run *run, const char *name, int *unsafe)
+{
+	struct table *t = NULL;
+	struct tab_result res;
+	struct protection p;
+	struct protect_opts o;
+	struct err err;
+	char p1[1024], p2[1024], p3[1024], p4[1024], p5[1024] = "";
+	double t0 = progress_now();
+	int rc = EXIT_OK, suppressed;
+
+	err_init(&err);
+	memset(&res, 0, sizeof(res));
+	memset(&p, 0, sizeof(p));
+	if (table_load_named(&t, name, &err) || options(t, run->words, run->n_words, &o, &err) ||
+	    tabulate_run(run->app->store, t, o.method == PROTECT_CELLKEY ? TABULATE_KEYS : 0, &res, &err))
+		goto fail;
+	printf("%s: %llu records, tabulated in %.2f s\n", t->name, (unsigned long long)res.records,
+	       progress_now() - t0);
+	if (protect_run(t, &res, &o, &p, &err))
+		goto fail;
+	print_summary(t, &p);
+	suppressed = p.o.method != PROTECT_CELLKEY && p.n_primary;
+	if (run->audit && suppressed)
+		publish_audit_print(t, &res, &p, stdout);
+	if (suppressed && p.audit.n_failed) {
+		/* the audit did not prove it safe: the public files are not written */
+		fprintf(stderr, "pasos protect: error: table '%s': the audit found %zu unsafe intervals; nothing written for it\n",
+			t->name, p.audit.n_failed);
+		*unsafe = 1;
+		goto out;
+	}
+	if (run->dry)
+		goto out;
+	if (publish_tidy_csv(t, &res, &p, run->dir, p1, sizeof(p1), &err) ||
+	    publish_sdmx_csv(t, &res, &p, run->dir, p2, sizeof(p2), &err) ||
+	    publish_structure(t, run->dir, p3, sizeof(p3), &err) ||
+	    publish_sdmx_structure(t, run->dir, p4, sizeof(p4), &err) ||
+	    (suppressed && publish_audit(t, &res, &p, run->dir, p5, sizeof(p5), &err)))
+		goto fail;
+	printf("  %s\n  %s\n  %s\n  %s\n", p1, p2, p3, p4);
+	if (p5[0])
+		printf("  %s\n", p5);
+	goto out;
+fail:
+	rc = cli_report("protect", &err);
+out:
+	protection_release(&p);
+	tab_result_release(&res);
+	table_free(t);
+	return rc;
 }
 
 int cmd_protect(struct app *app, int argc, char **argv)
 {
-	const char *dir = "out";
+	static const char *valued[] = { "--method", "--k", "--interval", "--D", "--V" };
 	char *words[MAX_WORDS], buf[MAX_WORDS][64];
-	int n_words = 0, i, rc = EXIT_OK, n_tables = 0, audit = 0, unsafe = 0, dry = 0;
-	struct err err;
+	const char **names = xmalloc(st_mult((size_t)argc, sizeof(char *)));
+	struct run run = { app, "out", words, 0, 0, 0 };
+	int i, rc = EXIT_OK, n_tables = 0, unsafe = 0;
 
 	for (i = 1; i < argc; i++) {
-		static const char *valued[] = { "--method", "--k", "--interval", "--D", "--V" };
 		size_t v;
 
-		if (cli_is_help(argv[i])) {
-			help(stdout);
-			return EXIT_OK;
-		}
 		for (v = 0; v < sizeof(valued) / sizeof(valued[0]) && strcmp(argv[i], valued[v]); v++)
 			;
-		if (v < sizeof(valued) / sizeof(valued[0]) && i + 1 < argc && n_words < MAX_WORDS) {
+		if (cli_is_help(argv[i])) {
+			help(stdout);
+			goto out;
+		} else if (v < sizeof(valued) / sizeof(valued[0]) && i + 1 < argc && run.n_words < MAX_WORDS) {
+			/* --method M is the word M; --k 5 the word k=5, as on a table's protect line */
 			if (v == 0)
-				snprintf(buf[n_words], sizeof(buf[0]), "%s", argv[i + 1]);
+				snprintf(buf[run.n_words], sizeof(buf[0]), "%s", argv[i + 1]);
 			else
-				snprintf(buf[n_words], sizeof(buf[0]), "%s=%s", argv[i] + 2, argv[i + 1]);
-			words[n_words] = buf[n_words];
-			n_words++;
-			argv[i++] = NULL;
-			argv[i] = NULL;
+				snprintf(buf[run.n_words], sizeof(buf[0]), "%s=%s", argv[i] + 2, argv[i + 1]);
+			words[run.n_words] = buf[run.n_words];
+			run.n_words++;
+			i++;
 		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-			dir = argv[i + 1];
-			argv[i++] = NULL;
-			argv[i] = NULL;
+			run.dir = argv[++i];
 		} else if (!strcmp(argv[i], "--dry-run")) {
-			dry = 1;
-			argv[i] = NULL;
+			run.dry = 1;
 		} else if (!strcmp(argv[i], "--audit")) {
-			audit = 1;
-			argv[i] = NULL;
+			run.audit = 1;
 		} else if (argv[i][0] == '-') {
 			fprintf(stderr, "pasos protect: error: unknown option '%s'\n", argv[i]);
 			help(stderr);
-			return EXIT_USAGE;
+			rc = EXIT_USAGE;
+			goto out;
 		} else {
-			n_tables++;
+			names[n_tables++] = argv[i];
 		}
 	}
 	if (!n_tables) {
 		help(stderr);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto out;
 	}
-	if (mkdir(dir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "pasos protect: error: cannot create '%s': %s\n", dir, strerror(errno));
-		return EXIT_IO;
-	}
-	for (i = 1; i < argc; i++) {
-		struct table *t = NULL;
-		struct tab_result res;
-		struct protection p;
-		struct protect_opts o;
-		char p1[1024], p2[1024], p3[1024], p4[1024], p5[1024] = "";
-		double t0 = progress_now();
-
-		if (!argv[i])
-			continue;
-		err_init(&err);
-		if (table_load_named(&t, argv[i], &err))
-			return cli_report("protect", &err);
-		memset(&p, 0, sizeof(p));
-		if (options(t, words, n_words, &o, &err) ||
-		    tabulate_run(app->store, t, o.method == PROTECT_CELLKEY ? TABULATE_KEYS : 0, &res, &err)) {
-			table_free(t);
-			return cli_report("protect", &err);
-		}
-		printf("%s: %llu records, tabulated in %.2f s\n", t->name, (unsigned long long)res.records,
-		       progress_now() - t0);
-		if (protect_run(t, &res, &o, &p, &err)) {
-			rc = cli_report("protect", &err);
-			tab_result_release(&res);
-			table_free(t);
-			return rc;
-		}
-		if (p.o.method != PROTECT_CELLKEY && p.audit.n_failed) {
-			/* the audit did not prove it safe: the public files are not written */
-			print_summary(t, &p, audit);
-			fprintf(stderr, "pasos protect: error: table '%s': the audit found %zu unsafe intervals; nothing written for it\n",
-				t->name, p.audit.n_failed);
-			unsafe = 1;
-			protection_release(&p);
-			tab_result_release(&res);
-			table_free(t);
-			continue;
-		}
-		if (dry) {
-			print_summary(t, &p, audit);
-			protection_release(&p);
-			tab_result_release(&res);
-			table_free(t);
-			continue;
-		}
-		if (publish_tidy_csv(t, &res, &p, dir, p1, sizeof(p1), &err) ||
-		    publish_sdmx_csv(t, &res, &p, dir, p2, sizeof(p2), &err) ||
-		    publish_structure(t, dir, p3, sizeof(p3), &err) ||
-		    publish_sdmx_structure(t, dir, p4, sizeof(p4), &err) ||
-		    (p.o.method != PROTECT_CELLKEY && p.n_primary &&
-		     publish_audit(t, &res, &p, dir, p5, sizeof(p5), &err))) {
-			rc = cli_report("protect", &err);
-			protection_release(&p);
-			tab_result_release(&res);
-			table_free(t);
-			return rc;
-		}
-		print_summary(t, &p, audit);
-		if (audit && p5[0]) {
-			/* every suppressed cell, from the file just written */
-			FILE *f = fopen(p5, "r");
-			char line[4096];
-
-			while (f && fgets(line, sizeof(line), f))
-				fputs(line, stdout);
-			if (f)
-				fclose(f);
-		}
-		printf("  %s\n  %s\n  %s\n  %s\n", p1, p2, p3, p4);
-		if (p5[0])
-			printf("  %s\n", p5);
-		protection_release(&p);
-		tab_result_release(&res);
-		table_free(t);
-	}
-	if (unsafe && rc == EXIT_OK) {
+	if (!run.dry && (rc = cli_out_dir("protect", run.dir)))
+		goto out;
+	for (i = 0; i < n_tables && rc == EXIT_OK; i++)
+		rc = protect_table(&run, names[i], &unsafe);
+	if (unsafe && rc == EXIT_OK)
 		rc = EXIT_FAILURE_;
-	}
+out:
+	free(names);
 	return rc;
 }

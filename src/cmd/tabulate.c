@@ -3,15 +3,15 @@
  * SPDX-License-Identifier: MIT
  */
 #include "../cli.h"
+#include "../mem.h"
 #include "../progress.h"
 #include "../publish.h"
 #include "../table.h"
 #include "../tabulate.h"
 
-#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static void help(FILE *f)
 {
@@ -33,52 +33,50 @@ static void help(FILE *f)
 
 int cmd_tabulate(struct app *app, int argc, char **argv)
 {
-	const char *dir = "confidential";
+	const char *dir = "confidential", **names = xmalloc(st_mult((size_t)argc, sizeof(char *)));
 	struct err err;
 	int i, rc = EXIT_OK, n_tables = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (cli_is_help(argv[i])) {
 			help(stdout);
-			return EXIT_OK;
+			goto out;
 		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			dir = argv[++i];
 		} else if (argv[i][0] == '-') {
 			fprintf(stderr, "pasos tabulate: error: unknown option '%s'\n", argv[i]);
 			help(stderr);
-			return EXIT_USAGE;
+			rc = EXIT_USAGE;
+			goto out;
 		} else {
-			n_tables++;
+			names[n_tables++] = argv[i];
 		}
 	}
 	if (!n_tables) {
 		help(stderr);
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto out;
 	}
-	if (mkdir(dir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "pasos tabulate: error: cannot create '%s': %s\n", dir, strerror(errno));
-		return EXIT_IO;
-	}
-	for (i = 1; i < argc; i++) {
+	if ((rc = cli_out_dir("tabulate", dir)))
+		goto out;
+	for (i = 0; i < n_tables; i++) {
 		struct table *t = NULL;
 		struct tab_result res;
 		char p1[1024];
 		size_t c, possible = 0;
 		double t0 = progress_now();
 
-		if (!strcmp(argv[i], "--out")) {
-			i++;
-			continue;
-		}
 		err_init(&err);
-		if (table_load_named(&t, argv[i], &err))
-			return cli_report("tabulate", &err);
+		if (table_load_named(&t, names[i], &err)) {
+			rc = cli_report("tabulate", &err);
+			goto out;
+		}
 		if (tabulate_run(app->store, t, 0, &res, &err) ||
 		    publish_tidy_csv(t, &res, NULL, dir, p1, sizeof(p1), &err)) {
 			rc = cli_report("tabulate", &err);
 			tab_result_release(&res);
 			table_free(t);
-			return rc;
+			goto out;
 		}
 		for (c = 0; c < res.n_cells; c++)
 			possible += res.possible[c];
@@ -94,5 +92,7 @@ int cmd_tabulate(struct app *app, int argc, char **argv)
 		tab_result_release(&res);
 		table_free(t);
 	}
+out:
+	free(names);
 	return rc;
 }

@@ -20,6 +20,7 @@ $PASOS --db a.db protect --audit --out a t2.tab > a.txt
 supp=$(awk -F, 'NR > 1 && $4 == "" {print $1 "-" $2 ":" $6}' a/t2.csv | tr -d '\r' | sort | tr '\n' ' ')
 expect_eq "$supp" "ENTRY-DSG:C ENTRY-VLZ:D EXIT-DSG:D EXIT-VLZ:D " "suppressed cells of the 2x2 table"
 grep -q "audit verdict: safe" a.txt || fail "audit verdict: $(cat a.txt)"
+grep -q "^ENTRY,DSG,CROSSINGS,C,0,6,exact,2,safe" a.txt || fail "--audit does not print the intervals"
 # the audit's interval for ENTRY-DSG: x + a = 6, x + b = 7, a + c = 12, b + c = 13 -> [0, 6]
 grep -q '^ENTRY,DSG,CROSSINGS,C,0,6,exact,2,safe' a/t2.audit.csv || fail "audit interval: $(cat a/t2.audit.csv)"
 # SDMX-CSV: empty OBS_VALUE, CONF_STATUS C or D, OBS_STATUS Q
