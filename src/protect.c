@@ -237,7 +237,9 @@ static void hypercube(struct suppress *s, size_t x)
 
 			if ((size_t)p->child[j] == code || !s->res->possible[c])
 				continue;
-			if (best == SIZE_MAX || s->cost_v[c] < s->cost_v[best]) {
+			/* a zero cannot go down, so a box through zeros cannot move: non-zero siblings first */
+			if (best == SIZE_MAX || (s->need_v[c] > 0) > (s->need_v[best] > 0) ||
+			    ((s->need_v[c] > 0) == (s->need_v[best] > 0) && s->cost_v[c] < s->cost_v[best])) {
 				best = c;
 				alt[d] = (size_t)p->child[j];
 			}
