@@ -15,6 +15,7 @@
 #include "progress.h"
 #include "relations.h"
 #include "mem.h"
+#include "move.h"
 #include "schema.h"
 
 #include <math.h>
@@ -261,6 +262,27 @@ static void hypercube(struct suppress *s, size_t x)
 	}
 }
 
+/*
+ * pasos' complement for primary cell x: the cells of a balanced move
+ * through it (move.h), chosen to share the most ancestors (a country of
+ * the same region and the same origin), then cells already suppressed,
+ * then cells big enough to give the interval, then the cheapest. Moves
+ * then share their cells, and the audit can prove each one on its own.
+ * 0 when no move fits (the relations then close it).
+ */
+static int suppress_move(struct suppress *s, size_t x)
+{
+	struct move m;
+	size_t cells[MOVE_MAX_CELLS], n, k;
+
+	if (move_find(&s->r, s->res, x, s->status, s->need_v, (uint32_t)s->interval, s->cost_v, &m))
+		return 0;
+	n = move_cells(&s->r, x, &m, cells, NULL);
+	for (k = 0; k < n; k++)
+		suppress_cell(s, cells[k]);
+	return 1;
+}
+
 /* One more complement for x: the best over its relations. */
 static void widen_one(struct suppress *s, size_t x)
 {
@@ -283,15 +305,18 @@ static void widen_one(struct suppress *s, size_t x)
 }
 
 /*
- * A primary cell the audit found too narrow: first its hypercube (a box
- * of one sibling per dimension gives it a cycle in every pair of
- * dimensions); when that adds nothing, one more complement, the best over
+ * A primary cell the audit could not prove wide enough: first the cells
+ * of its balanced move; when they are all suppressed already, its
+ * hypercube; when that adds nothing, one more complement, the best over
  * its relations.
  */
 static void widen(struct suppress *s, size_t x)
 {
 	size_t before = s->n_secondary;
 
+	suppress_move(s, x);
+	if (s->n_secondary > before)
+		return;
 	hypercube(s, x);
 	if (s->n_secondary > before)
 		return;

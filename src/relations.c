@@ -288,3 +288,27 @@ uint64_t relations_key(const struct relations *r, const struct rel_ref *ref)
 
 	return (((uint64_t)ref->parent_cell * r->n_dims + ref->dim) << 3) | (local & 7);
 }
+
+int relations_siblings(const struct relations *r, size_t d, size_t a, size_t b)
+{
+	const struct rel_dim *rd = &r->dims[d];
+	int na = rd->in_off[a + 1] - rd->in_off[a];
+
+	return na == rd->in_off[b + 1] - rd->in_off[b] &&
+	       !memcmp(rd->in + rd->in_off[a], rd->in + rd->in_off[b], (size_t)na * sizeof(int));
+}
+
+size_t relations_corner(const struct relations *r, size_t cell, const size_t *alt, size_t corner)
+{
+	size_t d;
+
+	for (d = 0; d < r->n_dims; d++)
+		if (corner >> d & 1) {
+			size_t code = relations_code(r, cell, d);
+
+			if (alt[d] == code)
+				return SIZE_MAX;
+			cell = cell - code * r->stride[d] + alt[d] * r->stride[d];
+		}
+	return cell;
+}

@@ -55,6 +55,14 @@ size_t relations_of_cell(const struct relations *r, size_t cell, struct rel_ref 
 size_t relations_members(const struct relations *r, const struct rel_ref *ref, size_t *out);
 /** The code index of dimension d in cell. */
 size_t relations_code(const struct relations *r, size_t cell, size_t d);
+/** Whether codes a and b of dimension d are children in the same partitions (true siblings). */
+int relations_siblings(const struct relations *r, size_t d, size_t a, size_t b);
+/**
+ * A corner of the box of cell and one other code per dimension alt[]:
+ * bit d of corner set takes alt[d] instead of the cell's code. SIZE_MAX
+ * when such a dimension has no other code.
+ */
+size_t relations_corner(const struct relations *r, size_t cell, const size_t *alt, size_t corner);
 /** A number that names the relation (for sets of relations). */
 uint64_t relations_key(const struct relations *r, const struct rel_ref *ref);
 

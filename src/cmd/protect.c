@@ -21,8 +21,9 @@
 static void help(FILE *f)
 {
 	fprintf(f,
-		"usage: pasos [--db PATH] protect [--out DIR] [--method M] [--k N] [--interval N]\n"
-		"                              [--D N] [--V X] [--audit] TABLE...\n\n"
+		"usage: pasos [--db PATH] protect [--out DIR] [--confidential CDIR] [--method M]\n"
+		"                              [--k N] [--interval N] [--D N] [--V X] [--audit]\n"
+		"                              [--dry-run] TABLE...\n\n"
 		"Tabulate each table from the store, protect it, and write it for the public:\n"
 		"  DIR/TABLE.csv            tidy CSV: dimensions, MEASURE, value, status (A, P\n"
 		"                           provisional, Q suppressed), confidentiality (F free,\n"
@@ -31,7 +32,9 @@ static void help(FILE *f)
 		"                           CONF_STATUS C or D and OBS_STATUS Q; COMMENT_DSET says\n"
 		"                           how the table was protected\n"
 		"  DIR/TABLE.structure.csv, DIR/TABLE.structure.xml   codes and labels (es, en)\n"
-		"  DIR/TABLE.audit.csv      (suppression) each suppressed cell's feasible interval\n\n"
+		"  CDIR/TABLE.audit.csv     (suppression) each suppressed cell's interval as the\n"
+		"                           audit proved it: not for the public (an interval found\n"
+		"                           with other cells at their true values tells of them)\n\n"
 		"Primary rule: a cell counting 1 to k-1 distinct persons is unsafe. Methods:\n"
 		"  suppression  complementary cells until no unsafe cell can be computed or\n"
 		"               narrowed below the interval from the published cells and every\n"
@@ -45,6 +48,7 @@ static void help(FILE *f)
 		"The table's 'protect' line gives its method and parameters; options override.\n\n"
 		"options:\n"
 		"  --out DIR       output directory (default out)\n"
+		"  --confidential CDIR  directory for the audit (default confidential)\n"
 		"  --method M      suppression, hypercube or cellkey\n"
 		"  --k N           least number of persons in a published cell (default 3)\n"
 		"  --interval N    least width of an unsafe cell's feasible interval (default 2)\n"
@@ -94,7 +98,7 @@ static void print_summary(const struct table *t, const struct protection *p)
 
 struct run {
 	struct app *app;
-	const char *dir;
+	const char *dir, *cdir;
 	char **words;
 	int n_words, audit, dry;
 };
@@ -138,7 +142,7 @@ static int protect_table(const struct run *run, const char *name, int *unsafe)
 	    publish_sdmx_csv(t, &res, &p, run->dir, p2, sizeof(p2), &err) ||
 	    publish_structure(t, run->dir, p3, sizeof(p3), &err) ||
 	    publish_sdmx_structure(t, run->dir, p4, sizeof(p4), &err) ||
-	    (suppressed && publish_audit(t, &res, &p, run->dir, p5, sizeof(p5), &err)))
+	    (suppressed && publish_audit(t, &res, &p, run->cdir, p5, sizeof(p5), &err)))
 		goto fail;
 	printf("  %s\n  %s\n  %s\n  %s\n", p1, p2, p3, p4);
 	if (p5[0])
@@ -158,7 +162,7 @@ int cmd_protect(struct app *app, int argc, char **argv)
 	static const char *valued[] = { "--method", "--k", "--interval", "--D", "--V" };
 	char *words[MAX_WORDS], buf[MAX_WORDS][64];
 	const char **names = xmalloc(st_mult((size_t)argc, sizeof(char *)));
-	struct run run = { app, "out", words, 0, 0, 0 };
+	struct run run = { app, "out", "confidential", words, 0, 0, 0 };
 	int i, rc = EXIT_OK, n_tables = 0, unsafe = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -180,6 +184,8 @@ int cmd_protect(struct app *app, int argc, char **argv)
 			i++;
 		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			run.dir = argv[++i];
+		} else if (!strcmp(argv[i], "--confidential") && i + 1 < argc) {
+			run.cdir = argv[++i];
 		} else if (!strcmp(argv[i], "--dry-run")) {
 			run.dry = 1;
 		} else if (!strcmp(argv[i], "--audit")) {
@@ -198,7 +204,7 @@ int cmd_protect(struct app *app, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (!run.dry && (rc = cli_out_dir("protect", run.dir)))
+	if (!run.dry && ((rc = cli_out_dir("protect", run.dir)) || (rc = cli_out_dir("protect", run.cdir))))
 		goto out;
 	for (i = 0; i < n_tables && rc == EXIT_OK; i++)
 		rc = protect_table(&run, names[i], &unsafe);

@@ -16,13 +16,14 @@ printf 'table t2\nsource movements\ndimension DIRECTION field=direction kind=cod
 # 1. by hand: ENTRY-DSG is 1, so its row and column need a partner each, and the
 #    fourth corner closes the rectangle; the margins stay published
 mk 1 5 6 7 a
-$PASOS --db a.db protect --audit --out a t2.tab > a.txt
+$PASOS --db a.db protect --audit --out a --confidential ca t2.tab > a.txt
+[ ! -e a/t2.audit.csv ] || fail "the audit is written with the public files"
 supp=$(awk -F, 'NR > 1 && $4 == "" {print $1 "-" $2 ":" $6}' a/t2.csv | tr -d '\r' | sort | tr '\n' ' ')
 expect_eq "$supp" "ENTRY-DSG:C ENTRY-VLZ:D EXIT-DSG:D EXIT-VLZ:D " "suppressed cells of the 2x2 table"
 grep -q "audit verdict: safe" a.txt || fail "audit verdict: $(cat a.txt)"
 grep -q "^ENTRY,DSG,CROSSINGS,C,0,6,exact,2,safe" a.txt || fail "--audit does not print the intervals"
 # the audit's interval for ENTRY-DSG: x + a = 6, x + b = 7, a + c = 12, b + c = 13 -> [0, 6]
-grep -q '^ENTRY,DSG,CROSSINGS,C,0,6,exact,2,safe' a/t2.audit.csv || fail "audit interval: $(cat a/t2.audit.csv)"
+grep -q '^ENTRY,DSG,CROSSINGS,C,0,6,exact,2,safe' ca/t2.audit.csv || fail "audit interval: $(cat ca/t2.audit.csv)"
 # SDMX-CSV: empty OBS_VALUE, CONF_STATUS C or D, OBS_STATUS Q
 grep -q '^dataflow,BO_INE:DF_t2(1.0),I,ENTRY,DSG,CROSSINGS,,Q,C,NUMBER,' a/t2.sdmx.csv || fail "primary cell in SDMX-CSV"
 grep -q '^dataflow,BO_INE:DF_t2(1.0),I,EXIT,VLZ,CROSSINGS,,Q,D,NUMBER,' a/t2.sdmx.csv || fail "secondary cell in SDMX-CSV"
