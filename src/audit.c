@@ -33,6 +33,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static size_t uf_find(uint32_t *up, size_t i)
 {
@@ -529,10 +530,13 @@ int protect_audit(const struct table *t, const struct tab_result *res, const uin
 	uint32_t *up = NULL;
 	int rc, m;
 	double t0 = progress_now();
+	struct progress bar;
 
 	if ((rc = relations_init(&r, t, res, err)))
 		return rc;
 	glp_term_out(GLP_OFF);
+	/* on a terminal only, like every long stage; a repair round can take minutes */
+	progress_init(&bar, "audit", isatty(2));
 	if (!a->whole) {
 		/* nothing audited yet: every interval starts at the true value */
 		for (m = 0; m < (int)t->n_measures; m++)
@@ -635,9 +639,11 @@ int protect_audit(const struct table *t, const struct tab_result *res, const uin
 			x.todo[i] = status[cells[i]] == CELL_PRIMARY && !wide_enough(&x, cells[i]);
 			x.retry[i] = 0;
 		}
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			if (x.todo[i])
 				neighbourhood(&x, i);
+			progress_update(&bar, i + 1, n);
+		}
 		/* what the neighbourhoods could not prove: solves over the whole group */
 		for (g = 0; g < n; g++) {
 			int any = 0;
@@ -665,6 +671,7 @@ int protect_audit(const struct table *t, const struct tab_result *res, const uin
 				a->narrowest = w;
 		}
 	}
+	progress_done(&bar);
 	a->seconds += progress_now() - t0;
 	free(x.refs);
 	free(x.mem);

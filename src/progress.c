@@ -42,8 +42,11 @@ void progress_update(struct progress *p, uint64_t done, uint64_t total)
 	fprintf(stderr, "\r%s [", p->label);
 	for (i = 0; i < 30; i++)
 		fputc(i < fill ? '#' : '.', stderr);
-	fprintf(stderr, "] %5.1f%%  %.1f MB/s  ", frac * 100,
-		el > 0 ? (double)done / el / 1e6 : 0.0);
+	/* elapsed and left: the same for bytes, cells or records */
+	fprintf(stderr, "] %5.1f%%  %.0f s", frac * 100, el);
+	if (frac > 0.01 && frac < 1)
+		fprintf(stderr, ", ~%.0f s left", el * (1 - frac) / frac);
+	fputs("    ", stderr);
 	fflush(stderr);
 }
 
