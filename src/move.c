@@ -1,40 +1,19 @@
 /*
  * move.c: balanced moves (see move.h). Written by hand: it is the core of
- * how pasos finds and proves protection at a million cells.
+ * how pasos finds and proves protection at a million cells. The chains
+ * (a code and all it adds into) come from relations, made once per table.
  * SPDX-License-Identifier: MIT
  */
 #include "move.h"
 
 #include <string.h>
 
-/* A code and all it adds into, each once; returns how many (at most MOVE_MAX_CODES). */
-static size_t chain(const struct rel_dim *rd, size_t code, uint16_t *out)
-{
-	size_t n = 0, i = 0, k;
-	int j;
-
-	out[n++] = (uint16_t)code;
-	while (i < n) {
-		size_t c = out[i++];
-
-		for (j = rd->in_off[c]; j < rd->in_off[c + 1]; j++) {
-			size_t p = (size_t)rd->parts[rd->in[j]].parent;
-
-			for (k = 0; k < n && out[k] != p; k++)
-				;
-			if (k == n && n < MOVE_MAX_CODES)
-				out[n++] = (uint16_t)p;
-		}
-	}
-	return n;
-}
-
-static int holds(const uint16_t *set, size_t n, size_t code)
+static int holds(const int *set, size_t n, size_t code)
 {
 	size_t k;
 
 	for (k = 0; k < n; k++)
-		if (set[k] == code)
+		if ((size_t)set[k] == code)
 			return 1;
 	return 0;
 }
@@ -45,7 +24,7 @@ static int is_leaf(const struct rel_dim *rd, size_t code)
 }
 
 /* The codes in one chain and not the other: how many codes the move along this dimension touches. */
-static size_t difference(const uint16_t *a, size_t na, const uint16_t *b, size_t nb)
+static size_t difference(const int *a, size_t na, const int *b, size_t nb)
 {
 	size_t n = 0, k;
 
@@ -77,19 +56,19 @@ static int possible_so_far(const struct relations *r, const struct tab_result *r
 }
 
 /* The codes along d: up along chain a, down along chain b (nb 0: up only). */
-static void set_dim(struct move *m, size_t d, const uint16_t *a, size_t na, const uint16_t *b, size_t nb)
+static void set_dim(struct move *m, size_t d, const int *a, size_t na, const int *b, size_t nb)
 {
 	size_t k;
 
 	m->n[d] = 0;
 	for (k = 0; k < na; k++)
 		if (!holds(b, nb, a[k])) {
-			m->code[d][m->n[d]] = a[k];
+			m->code[d][m->n[d]] = (uint16_t)a[k];
 			m->sign[d][m->n[d]++] = 1;
 		}
 	for (k = 0; k < nb; k++)
 		if (!holds(a, na, b[k]) && m->n[d] < MOVE_MAX_CODES) {
-			m->code[d][m->n[d]] = b[k];
+			m->code[d][m->n[d]] = (uint16_t)b[k];
 			m->sign[d][m->n[d]++] = -1;
 		}
 }
@@ -104,7 +83,7 @@ int move_find(const struct relations *r, const struct tab_result *res, size_t ce
 		const struct rel_dim *rd = &r->dims[d];
 		size_t xd = relations_code(r, cell, d), base = cell - xd * r->stride[d], a, leaf = xd, other = SIZE_MAX;
 		size_t best_diff = SIZE_MAX, nl, no = 0;
-		uint16_t cl[MOVE_MAX_CODES], co[MOVE_MAX_CODES], tmp[MOVE_MAX_CODES];
+		const int *cl, *co = NULL, *tmp;
 
 		/* the leaf below the cell's code with the biggest cell, then a suppressed one */
 		if (!is_leaf(rd, xd)) {
@@ -114,7 +93,7 @@ int move_find(const struct relations *r, const struct tab_result *res, size_t ce
 
 				if (!is_leaf(rd, a) || !res->possible[c])
 					continue;
-				nl = chain(rd, a, tmp);
+				nl = relations_ancestors(r, d, a, &tmp);
 				if (!holds(tmp, nl, xd))
 					continue;
 				if (leaf == SIZE_MAX || (values[c] != values[lc] ? values[c] > values[lc] : status[c] > status[lc]))
@@ -123,7 +102,7 @@ int move_find(const struct relations *r, const struct tab_result *res, size_t ce
 			if (leaf == SIZE_MAX)
 				return -1;
 		}
-		nl = chain(rd, leaf, cl);
+		nl = relations_ancestors(r, d, leaf, &cl);
 		/*
 		 * the other leaf: outside the cell's code, sharing the most of the
 		 * chain, big enough, suppressed already, cheapest; every cell so far
@@ -134,7 +113,7 @@ int move_find(const struct relations *r, const struct tab_result *res, size_t ce
 
 			if (!is_leaf(rd, a) || a == leaf || !res->possible[c])
 				continue;
-			n = chain(rd, a, tmp);
+			n = relations_ancestors(r, d, a, &tmp);
 			if (holds(tmp, n, xd))
 				continue;
 			diff = difference(cl, nl, tmp, n);
@@ -153,7 +132,7 @@ int move_find(const struct relations *r, const struct tab_result *res, size_t ce
 				continue;
 			other = a;
 			best_diff = diff;
-			memcpy(co, tmp, n * sizeof(*tmp));
+			co = tmp;
 			no = n;
 		}
 		/* the codes that move: up along the leaf's chain, down along the other's (or up only) */

@@ -205,6 +205,11 @@ int relations_init(struct relations *r, const struct table *t, const struct tab_
 		free(ls);
 		index_parts(rd, td->n_codes, 1);
 		index_parts(rd, td->n_codes, 0);
+		rd->anc_off = xmalloc((td->n_codes + 1) * sizeof(int));
+		rd->anc = xmalloc(st_mult(td->n_codes + 1, TABLE_MAX_ANCESTORS * sizeof(int)));
+		rd->anc_off[0] = 0;
+		for (k = 0; k < td->n_codes; k++)
+			rd->anc_off[k + 1] = rd->anc_off[k] + table_ancestors(td, (int)k, rd->anc + rd->anc_off[k]);
 		for (k = 0; k < td->n_codes; k++) {
 			int o = rd->own_off[k + 1] - rd->own_off[k], i = rd->in_off[k + 1] - rd->in_off[k];
 
@@ -234,6 +239,8 @@ void relations_release(struct relations *r)
 		free(rd->own);
 		free(rd->in_off);
 		free(rd->in);
+		free(rd->anc_off);
+		free(rd->anc);
 	}
 	memset(r, 0, sizeof(*r));
 }
@@ -287,6 +294,14 @@ uint64_t relations_key(const struct relations *r, const struct rel_ref *ref)
 	uint64_t local = (uint64_t)(ref->part - (uint32_t)rd->own[rd->own_off[parent]]);
 
 	return (((uint64_t)ref->parent_cell * r->n_dims + ref->dim) << 3) | (local & 7);
+}
+
+size_t relations_ancestors(const struct relations *r, size_t d, size_t code, const int **out)
+{
+	const struct rel_dim *rd = &r->dims[d];
+
+	*out = rd->anc + rd->anc_off[code];
+	return (size_t)(rd->anc_off[code + 1] - rd->anc_off[code]);
 }
 
 int relations_siblings(const struct relations *r, size_t d, size_t a, size_t b)

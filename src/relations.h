@@ -27,6 +27,7 @@ struct rel_dim {
 	struct rel_part *parts;
 	int *own_off, *own;   /* per code: the partitions it is the parent of (CSR) */
 	int *in_off, *in;     /* per code: the partitions it is a child in (CSR) */
+	int *anc_off, *anc;   /* per code: itself and all it adds into (CSR, table_ancestors) */
 	int max_child;
 };
 
@@ -55,6 +56,8 @@ size_t relations_of_cell(const struct relations *r, size_t cell, struct rel_ref 
 size_t relations_members(const struct relations *r, const struct rel_ref *ref, size_t *out);
 /** The code index of dimension d in cell. */
 size_t relations_code(const struct relations *r, size_t cell, size_t d);
+/** Code of dimension d and all it adds into; *out points into r. */
+size_t relations_ancestors(const struct relations *r, size_t d, size_t code, const int **out);
 /** Whether codes a and b of dimension d are children in the same partitions (true siblings). */
 int relations_siblings(const struct relations *r, size_t d, size_t a, size_t b);
 /**

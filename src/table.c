@@ -64,6 +64,24 @@ int table_code_index(const struct table_dim *d, const char *code)
 	return -1;
 }
 
+int table_ancestors(const struct table_dim *d, int code, int *out)
+{
+	int n = 0, i = 0, k, p;
+
+	out[n++] = code;
+	while (i < n) {
+		const struct table_code *c = &d->codes[out[i++]];
+
+		for (p = 0; p < c->n_parents; p++) {
+			for (k = 0; k < n && out[k] != c->parents[p]; k++)
+				;
+			if (k == n && n < TABLE_MAX_ANCESTORS)
+				out[n++] = c->parents[p];
+		}
+	}
+	return n;
+}
+
 int table_code_add(struct table_dim *d, const char *code, const char *es, const char *en, int level)
 {
 	int i = table_code_index(d, code);

@@ -68,4 +68,8 @@ int table_code_index(const struct table_dim *d, const char *code);
 /** Add a code (copied) to d if missing; returns its index, or -1 past TABLE_MAX_CODES. */
 int table_code_add(struct table_dim *d, const char *code, const char *es, const char *en, int level);
 
+#define TABLE_MAX_ANCESTORS 16
+/** The code and all it adds into, each once (at most TABLE_MAX_ANCESTORS); returns how many. */
+int table_ancestors(const struct table_dim *d, int code, int *out);
+
 #endif

@@ -20,7 +20,6 @@
 #include <sodium.h>
 
 #define MAX_CELLS (1u << 28)     /* dense cells a table may have (1 GB per measure at most) */
-#define MAX_ANCESTORS 16
 
 struct row {
 	uint32_t person;             /* 0: not linked; counted as its own person */
@@ -124,25 +123,6 @@ static void fill_months(struct table_dim *d)
 	}
 }
 
-/* The code and all it adds into, deduplicated. */
-static int ancestors(const struct table_dim *d, int code, int *out)
-{
-	int n = 0, i = 0, k, p;
-
-	out[n++] = code;
-	while (i < n) {
-		const struct table_code *c = &d->codes[out[i++]];
-
-		for (p = 0; p < c->n_parents; p++) {
-			for (k = 0; k < n && out[k] != c->parents[p]; k++)
-				;
-			if (k == n && n < MAX_ANCESTORS)
-				out[n++] = c->parents[p];
-		}
-	}
-	return n;
-}
-
 void tab_result_release(struct tab_result *res)
 {
 	size_t m;
@@ -163,7 +143,7 @@ size_t tab_cell_code(const struct table *t, const struct tab_result *res, size_t
 /* Visit every combination of ancestors of one row; calls add(cell). */
 struct anc {
 	int n[TABLE_MAX_DIMS];
-	int idx[TABLE_MAX_DIMS][MAX_ANCESTORS];
+	int idx[TABLE_MAX_DIMS][TABLE_MAX_ANCESTORS];
 };
 
 static size_t row_cells(const struct table *t, const struct tab_result *res, const struct anc *a,
@@ -335,11 +315,11 @@ static void mark_open(const struct table *t, struct tab_result *res, size_t d)
 	size_t i, k, c;
 
 	for (i = 0; i < a->n_codes; i++) {
-		int anc[MAX_ANCESTORS], na, x;
+		int anc[TABLE_MAX_ANCESTORS], na, x;
 
 		if (a->codes[i].level != 0)
 			continue;
-		na = ancestors(a, (int)i, anc);
+		na = table_ancestors(a, (int)i, anc);
 		for (k = 0; k < tm->n_codes; k++) {
 			int32_t from, to;
 
@@ -375,13 +355,13 @@ static void mark_possible(const struct table *t, struct tab_result *res)
 		b = &t->dims[a->constraint_dim];
 		ok = xcalloc(a->n_codes * b->n_codes + 1, 1);
 		for (i = 0; i < b->n_codes; i++) {
-			int ai, anc_a[MAX_ANCESTORS], anc_b[MAX_ANCESTORS], na, nb, x, y;
+			int ai, anc_a[TABLE_MAX_ANCESTORS], anc_b[TABLE_MAX_ANCESTORS], na, nb, x, y;
 
 			if (b->codes[i].level != 0)
 				continue;
 			/* a leaf without a stated value allows everything */
 			ai = a->constraint_value[i] ? table_code_index(a, a->constraint_value[i]) : -1;
-			nb = ancestors(b, (int)i, anc_b);
+			nb = table_ancestors(b, (int)i, anc_b);
 			if (ai < 0) {
 				size_t k;
 
@@ -390,7 +370,7 @@ static void mark_possible(const struct table *t, struct tab_result *res)
 						ok[k * b->n_codes + (size_t)anc_b[y]] = 1;
 				continue;
 			}
-			na = ancestors(a, ai, anc_a);
+			na = table_ancestors(a, ai, anc_a);
 			for (x = 0; x < na; x++)
 				for (y = 0; y < nb; y++)
 					ok[(size_t)anc_a[x] * b->n_codes + (size_t)anc_b[y]] = 1;
@@ -453,11 +433,11 @@ int tabulate_run(struct store *st, struct table *t, unsigned flags, struct tab_r
 	res->possible = xmalloc(res->n_cells);
 	/* the most cells one row adds into: the product of each dimension's longest ancestry */
 	for (d = 0; d < t->n_dims; d++) {
-		int most = 1, anc[MAX_ANCESTORS];
+		int most = 1, anc[TABLE_MAX_ANCESTORS];
 		size_t k;
 
 		for (k = 0; k < t->dims[d].n_codes; k++) {
-			int na = ancestors(&t->dims[d], (int)k, anc);
+			int na = table_ancestors(&t->dims[d], (int)k, anc);
 
 			most = na > most ? na : most;
 		}
@@ -488,7 +468,7 @@ int tabulate_run(struct store *st, struct table *t, unsigned flags, struct tab_r
 			size_t k, nc;
 
 			for (d = 0; d < t->n_dims; d++)
-				a.n[d] = ancestors(&t->dims[d], rows[j].code[d], a.idx[d]);
+				a.n[d] = table_ancestors(&t->dims[d], rows[j].code[d], a.idx[d]);
 			nc = row_cells(t, res, &a, cells);
 			for (m = 0; m < t->n_measures; m++)
 				if (t->measures[m].kind == MEASURE_COUNT ||
