@@ -426,6 +426,7 @@ static size_t breadth(struct audit_ctx *x, size_t c0, size_t cap)
 #define CLOSURE_CAP 160
 #define BREADTH_CAP 96
 #define GROUP_LP_MAX 100000
+#define EXACT_GROUP_MAX 64   /* groups this small are solved exactly for every primary cell */
 
 /*
  * Audit primary cell i (and its unproved close neighbours) for one
@@ -521,8 +522,51 @@ static void group(struct audit_ctx *x, const size_t *cells, size_t n)
 		x->lcol[cells[i]] = -1;
 }
 
+/*
+ * A move of suppressed cells, checked against every relation (move_reach),
+ * is a family of tables the reader cannot tell from the true one: each of
+ * its cells is proved to range over its value minus how far the move goes
+ * down to its value plus how far it goes up. 1 when it checked out.
+ */
+static int prove_by_move(struct move_ctx *mx, struct audit_result *a, size_t cell, const struct move *m)
+{
+	double up[TABLE_MAX_MEASURES], down[TABLE_MAX_MEASURES];
+	size_t cells[MOVE_MAX_CELLS], n, i;
+	signed char sign[MOVE_MAX_CELLS];
+	int q;
+
+	if (move_reach(mx, cell, m, up, down))
+		return 0;
+	n = move_cells(mx->r, cell, m, cells, sign);
+	for (q = 0; q < a->n_measures; q++) {
+		double *lo = a->lo[a->measures[q]], *hi = a->hi[a->measures[q]];
+
+		for (i = 0; i < n; i++) {
+			double v = mx->v[q][cells[i]], l = v - (sign[i] > 0 ? down[q] : up[q]), h = v + (sign[i] > 0 ? up[q] : down[q]);
+
+			if (l < lo[cells[i]])
+				lo[cells[i]] = l;
+			if (h > hi[cells[i]])
+				hi[cells[i]] = h;
+		}
+	}
+	return 1;
+}
+
+/* Whether primary cell c is proved wide enough in every audited measure. */
+static int proved(const struct audit_result *a, size_t c, int interval)
+{
+	int q;
+
+	for (q = 0; q < a->n_measures; q++)
+		if (!(a->hi[a->measures[q]][c] - a->lo[a->measures[q]][c] >= interval - 1e-6))
+			return 0;
+	return 1;
+}
+
 int protect_audit(const struct table *t, const struct tab_result *res, const uint8_t *status,
-		  int interval, const uint8_t *only, struct audit_result *a, struct err *err)
+		  int interval, const uint8_t *only, const struct move_cert *certs, size_t n_certs,
+		  struct audit_result *a, struct err *err)
 {
 	struct relations r;
 	struct audit_ctx x;
@@ -632,9 +676,55 @@ int protect_audit(const struct table *t, const struct tab_result *res, const uin
 				a->whole[order[i]] = 0;
 		}
 	}
+	/*
+	 * First the moves: those suppression made (checked here, not trusted),
+	 * then, for each primary cell they leave too narrow, one searched for
+	 * among the suppressed cells. No LP is needed for what they prove.
+	 */
+	{
+		struct move_ctx mx;
+		struct move mv;
+
+		move_ctx_init(&mx, &r, res, status, interval);
+		mx.suppressed_only = 1;
+		mx.max_nodes = 2000;
+		for (local = 0; local < (size_t)a->n_measures; local++)
+			move_ctx_measure(&mx, res->values[a->measures[local]], t->measures[a->measures[local]].kind != MEASURE_PERSONS);
+		for (i = 0; i < n_certs; i++)
+			a->n_moves += prove_by_move(&mx, a, certs[i].cell, &certs[i].m);
+		for (i = 0; i < n; i++) {
+			if (status[cells[i]] != CELL_PRIMARY || proved(a, cells[i], interval))
+				continue;
+			if (!move_search(&mx, cells[i], &mv, NULL))
+				a->n_moves += prove_by_move(&mx, a, cells[i], &mv);
+		}
+		move_ctx_release(&mx);
+	}
 	for (local = 0; local < (size_t)a->n_measures; local++) {
 		x.measure = m = a->measures[local];
 		x.additive = t->measures[m].kind != MEASURE_PERSONS;
+		/* a small group costs little to solve exactly: its primary cells get their exact intervals */
+		for (g = 0; g < n; g++) {
+			size_t sz = start[g + 1] - start[g], want = 0;
+
+			if (!sz || sz > EXACT_GROUP_MAX)
+				continue;
+			for (i = 0; i < sz; i++) {
+				c = order[start[g] + i];
+				x.lcol[c] = (int)i;
+				x.target[i] = status[c] == CELL_PRIMARY && !a->whole[c];
+				want += x.target[i];
+			}
+			if (want)
+				solve_set(&x, order + start[g], sz);
+			for (i = 0; i < sz; i++) {
+				c = order[start[g] + i];
+				x.lcol[c] = -1;
+				if (x.target[i] && local + 1 == (size_t)a->n_measures)
+					a->whole[c] = 1;
+				x.target[i] = 0;
+			}
+		}
 		for (i = 0; i < n; i++) {
 			x.todo[i] = status[cells[i]] == CELL_PRIMARY && !wide_enough(&x, cells[i]);
 			x.retry[i] = 0;

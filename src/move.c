@@ -6,6 +6,10 @@
  */
 #include "move.h"
 
+#include "mem.h"
+
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int holds(const int *set, size_t n, size_t code)
@@ -180,4 +184,437 @@ size_t move_cells(const struct relations *r, size_t cell, const struct move *m, 
 		if (d == r->n_dims)
 			return n;
 	}
+}
+
+void move_ctx_init(struct move_ctx *x, const struct relations *r, const struct tab_result *res, const uint8_t *status,
+		   double interval)
+{
+	size_t d;
+
+	memset(x, 0, sizeof(*x));
+	x->r = r;
+	x->res = res;
+	x->status = status;
+	x->interval = interval;
+	x->max_nodes = 4000;
+	for (d = 0; d < r->n_dims; d++)
+		x->opts[d] = xmalloc(MOVE_MAX_OPTS * sizeof(struct move_opt));
+	for (d = 0; d <= r->n_dims; d++) {
+		x->set[d] = xmalloc(MOVE_MAX_CELLS * sizeof(size_t));
+		x->set_sign[d] = xmalloc(MOVE_MAX_CELLS);
+	}
+	x->refs = xmalloc(st_mult((size_t)r->max_refs, sizeof(*x->refs)));
+	x->mem = xmalloc(st_mult((size_t)r->max_members, sizeof(size_t)));
+	x->cells = xmalloc(MOVE_MAX_CELLS * sizeof(size_t));
+	x->sorted = xmalloc(MOVE_MAX_CELLS * sizeof(size_t));
+	x->sign = xmalloc(MOVE_MAX_CELLS);
+	for (x->hcap = 64; x->hcap < 2 * MOVE_MAX_CELLS * (size_t)r->max_refs; x->hcap *= 2)
+		;
+	x->hkey = xmalloc(x->hcap * sizeof(uint64_t));
+	x->hsum = xmalloc(x->hcap * sizeof(int));
+}
+
+void move_ctx_measure(struct move_ctx *x, const uint32_t *values, int additive)
+{
+	if (x->n_measures == TABLE_MAX_MEASURES)
+		return;
+	x->v[x->n_measures] = values;
+	x->additive[x->n_measures++] = additive;
+}
+
+void move_ctx_release(struct move_ctx *x)
+{
+	size_t d;
+
+	for (d = 0; d < TABLE_MAX_DIMS; d++)
+		free(x->opts[d]);
+	for (d = 0; d <= TABLE_MAX_DIMS; d++) {
+		free(x->set[d]);
+		free(x->set_sign[d]);
+	}
+	free(x->refs);
+	free(x->mem);
+	free(x->cells);
+	free(x->sorted);
+	free(x->sign);
+	free(x->hkey);
+	free(x->hsum);
+	memset(x, 0, sizeof(*x));
+}
+
+/* The sign of cell c in the move (x->sorted holds its cells in order, x->sign by position in x->cells), 0 if not in it. */
+static int sign_of(const struct move_ctx *x, size_t n, size_t c)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2, mc = x->cells[x->sorted[mid]];
+
+		if (mc == c)
+			return x->sign[x->sorted[mid]];
+		if (mc < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static const size_t *sort_base;
+
+static int by_cell(const void *a, const void *b)
+{
+	size_t x = sort_base[*(const size_t *)a], y = sort_base[*(const size_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+/* Add s to relation key's running sum (open addressing over x->hkey). */
+static void rel_add(struct move_ctx *x, uint64_t key, int s)
+{
+	size_t i = (size_t)((key + 1) * 0x9E3779B97F4A7C15ull) & (x->hcap - 1);
+
+	while (x->hkey[i] && x->hkey[i] != key + 1)
+		i = (i + 1) & (x->hcap - 1);
+	x->hkey[i] = key + 1;
+	x->hsum[i] += s;
+}
+
+int move_reach(struct move_ctx *x, size_t cell, const struct move *m, double *up, double *down)
+{
+	const struct relations *r = x->r;
+	const struct tab_result *res = x->res;
+	size_t n = move_cells(r, cell, m, x->cells, x->sign), i, j, k, nr;
+	int q;
+
+	if (!n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!res->possible[x->cells[i]] || (x->suppressed_only && !x->status[x->cells[i]]))
+			return -1;
+		x->sorted[i] = i;
+	}
+	sort_base = x->cells;
+	qsort(x->sorted, n, sizeof(size_t), by_cell);
+	/* balanced: in every relation, the parent moves by what its parts move by together */
+	memset(x->hkey, 0, x->hcap * sizeof(uint64_t));
+	memset(x->hsum, 0, x->hcap * sizeof(int));
+	for (i = 0; i < n; i++) {
+		nr = relations_of_cell(r, x->cells[i], x->refs);
+		for (j = 0; j < nr; j++)
+			rel_add(x, relations_key(r, &x->refs[j]), x->refs[j].parent_cell == x->cells[i] ? x->sign[i] : -x->sign[i]);
+	}
+	for (i = 0; i < x->hcap; i++)
+		if (x->hkey[i] && x->hsum[i])
+			return -1;
+	for (q = 0; q < x->n_measures; q++) {
+		const uint32_t *v = x->v[q];
+		double u = HUGE_VAL, dn = HUGE_VAL;
+
+		/* nothing below zero */
+		for (i = 0; i < n; i++) {
+			if (x->sign[i] > 0 && v[x->cells[i]] < dn)
+				dn = v[x->cells[i]];
+			if (x->sign[i] < 0 && v[x->cells[i]] < u)
+				u = v[x->cells[i]];
+		}
+		/* distinct persons: every part at most its total (a sum of parts is kept by the balance) */
+		for (i = 0; i < n && !x->additive[q]; i++) {
+			size_t c = x->cells[i];
+
+			nr = relations_of_cell(r, c, x->refs);
+			for (j = 0; j < nr; j++) {
+				size_t p = x->refs[j].parent_cell;
+
+				if (p != c) {
+					/* c a part: v[c] + s t <= v[p] + sp t */
+					int coef = x->sign[i] - sign_of(x, n, p);
+					double slack = (double)v[p] - v[c];
+
+					if (!res->possible[p])
+						continue;
+					if (coef > 0 && slack / coef < u)
+						u = slack / coef;
+					if (coef < 0 && slack / -coef < dn)
+						dn = slack / -coef;
+					continue;
+				}
+				/* c the total: the parts outside the move stay, so c cannot fall below the largest */
+				{
+					size_t nm = relations_members(r, &x->refs[j], x->mem);
+					uint32_t big = 0;
+
+					for (k = 1; k < nm; k++)
+						if (res->possible[x->mem[k]] && v[x->mem[k]] > big && !sign_of(x, n, x->mem[k]))
+							big = v[x->mem[k]];
+					if (x->sign[i] < 0 && (double)v[c] - big < u)
+						u = (double)v[c] - big;
+					if (x->sign[i] > 0 && (double)v[c] - big < dn)
+						dn = (double)v[c] - big;
+				}
+			}
+		}
+		up[q] = u < 0 ? 0 : u;
+		down[q] = dn < 0 ? 0 : dn;
+	}
+	return 0;
+}
+
+/* Whether every measure can move the set by the interval (zeros cannot go down). */
+static int wide(const struct move_ctx *x, const size_t *set, const signed char *sg, size_t n)
+{
+	int q;
+	size_t i;
+
+	for (q = 0; q < x->n_measures; q++) {
+		uint32_t u = UINT32_MAX, dn = UINT32_MAX;
+
+		for (i = 0; i < n; i++) {
+			uint32_t v = x->v[q][set[i]];
+
+			if (sg[i] > 0 && v < dn)
+				dn = v;
+			if (sg[i] < 0 && v < u)
+				u = v;
+		}
+		if ((double)u + dn < x->interval - 1e-9)
+			return 0;
+	}
+	return 1;
+}
+
+/* The choices along dimension d: its own leaf up (or a leaf below the cell's code), another leaf down or none. */
+static void options(struct move_ctx *x, size_t cell, size_t d)
+{
+	const struct relations *r = x->r;
+	const struct rel_dim *rd = &r->dims[d];
+	const uint32_t *v0 = x->v[0];
+	size_t xd = relations_code(r, cell, d), base = cell - xd * r->stride[d], a, b, k, n_leaf = 0, line[MOVE_MAX_CODES];
+	size_t leaf[3];
+	struct move m;
+	signed char sg[MOVE_MAX_CODES];
+
+	x->n_opts[d] = 0;
+	x->chain[d].n = 0;
+	if (is_leaf(rd, xd)) {
+		leaf[n_leaf++] = xd;
+	} else {
+		/* the biggest leaves below the cell's code */
+		for (a = 0; a < r->n_codes[d]; a++) {
+			size_t c = base + a * r->stride[d], nl;
+			const int *anc;
+
+			if (!is_leaf(rd, a) || !x->res->possible[c] || (x->suppressed_only && !x->status[c]))
+				continue;
+			nl = relations_ancestors(r, d, a, &anc);
+			if (!holds(anc, nl, xd))
+				continue;
+			if (n_leaf < 3)
+				leaf[n_leaf++] = a;
+			else if (v0[c] > v0[base + leaf[2] * r->stride[d]])
+				leaf[2] = a;
+			else
+				continue;
+			for (k = n_leaf - 1; k > 0 && v0[base + leaf[k] * r->stride[d]] > v0[base + leaf[k - 1] * r->stride[d]]; k--) {
+				size_t t = leaf[k];
+
+				leaf[k] = leaf[k - 1];
+				leaf[k - 1] = t;
+			}
+		}
+	}
+	for (k = 0; k < n_leaf; k++) {
+		const int *ca, *cb;
+		size_t na = relations_ancestors(r, d, leaf[k], &ca);
+
+		for (b = 0; b <= r->n_codes[d]; b++) {
+			size_t nb = 0, i, cost = 0, pos;
+			struct move_opt *o;
+
+			/* b == n_codes: no other leaf, the chain goes up alone */
+			if (b < r->n_codes[d]) {
+				if (!is_leaf(rd, b) || b == leaf[k] || !x->res->possible[base + b * r->stride[d]])
+					continue;
+				nb = relations_ancestors(r, d, b, &cb);
+				if (holds(cb, nb, xd))
+					continue;
+			} else {
+				cb = NULL;
+			}
+			set_dim(&m, d, ca, na, cb, nb);
+			for (i = 0; i < m.n[d]; i++) {
+				line[i] = base + m.code[d][i] * r->stride[d];
+				sg[i] = m.sign[d][i];
+				if (!x->res->possible[line[i]] || (x->suppressed_only && !x->status[line[i]]))
+					break;
+				cost += !x->status[line[i]];
+			}
+			if (i < m.n[d])
+				continue;
+			if (k == 0 && !nb) {
+				/* the chain alone: what the search falls back on */
+				x->chain[d].n = (uint8_t)m.n[d];
+				x->chain[d].line_cost = (uint32_t)cost;
+				memcpy(x->chain[d].code, m.code[d], m.n[d] * sizeof(uint16_t));
+				memcpy(x->chain[d].sign, m.sign[d], m.n[d]);
+			}
+			if (!wide(x, line, sg, m.n[d]))
+				continue;
+			/* kept in order of cost, then size; the worst falls off */
+			for (pos = x->n_opts[d]; pos > 0; pos--) {
+				const struct move_opt *p = &x->opts[d][pos - 1];
+
+				if (p->line_cost < cost || (p->line_cost == cost && p->n <= m.n[d]))
+					break;
+			}
+			if (pos == MOVE_MAX_OPTS)
+				continue;
+			if (x->n_opts[d] < MOVE_MAX_OPTS)
+				x->n_opts[d]++;
+			memmove(&x->opts[d][pos + 1], &x->opts[d][pos], (x->n_opts[d] - 1 - pos) * sizeof(struct move_opt));
+			o = &x->opts[d][pos];
+			o->n = (uint8_t)m.n[d];
+			o->line_cost = (uint32_t)cost;
+			memcpy(o->code, m.code[d], m.n[d] * sizeof(uint16_t));
+			memcpy(o->sign, m.sign[d], m.n[d]);
+		}
+	}
+}
+
+static void to_move(const struct move_ctx *x, struct move *m)
+{
+	size_t d;
+
+	memset(m, 0, sizeof(*m));
+	for (d = 0; d < x->r->n_dims; d++) {
+		const struct move_opt *o = &x->opts[d][x->choice[d]];
+
+		m->n[d] = o->n;
+		memcpy(m->code[d], o->code, o->n * sizeof(uint16_t));
+		memcpy(m->sign[d], o->sign, o->n);
+	}
+}
+
+static void dfs(struct move_ctx *x, size_t cell, size_t depth, size_t cost)
+{
+	const struct relations *r = x->r;
+	size_t d, i, j, k, n, nprev, xd, c;
+
+	if (x->nodes++ >= x->max_nodes)
+		return;
+	if (depth == r->n_dims) {
+		double up[TABLE_MAX_MEASURES], down[TABLE_MAX_MEASURES];
+		struct move m;
+		int q;
+
+		to_move(x, &m);
+		if (move_reach(x, cell, &m, up, down))
+			return;
+		for (q = 0; q < x->n_measures; q++)
+			if (!(up[q] + down[q] >= x->interval - 1e-9))
+				return;
+		x->best = m;
+		x->best_cost = cost;
+		x->found = 1;
+		return;
+	}
+	d = x->order[depth];
+	xd = relations_code(r, cell, d);
+	nprev = x->n_set[depth];
+	for (i = 0; i < x->n_opts[d]; i++) {
+		const struct move_opt *o = &x->opts[d][i];
+		size_t *out = x->set[depth + 1], add = 0;
+		signed char *osg = x->set_sign[depth + 1];
+		int ok = 1;
+
+		if (nprev * o->n > MOVE_MAX_CELLS)
+			continue;
+		n = 0;
+		for (k = 0; k < o->n && ok; k++)
+			for (j = 0; j < nprev; j++) {
+				c = x->set[depth][j] - xd * r->stride[d] + (size_t)o->code[k] * r->stride[d];
+				if (o->code[k] != xd) {
+					if (!x->res->possible[c] || (x->suppressed_only && !x->status[c])) {
+						ok = 0;
+						break;
+					}
+					add += !x->status[c];
+				}
+				out[n] = c;
+				osg[n++] = (signed char)(x->set_sign[depth][j] * o->sign[k]);
+			}
+		if (!ok || (x->found && cost + add >= x->best_cost) || !wide(x, out, osg, n))
+			continue;
+		x->n_set[depth + 1] = n;
+		x->choice[d] = i;
+		dfs(x, cell, depth + 1, cost + add);
+		if (x->nodes >= x->max_nodes || (x->found && x->best_cost == 0))
+			return;
+	}
+}
+
+/*
+ * When the search finds nothing within its budget: the cell with every
+ * code it adds into, all up. Balanced, and nothing in it goes down but
+ * by the cell's own value, so it always proves, at the price of margins.
+ */
+static void chain_move(struct move_ctx *x, size_t cell)
+{
+	double up[TABLE_MAX_MEASURES], down[TABLE_MAX_MEASURES];
+	size_t cells[MOVE_MAX_CELLS], n, k, d;
+	struct move m;
+	int q;
+
+	memset(&m, 0, sizeof(m));
+	for (d = 0; d < x->r->n_dims; d++) {
+		if (!x->chain[d].n)
+			return;
+		m.n[d] = x->chain[d].n;
+		memcpy(m.code[d], x->chain[d].code, m.n[d] * sizeof(uint16_t));
+		memcpy(m.sign[d], x->chain[d].sign, m.n[d]);
+	}
+	if (move_reach(x, cell, &m, up, down))
+		return;
+	for (q = 0; q < x->n_measures; q++)
+		if (!(up[q] + down[q] >= x->interval - 1e-9))
+			return;
+	n = move_cells(x->r, cell, &m, cells, NULL);
+	x->best_cost = 0;
+	for (k = 0; k < n; k++)
+		x->best_cost += !x->status[cells[k]];
+	x->best = m;
+	x->found = 1;
+}
+
+int move_search(struct move_ctx *x, size_t cell, struct move *m, size_t *cost)
+{
+	const struct relations *r = x->r;
+	size_t d, e;
+
+	if (!x->res->possible[cell] || !x->n_measures)
+		return -1;
+	for (d = 0; d < r->n_dims; d++) {
+		options(x, cell, d);
+		if (!x->n_opts[d] && !x->chain[d].n)
+			return -1;
+		/* the fewest choices first: the search narrows soonest */
+		for (e = d; e > 0 && x->n_opts[x->order[e - 1]] > x->n_opts[d]; e--)
+			x->order[e] = x->order[e - 1];
+		x->order[e] = d;
+	}
+	x->set[0][0] = cell;
+	x->set_sign[0][0] = 1;
+	x->n_set[0] = 1;
+	x->nodes = 0;
+	x->found = 0;
+	x->best_cost = SIZE_MAX;
+	dfs(x, cell, 0, !x->status[cell]);
+	if (!x->found)
+		chain_move(x, cell);
+	if (!x->found)
+		return -1;
+	*m = x->best;
+	if (cost)
+		*cost = x->best_cost;
+	return 0;
 }

@@ -35,6 +35,79 @@ struct move {
 int move_find(const struct relations *r, const struct tab_result *res, size_t cell, const uint8_t *status,
 	      const uint32_t *values, uint32_t need, const uint32_t *cost, struct move *m);
 
+/*
+ * The search for a move that proves: through a cell, with every cell of
+ * it able to exist, balanced in every relation, and able to go up and
+ * down by at least the interval in every audited measure (a zero cannot
+ * go down; a person total cannot fall below its largest part). Cell
+ * suppression asks for the one with fewest cells not yet suppressed; the
+ * audit asks for one made only of suppressed cells. Branch and bound over
+ * the dimensions, each with a few choices (its own leaf up, and another
+ * leaf down or none), within a budget of nodes.
+ */
+#define MOVE_MAX_OPTS 32    /* choices kept along one dimension */
+
+struct move_opt {
+	uint16_t code[MOVE_MAX_CODES];
+	signed char sign[MOVE_MAX_CODES];
+	uint8_t n;
+	uint32_t line_cost;     /* cells of it along the cell's line not yet suppressed */
+};
+
+struct move_ctx {
+	const struct relations *r;
+	const struct tab_result *res;
+	const uint8_t *status;              /* per cell: non-zero when suppressed */
+	int n_measures;
+	const uint32_t *v[TABLE_MAX_MEASURES];
+	int additive[TABLE_MAX_MEASURES];   /* 0: distinct persons (a total between its largest part and their sum) */
+	double interval;
+	int suppressed_only;                /* the audit: only cells suppressed already */
+	size_t max_nodes;
+	/* scratch, owned */
+	struct move_opt *opts[TABLE_MAX_DIMS], chain[TABLE_MAX_DIMS];
+	size_t n_opts[TABLE_MAX_DIMS], order[TABLE_MAX_DIMS], choice[TABLE_MAX_DIMS];
+	size_t *set[TABLE_MAX_DIMS + 1], n_set[TABLE_MAX_DIMS + 1];
+	signed char *set_sign[TABLE_MAX_DIMS + 1];
+	size_t best_cost, nodes;
+	int found;
+	struct move best;
+	struct rel_ref *refs;
+	size_t *mem, *cells, *sorted;
+	signed char *sign;
+	uint64_t *hkey;
+	int *hsum;
+	size_t hcap;
+};
+
+/** Set up a search over r and res; add the measures with move_ctx_measure. Release with move_ctx_release. */
+void move_ctx_init(struct move_ctx *x, const struct relations *r, const struct tab_result *res, const uint8_t *status,
+		   double interval);
+void move_ctx_measure(struct move_ctx *x, const uint32_t *values, int additive);
+void move_ctx_release(struct move_ctx *x);
+
+/**
+ * The move through cell with the fewest cells not yet suppressed (*cost),
+ * that every measure can move by the interval. 0 when found, -1 when
+ * there is none within the budget.
+ */
+int move_search(struct move_ctx *x, size_t cell, struct move *m, size_t *cost);
+
+/**
+ * How far the move through cell can go, checked against every relation
+ * (each one balanced, no cell below zero, a person part within its
+ * total): up[k] and down[k] per measure, HUGE_VAL when unbounded. -1 when
+ * a cell cannot exist, a relation is not balanced, or (suppressed_only)
+ * a cell is published.
+ */
+int move_reach(struct move_ctx *x, size_t cell, const struct move *m, double *up, double *down);
+
+/* A move that proves cell's protection: what suppression hands the audit to check. */
+struct move_cert {
+	size_t cell;
+	struct move m;
+};
+
 /** The cells of the move (out holds MOVE_MAX_CELLS), each with its sign if sign is not NULL. */
 size_t move_cells(const struct relations *r, size_t cell, const struct move *m, size_t *out, signed char *sign);
 

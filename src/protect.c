@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_ROUNDS 12   /* audit and repair rounds; what is still unsafe after them is reported */
 
@@ -126,6 +127,10 @@ struct suppress {
 	struct rel_ref *refs;
 	size_t *mem;
 	size_t n_secondary;
+	struct move_ctx mx;        /* the search for moves that prove */
+	uint8_t *proved;           /* per cell: a primary cell in a move that proves it */
+	struct move_cert *certs;   /* the moves made, for the audit to check */
+	size_t n_certs, cap_certs, n_certs_audited;
 };
 
 /* A suppressed cell whose relations are still to be closed. */
@@ -283,6 +288,35 @@ static int suppress_move(struct suppress *s, size_t x)
 	return 1;
 }
 
+/*
+ * pasos' complement for primary cell x: the balanced move through it
+ * with the fewest cells not yet suppressed that can move every audited
+ * measure by the interval (move.h). Its cells are suppressed, and every
+ * primary cell in it is then proved by it, so the audit only checks the
+ * move. 0 when there is none within the search's budget.
+ */
+static int suppress_proving_move(struct suppress *s, size_t x)
+{
+	struct move m;
+	size_t cells[MOVE_MAX_CELLS], n, k;
+
+	if (move_search(&s->mx, x, &m, NULL))
+		return 0;
+	n = move_cells(&s->r, x, &m, cells, NULL);
+	for (k = 0; k < n; k++) {
+		suppress_cell(s, cells[k]);
+		if (s->status[cells[k]] == CELL_PRIMARY)
+			s->proved[cells[k]] = 1;
+	}
+	if (s->n_certs == s->cap_certs) {
+		s->cap_certs = s->cap_certs ? 2 * s->cap_certs : 256;
+		s->certs = xrealloc(s->certs, st_mult(s->cap_certs, sizeof(*s->certs)));
+	}
+	s->certs[s->n_certs].cell = x;
+	s->certs[s->n_certs++].m = m;
+	return 1;
+}
+
 /* One more complement for x: the best over its relations. */
 static void widen_one(struct suppress *s, size_t x)
 {
@@ -314,6 +348,8 @@ static void widen(struct suppress *s, size_t x)
 {
 	size_t before = s->n_secondary;
 
+	if (suppress_proving_move(s, x))
+		return;
 	suppress_move(s, x);
 	if (s->n_secondary > before)
 		return;
@@ -327,8 +363,9 @@ static int suppression(const struct table *t, const struct tab_result *res, stru
 		       struct err *err)
 {
 	struct suppress s;
+	struct progress bar;
 	size_t c;
-	int rc, round;
+	int rc, round, k;
 
 	memset(&s, 0, sizeof(s));
 	s.res = res;
@@ -339,26 +376,40 @@ static int suppression(const struct table *t, const struct tab_result *res, stru
 	if ((rc = relations_init(&s.r, t, res, err)))
 		return rc;
 	s.dirty = xcalloc(res->n_cells, 1);
+	s.proved = xcalloc(res->n_cells, 1);
 	s.refs = xmalloc(st_mult((size_t)s.r.max_refs, sizeof(*s.refs)));
 	s.mem = xmalloc(st_mult((size_t)s.r.max_members, sizeof(*s.mem)));
+	move_ctx_init(&s.mx, &s.r, res, p->status, p->o.interval);
+	/* the measures the audit checks, the one the rule counts first */
+	move_ctx_measure(&s.mx, res->values[p->rule_measure], t->measures[p->rule_measure].kind != MEASURE_PERSONS);
+	for (k = 0; k < (int)t->n_measures; k++)
+		if (k != p->rule_measure && t->measures[k].kind != MEASURE_MIGRANTS)
+			move_ctx_measure(&s.mx, res->values[k], t->measures[k].kind != MEASURE_PERSONS);
+	progress_init(&bar, "moves", isatty(2));
 	for (c = 0; c < res->n_cells; c++)
 		if (p->status[c] == CELL_PRIMARY) {
 			s.dirty[c] = 1;
 			if (p->o.method == PROTECT_HYPERCUBE)
 				hypercube(&s, c);
+			else if (!s.proved[c])
+				suppress_proving_move(&s, c);
+			progress_update(&bar, c + 1, res->n_cells);
 		}
+	progress_done(&bar);
 	for (c = 0; c < res->n_cells; c++)
-		if (p->status[c] == CELL_PRIMARY)
+		if (p->status[c] == CELL_PRIMARY && !s.proved[c])
 			push(&s, c);
 	close_relations(&s);
 	/* audit, widen what is too narrow, close again; only changed groups are solved again */
 	for (round = 1; round <= MAX_ROUNDS; round++) {
 		size_t before = s.n_secondary;
-		int k;
 
 		p->rounds = round;
-		if ((rc = protect_audit(t, res, p->status, p->o.interval, round == 1 ? NULL : s.dirty, &p->audit, err)))
+		rc = protect_audit(t, res, p->status, p->o.interval, round == 1 ? NULL : s.dirty, s.certs + s.n_certs_audited,
+				   s.n_certs - s.n_certs_audited, &p->audit, err);
+		if (rc)
 			goto out;
+		s.n_certs_audited = s.n_certs;
 		if (p->audit.n_failed == 0 || p->o.method == PROTECT_HYPERCUBE)
 			break;
 		memset(s.dirty, 0, res->n_cells);
@@ -380,6 +431,9 @@ static int suppression(const struct table *t, const struct tab_result *res, stru
 	}
 	p->n_secondary = s.n_secondary;
 out:
+	move_ctx_release(&s.mx);
+	free(s.certs);
+	free(s.proved);
 	free(s.dirty);
 	free(s.refs);
 	free(s.mem);

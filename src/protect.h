@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "err.h"
+#include "move.h"
 #include "table.h"
 #include "tabulate.h"
 
@@ -31,6 +32,7 @@ struct protect_opts {
 /* Per audited measure and suppressed cell: the interval a reader can narrow it to. */
 struct audit_result {
 	size_t n_suppressed, n_components, largest_component, n_lps;
+	size_t n_moves;                         /* balanced moves checked as proofs */
 	size_t n_checked, n_failed;             /* primary cells x audited measures, and those too narrow */
 	double narrowest;                       /* the smallest width over primary cells */
 	int measures[TABLE_MAX_MEASURES], n_measures;
@@ -70,7 +72,8 @@ void protect_describe(const struct protection *p, char *buf, size_t len);
  * least o->interval wide. Also used by protect_run to repair.
  */
 int protect_audit(const struct table *t, const struct tab_result *res, const uint8_t *status,
-		  int interval, const uint8_t *only, struct audit_result *a, struct err *err);
+		  int interval, const uint8_t *only, const struct move_cert *certs, size_t n_certs,
+		  struct audit_result *a, struct err *err);
 void audit_result_release(struct audit_result *a);
 
 #endif

@@ -229,7 +229,7 @@ void publish_audit_print(const struct table *t, const struct tab_result *res, co
 				put_u32(f, (uint32_t)prot->o.interval);
 				fputs(w >= prot->o.interval - 1e-6 ? ",safe\r\n" : ",UNSAFE\r\n", f);
 			} else {
-				fputs(",,complement\r\n", f);
+				fputs(",complement\r\n", f);
 			}
 		}
 	}

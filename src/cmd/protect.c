@@ -87,8 +87,8 @@ static void print_summary(const struct table *t, const struct protection *p)
 	       p->n_possible ? 100.0 * (double)(p->n_primary + p->n_secondary) / (double)p->n_possible : 0.0, p->seconds);
 	if (!p->n_primary)
 		return;
-	printf("  audit: %zu groups (largest %zu cells), %zu LPs in %.2f s, %d round%s; measures",
-	       a->n_components, a->largest_component, a->n_lps, a->seconds, p->rounds, p->rounds == 1 ? "" : "s");
+	printf("  audit: %zu groups (largest %zu cells), %zu balanced moves checked, %zu LPs, %.2f s, %d round%s; measures",
+	       a->n_components, a->largest_component, a->n_moves, a->n_lps, a->seconds, p->rounds, p->rounds == 1 ? "" : "s");
 	for (k = 0; k < a->n_measures; k++)
 		printf(" %s", t->measures[a->measures[k]].id);
 	printf("\n  audit verdict: %s: %zu of %zu unsafe-cell intervals at least %d wide (narrowest %g)\n",

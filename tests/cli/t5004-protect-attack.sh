@@ -1,0 +1,24 @@
+# The suppression pattern pasos publishes for a table with hierarchies
+# (months in a quarter, posts in departments, countries in regions and in
+# origins, every margin) withstands an attacker who knows every published
+# cell and that each cell is the sum of the leaf cells below it
+# (tests/cli/attack.py, which solves with glpsol and shares no code with
+# pasos' audit). With the complements published, the same attacker
+# recovers unsafe cells: the test can fail.
+. "$ROOT/tests/cli/lib.sh"
+$PASOS synth --out d --movements 4000 --months 2 --seed 11 > /dev/null
+$PASOS --db s.db ingest -q movements d/movements.csv
+$PASOS --db s.db link > /dev/null
+printf 'table mid\nsource movements\ndimension TIME_PERIOD field=event_time kind=month\ndimension DIRECTION field=direction kind=code values=ENTRY,EXIT\ndimension BORDER_POST field=border_post kind=code codes=%s key=code parent=department_code\ndimension NATIONALITY field=nationality kind=code codes=%s key=code parent=region parent=origin\nmeasure CROSSINGS count\nmeasure PERSONS persons unit=PS\nprotect suppression k=3 interval=2\n' \
+  "$ROOT/codelists/border_posts.csv" "$ROOT/codelists/regions.csv" > mid.tab
+$PASOS --db s.db protect --out p --confidential c mid.tab > p.txt
+cat p.txt
+grep -q "audit verdict: safe" p.txt || fail "audit: $(cat p.txt)"
+python3 "$ROOT/tests/cli/attack.py" p mid CROSSINGS --limit 40 > attack.txt
+[ "$(wc -l < attack.txt)" -ge 30 ] || fail "the attacker tried too few cells: $(wc -l < attack.txt)"
+awk '{ if ($3 != "inf" && $3 - $2 < 2) { print "narrowed: " $0; bad++ } } END { exit bad > 0 }' attack.txt \
+  || fail "the attacker narrowed an unsafe cell below 2"
+# the complements published: the unsafe cells fall
+$PASOS --db s.db tabulate --out ex mid.tab > /dev/null
+python3 "$ROOT/tests/cli/attack.py" p mid CROSSINGS --limit 10 --exact ex/mid.exact.csv > weak.txt
+[ "$(awk '$3 != "inf" && $3 - $2 < 2' weak.txt | wc -l)" -ge 5 ] || fail "the attacker cannot win even without complements: $(cat weak.txt)"
