@@ -360,6 +360,26 @@ int move_reach(struct move_ctx *x, size_t cell, const struct move *m, double *up
 	return 0;
 }
 
+/*
+ * What suppressing cell c costs: nothing when it is suppressed already;
+ * otherwise a cell, plus a little for each doubling of its value, so that
+ * of two moves with as many cells the one through smaller cells wins and
+ * a total is hidden only when nothing smaller will do.
+ */
+static size_t cell_cost(const struct move_ctx *x, size_t c)
+{
+	uint32_t v = x->v[0][c];
+	size_t bits = 0;
+
+	if (x->status[c])
+		return 0;
+	while (v) {
+		bits++;
+		v >>= 1;
+	}
+	return 4 + bits;
+}
+
 /* Whether every measure can move the set by the interval (zeros cannot go down). */
 static int wide(const struct move_ctx *x, const size_t *set, const signed char *sg, size_t n)
 {
@@ -383,6 +403,41 @@ static int wide(const struct move_ctx *x, const size_t *set, const signed char *
 	return 1;
 }
 
+/* Put the choice along d (in m) into d's list, kept in order of cost, then size, at most cap long. */
+static void insert_opt(struct move_ctx *x, size_t d, const struct move *m, size_t cost, size_t cap)
+{
+	struct move_opt *o;
+	size_t pos;
+
+	for (pos = x->n_opts[d]; pos > 0; pos--) {
+		const struct move_opt *p = &x->opts[d][pos - 1];
+
+		if (p->line_cost < cost || (p->line_cost == cost && p->n <= m->n[d]))
+			break;
+	}
+	if (pos >= cap)
+		return;
+	if (x->n_opts[d] < cap)
+		x->n_opts[d]++;
+	memmove(&x->opts[d][pos + 1], &x->opts[d][pos], (x->n_opts[d] - 1 - pos) * sizeof(struct move_opt));
+	o = &x->opts[d][pos];
+	o->n = (uint8_t)m->n[d];
+	o->line_cost = (uint32_t)cost;
+	memcpy(o->code, m->code[d], m->n[d] * sizeof(uint16_t));
+	memcpy(o->sign, m->sign[d], m->n[d]);
+}
+
+/* Whether d's list already holds the choice along d in m. */
+static int has_opt(const struct move_ctx *x, size_t d, const struct move *m)
+{
+	size_t i;
+
+	for (i = 0; i < x->n_opts[d]; i++)
+		if (x->opts[d][i].n == m->n[d] && !memcmp(x->opts[d][i].code, m->code[d], m->n[d] * sizeof(uint16_t)))
+			return 1;
+	return 0;
+}
+
 /* The choices along dimension d: its own leaf up (or a leaf below the cell's code), another leaf down or none. */
 static void options(struct move_ctx *x, size_t cell, size_t d)
 {
@@ -390,7 +445,12 @@ static void options(struct move_ctx *x, size_t cell, size_t d)
 	const struct rel_dim *rd = &r->dims[d];
 	const uint32_t *v0 = x->v[0];
 	size_t xd = relations_code(r, cell, d), base = cell - xd * r->stride[d], a, b, k, n_leaf = 0, line[MOVE_MAX_CODES];
-	size_t leaf[3];
+	size_t max_opts = x->wide_search ? MOVE_MAX_OPTS : MOVE_MAX_OPTS / 4;
+	struct move alone[MOVE_MAX_LEAVES], big[MOVE_BIG];
+	uint32_t big_room[MOVE_BIG], room;
+	size_t big_cost[MOVE_BIG], n_big = 0, pos;
+	size_t alone_cost[MOVE_MAX_LEAVES], n_alone = 0;
+	size_t leaf[MOVE_MAX_LEAVES], max_leaves = x->wide_search ? MOVE_MAX_LEAVES : 3;
 	struct move m;
 	signed char sg[MOVE_MAX_CODES];
 
@@ -409,10 +469,10 @@ static void options(struct move_ctx *x, size_t cell, size_t d)
 			nl = relations_ancestors(r, d, a, &anc);
 			if (!holds(anc, nl, xd))
 				continue;
-			if (n_leaf < 3)
+			if (n_leaf < max_leaves)
 				leaf[n_leaf++] = a;
-			else if (v0[c] > v0[base + leaf[2] * r->stride[d]])
-				leaf[2] = a;
+			else if (v0[c] > v0[base + leaf[max_leaves - 1] * r->stride[d]])
+				leaf[max_leaves - 1] = a;
 			else
 				continue;
 			for (k = n_leaf - 1; k > 0 && v0[base + leaf[k] * r->stride[d]] > v0[base + leaf[k - 1] * r->stride[d]]; k--) {
@@ -428,8 +488,7 @@ static void options(struct move_ctx *x, size_t cell, size_t d)
 		size_t na = relations_ancestors(r, d, leaf[k], &ca);
 
 		for (b = 0; b <= r->n_codes[d]; b++) {
-			size_t nb = 0, i, cost = 0, pos;
-			struct move_opt *o;
+			size_t nb = 0, i, cost = 0;
 
 			/* b == n_codes: no other leaf, the chain goes up alone */
 			if (b < r->n_codes[d]) {
@@ -447,7 +506,7 @@ static void options(struct move_ctx *x, size_t cell, size_t d)
 				sg[i] = m.sign[d][i];
 				if (!x->res->possible[line[i]] || (x->suppressed_only && !x->status[line[i]]))
 					break;
-				cost += !x->status[line[i]];
+				cost += cell_cost(x, line[i]);
 			}
 			if (i < m.n[d])
 				continue;
@@ -460,25 +519,40 @@ static void options(struct move_ctx *x, size_t cell, size_t d)
 			}
 			if (!wide(x, line, sg, m.n[d]))
 				continue;
-			/* kept in order of cost, then size; the worst falls off */
-			for (pos = x->n_opts[d]; pos > 0; pos--) {
-				const struct move_opt *p = &x->opts[d][pos - 1];
-
-				if (p->line_cost < cost || (p->line_cost == cost && p->n <= m.n[d]))
-					break;
+			/* a chain alone is always kept: it moves margins, but it moves */
+			if (!nb) {
+				alone[n_alone] = m;
+				alone_cost[n_alone++] = cost;
+			} else {
+				insert_opt(x, d, &m, cost, max_opts - n_leaf - MOVE_BIG);
+				/*
+				 * the cheapest partners are often empty where the cell
+				 * is not: also keep those with the most room to go down
+				 */
+				room = UINT32_MAX;
+				for (i = 0; i < m.n[d]; i++)
+					if (sg[i] < 0 && v0[line[i]] < room)
+						room = v0[line[i]];
+				for (pos = n_big; pos > 0 && big_room[pos - 1] < room; pos--)
+					;
+				if (pos == MOVE_BIG)
+					continue;
+				if (n_big < MOVE_BIG)
+					n_big++;
+				memmove(&big[pos + 1], &big[pos], (n_big - 1 - pos) * sizeof(big[0]));
+				memmove(&big_room[pos + 1], &big_room[pos], (n_big - 1 - pos) * sizeof(big_room[0]));
+				memmove(&big_cost[pos + 1], &big_cost[pos], (n_big - 1 - pos) * sizeof(big_cost[0]));
+				big[pos] = m;
+				big_room[pos] = room;
+				big_cost[pos] = cost;
 			}
-			if (pos == MOVE_MAX_OPTS)
-				continue;
-			if (x->n_opts[d] < MOVE_MAX_OPTS)
-				x->n_opts[d]++;
-			memmove(&x->opts[d][pos + 1], &x->opts[d][pos], (x->n_opts[d] - 1 - pos) * sizeof(struct move_opt));
-			o = &x->opts[d][pos];
-			o->n = (uint8_t)m.n[d];
-			o->line_cost = (uint32_t)cost;
-			memcpy(o->code, m.code[d], m.n[d] * sizeof(uint16_t));
-			memcpy(o->sign, m.sign[d], m.n[d]);
 		}
 	}
+	for (k = 0; k < n_big; k++)
+		if (!has_opt(x, d, &big[k]))
+			insert_opt(x, d, &big[k], big_cost[k], max_opts - n_leaf);
+	for (k = 0; k < n_alone; k++)
+		insert_opt(x, d, &alone[k], alone_cost[k], max_opts);
 }
 
 static void to_move(const struct move_ctx *x, struct move *m)
@@ -538,7 +612,7 @@ static void dfs(struct move_ctx *x, size_t cell, size_t depth, size_t cost)
 						ok = 0;
 						break;
 					}
-					add += !x->status[c];
+					add += cell_cost(x, c);
 				}
 				out[n] = c;
 				osg[n++] = (signed char)(x->set_sign[depth][j] * o->sign[k]);
@@ -581,7 +655,7 @@ static void chain_move(struct move_ctx *x, size_t cell)
 	n = move_cells(x->r, cell, &m, cells, NULL);
 	x->best_cost = 0;
 	for (k = 0; k < n; k++)
-		x->best_cost += !x->status[cells[k]];
+		x->best_cost += cell_cost(x, cells[k]);
 	x->best = m;
 	x->found = 1;
 }
@@ -608,7 +682,24 @@ int move_search(struct move_ctx *x, size_t cell, struct move *m, size_t *cost)
 	x->nodes = 0;
 	x->found = 0;
 	x->best_cost = SIZE_MAX;
-	dfs(x, cell, 0, !x->status[cell]);
+	dfs(x, cell, 0, cell_cost(x, cell));
+	if (!x->found) {
+		/* again with more choices along every dimension, before falling back on margins */
+		size_t saved = x->max_nodes;
+
+		x->wide_search = 1;
+		for (d = 0; d < r->n_dims; d++) {
+			options(x, cell, d);
+			for (e = d; e > 0 && x->n_opts[x->order[e - 1]] > x->n_opts[d]; e--)
+				x->order[e] = x->order[e - 1];
+			x->order[e] = d;
+		}
+		x->nodes = 0;
+		x->max_nodes = 10 * saved;
+		dfs(x, cell, 0, cell_cost(x, cell));
+		x->max_nodes = saved;
+		x->wide_search = 0;
+	}
 	if (!x->found)
 		chain_move(x, cell);
 	if (!x->found)

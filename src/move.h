@@ -45,7 +45,9 @@ int move_find(const struct relations *r, const struct tab_result *res, size_t ce
  * the dimensions, each with a few choices (its own leaf up, and another
  * leaf down or none), within a budget of nodes.
  */
-#define MOVE_MAX_OPTS 32    /* choices kept along one dimension */
+#define MOVE_MAX_OPTS 128   /* choices kept along one dimension (a quarter of them at first) */
+#define MOVE_BIG 8          /* of them, kept for their room to go down */
+#define MOVE_MAX_LEAVES 12  /* leaves tried below an aggregate code (3 at first) */
 
 struct move_opt {
 	uint16_t code[MOVE_MAX_CODES];
@@ -63,6 +65,7 @@ struct move_ctx {
 	int additive[TABLE_MAX_MEASURES];   /* 0: distinct persons (a total between its largest part and their sum) */
 	double interval;
 	int suppressed_only;                /* the audit: only cells suppressed already */
+	int wide_search;                    /* the second try: every choice kept */
 	size_t max_nodes;
 	/* scratch, owned */
 	struct move_opt *opts[TABLE_MAX_DIMS], chain[TABLE_MAX_DIMS];
