@@ -425,7 +425,7 @@ static size_t breadth(struct audit_ctx *x, size_t c0, size_t cap)
 
 #define CLOSURE_CAP 160
 #define BREADTH_CAP 96
-#define GROUP_LP_MAX 100000
+#define GROUP_LP_MAX 20000    /* the largest group solved whole */
 #define EXACT_GROUP_MAX 64   /* groups this small are solved exactly for every primary cell */
 
 /*
@@ -740,7 +740,8 @@ int protect_audit(const struct table *t, const struct tab_result *res, const uin
 
 			for (i = start[g]; i < start[g + 1] && !any; i++)
 				any = x.retry[x.gidx[order[i]]];
-			if (any)
+			/* beyond this, one simplex solve over the group takes minutes: left unproved */
+			if (any && start[g + 1] - start[g] <= GROUP_LP_MAX)
 				group(&x, order + start[g], start[g + 1] - start[g]);
 		}
 	}

@@ -73,7 +73,34 @@ struct result {
 #define N_BASE (N_PURPOSES * N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES)  /* struct item's cell */
 #define N_HISTORY 2    /* came back before from a crossing in this direction, or not */
 #define N_CELLS (2 * N_HISTORY * N_BASE)
-#define MIN_CELL 20      /* final crossings a cell needs to estimate from */
+#define MIN_CELL 10      /* final crossings the estimates need, all cells together */
+#define N_SNAPSHOTS 1    /* days a year or more back whose provisional results train the estimates */
+#define SNAPSHOT_STEP 61 /* days between them */
+#define SHRINK 5.0       /* a cell's share counts as this many crossings of its coarser cell's */
+#define N_SOFAR 12        /* as seen on the day of the estimate: away now or back, and days away so far */
+
+/*
+ * How a crossing in the migrating direction stands on day `on`: whether
+ * the person is on the new side now, and how many days they have spent
+ * there so far (the person's later crossings, dates[k+1..m), alternate
+ * sides). What the 12/16-month rule will say depends on both.
+ */
+static int so_far(const int32_t *dates, size_t m, size_t k, int32_t on)
+{
+	int32_t t = dates[k], away = 0;
+	int side = 1;
+	size_t j;
+
+	for (j = k + 1; j < m && dates[j] <= on; j++) {
+		if (side)
+			away += dates[j] - t;
+		t = dates[j];
+		side = !side;
+	}
+	if (side)
+		away += on - t;
+	return side * 6 + (away < 14 ? 0 : away < 30 ? 1 : away < 60 ? 2 : away < 91 ? 3 : away < 183 ? 4 : 5);
+}
 
 static int nat_group(const char *nat)
 {
@@ -347,8 +374,8 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	size_t n_flows = 0, cap_flows = 0;
 	struct buf sqlb;
 	struct classified *res_then = NULL;
-	uint64_t tr_den[N_CELLS * 2] = { 0 }, tr_num[N_CELLS * 2] = { 0 };
-	int32_t *births = NULL, as_of = o->as_of;
+	uint64_t tr_den[N_CELLS * N_SOFAR] = { 0 }, tr_num[N_CELLS * N_SOFAR] = { 0 };
+	int32_t *births = NULL, *dates = NULL, as_of = o->as_of;
 	int rc = 0, step, in_tx = 0;
 	const char *sql;
 
@@ -455,6 +482,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	cs = xmalloc(st_mult(n, sizeof(*cs)));
 	res = xmalloc(st_mult(n, sizeof(*res)));
 	births = xmalloc(st_mult(n, sizeof(*births)));
+	dates = xmalloc(st_mult(n, sizeof(*dates)));
 	if ((rc = store_exec(st, "BEGIN IMMEDIATE;"
 		       "DROP TABLE IF EXISTS classified_crossings;"
 		       "CREATE TABLE classified_crossings(movement_rowid INTEGER NOT NULL, person_id INTEGER NOT NULL,"
@@ -477,7 +505,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		int32_t birth = DATE_INVALID;
 		enum classify_anomaly an;
 		size_t best = 0, run = 0;
-		int ever_left = 0, initial = -1;
+		int ever_left = 0, initial = -1, snap;
 		int32_t init_final = INT32_MIN;
 
 		for (j = i; j < n && it[j].person == it[i].person; j++) {
@@ -489,6 +517,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			cs[j - i].time = it[j].time;
 			cs[j - i].arrival = it[j].arrival;
 			births[j - i] = it[j].birth;
+			dates[j - i] = it[j].date;
 		}
 		/* the person's birth date: the one most of the records give */
 		qsort(births, j - i, sizeof(*births), cmp_i32);
@@ -506,9 +535,10 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		 * The same person as seen a year earlier: which results were
 		 * provisional then, and how they came out. This is what the
 		 * provisional results of today are estimated from (ABS, Stats NZ).
+		 * Seen on a few days a year or more back, for more of them.
 		 */
-		{
-			int32_t then = as_of - 365;
+		for (snap = 0; snap < N_SNAPSHOTS; snap++) {
+			int32_t then = as_of - 365 - snap * SNAPSHOT_STEP;
 			size_t k0 = 0;
 
 			while (k0 < j - i && cs[k0].date <= then)
@@ -523,12 +553,12 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 					int prov_then = t->res_after_known > then || t->ltm_known > then;
 					int prov_now = now->res_after_known > as_of || now->ltm_known > as_of;
 					int mig_then = cs[k].arrival ? !t->res_before : t->res_before;
-					/* a lone crossing in the migrating direction counts as "staying so far" */
-					int flag = t->ltm || (k0 == 1 && mig_then);
 					size_t ec = (size_t)back[cs[k].arrival] * N_BASE + it[i + k].cell;
-					size_t cell = ((size_t)cs[k].arrival * (N_CELLS / 2) + ec) * 2 + (size_t)flag;
 
 					if (prov_then && mig_then && !prov_now) {
+						size_t cell = ((size_t)cs[k].arrival * (N_CELLS / 2) + ec) * N_SOFAR +
+							      (size_t)so_far(dates, k0, k, then);
+
 						tr_den[cell]++;
 						tr_num[cell] += now->ltm;
 					}
@@ -570,51 +600,71 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	/* pass 2: each provisional result estimated from how such results came out a year earlier */
 	{
 		/* one estimate per (direction, cell, provisional flag); coarser cells when thin */
-		double est[2][N_CELLS / 2][2];
-		int have[2][N_CELLS / 2][2];
+		double est[2][N_CELLS / 2][N_SOFAR];
+		int have[2][N_CELLS / 2][N_SOFAR];
 		int dir, c0, f;
 
 		for (dir = 0; dir < 2; dir++)
 			for (c0 = 0; c0 < N_CELLS / 2; c0++)
-				for (f = 0; f < 2; f++) {
-					uint64_t dn = 0, nm = 0;
-					int level;
+				for (f = 0; f < N_SOFAR; f++) {
+					uint64_t dn[4] = { 0 }, nm[4] = { 0 };
+					double p = 0;
+					int level, c;
 
-					for (level = 0; level < 3 && dn < MIN_CELL; level++) {
-						int c;
+					/*
+					 * the cell, its ages and sexes together, its nationality
+					 * groups together, everything: each level's share pulled
+					 * towards the coarser one's as far as it is thin
+					 */
+					for (c = 0; c < N_CELLS / 2; c++) {
+						size_t cell = ((size_t)dir * (N_CELLS / 2) + (size_t)c) * N_SOFAR + (size_t)f;
+						int same[4];
 
-						dn = nm = 0;
-						for (c = 0; c < N_CELLS / 2; c++) {
-							int same_nat = c / (N_AGE_GROUPS * N_SEXES) == c0 / (N_AGE_GROUPS * N_SEXES);
-							size_t cell = ((size_t)dir * (N_CELLS / 2) + (size_t)c) * 2 + (size_t)f;
-
-							if ((level == 0 && c == c0) || (level == 1 && same_nat) || level == 2) {
-								dn += tr_den[cell];
-								nm += tr_num[cell];
+						same[0] = c == c0;
+						same[1] = c / (N_AGE_GROUPS * N_SEXES) == c0 / (N_AGE_GROUPS * N_SEXES);
+						same[2] = c / (N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES) == c0 / (N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES);
+						same[3] = 1;
+						for (level = 0; level < 4; level++)
+							if (same[level]) {
+								dn[level] += tr_den[cell];
+								nm[level] += tr_num[cell];
 							}
-						}
 					}
-					have[dir][c0][f] = dn >= MIN_CELL;
-					est[dir][c0][f] = dn ? (double)nm / (double)dn : 0;
+					for (level = 3; level >= 0; level--)
+						p = level == 3 ? (dn[3] ? (double)nm[3] / (double)dn[3] : 0)
+							       : ((double)nm[level] + SHRINK * p) / ((double)dn[level] + SHRINK);
+					have[dir][c0][f] = dn[3] >= MIN_CELL;
+					est[dir][c0][f] = p;
 				}
 		int back[2] = { 0, 0 };
+		size_t first = 0, m = 0;
 
 		for (i = 0; i < n; i++) {
 			double p = rs[i].ltm;
 			int y, mo, dd;
-			int flag = rs[i].ltm || rs[i].single;
+			int flag;
 			size_t ec;
 
-			if (i == 0 || it[i].person != it[i - 1].person || !it[i].person)
+			if (i == 0 || it[i].person != it[i - 1].person || !it[i].person) {
 				back[0] = back[1] = 0;
+				/* the person's crossing dates */
+				for (first = i, m = 0; i + m < n && it[i + m].person == it[i].person && (m == 0 || it[i].person); m++)
+					dates[m] = it[i + m].date;
+			}
 			ec = (size_t)back[it[i].arrival] * N_BASE + it[i].cell;
 			if (!rs[i].prov && rs[i].migdir && !rs[i].ltm)
 				back[it[i].arrival] = 1;
-			if (rs[i].prov && rs[i].migdir && !rs[i].anomaly && have[it[i].arrival][ec][flag]) {
+			flag = rs[i].prov && !rs[i].anomaly ? so_far(dates, m, i - first, as_of) : -1;
+			/*
+			 * every provisional crossing gets an estimate: one that is not in
+			 * the migrating direction now may be once an earlier estimate
+			 * has turned the person's residence
+			 */
+			rs[i].est = flag >= 0 && have[it[i].arrival][ec][flag] ? est[it[i].arrival][ec][flag] >= 0.5 : rs[i].ltm;
+			if (rs[i].migdir && flag >= 0 && have[it[i].arrival][ec][flag]) {
 				p = est[it[i].arrival][ec][flag];
 				sum->estimated++;
 			}
-			rs[i].est = p >= 0.5;
 			if (p <= 0)
 				continue;
 			date_to_civil(it[i].date, &y, &mo, &dd);
@@ -645,7 +695,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			} else {
 				int mig = it[j].arrival ? !state : state;
 
-				r->res_est = (uint8_t)(mig && (r->migdir ? r->est : r->ltm) ? !state : state);
+				r->res_est = (uint8_t)(mig && r->est ? !state : state);
 			}
 			state = r->res_est;
 		}
@@ -762,6 +812,7 @@ out:
 	free(cs);
 	free(res);
 	free(births);
+	free(dates);
 	free(spells);
 	free(rs);
 	free(res_then);
