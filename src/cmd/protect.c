@@ -92,7 +92,7 @@ static void print_summary(const struct table *t, const struct protection *p)
 	for (k = 0; k < a->n_measures; k++)
 		printf(" %s", t->measures[a->measures[k]].id);
 	printf("\n  audit verdict: %s: %zu of %zu unsafe-cell intervals at least %d wide (narrowest %g)\n",
-	       a->n_failed ? "UNSAFE" : "safe", a->n_checked - a->n_failed, a->n_checked, p->o.interval,
+	       a->n_failed ? "NOT PROVED SAFE" : "safe", a->n_checked - a->n_failed, a->n_checked, p->o.interval,
 	       a->narrowest == HUGE_VAL ? INFINITY : a->narrowest);
 }
 
@@ -131,7 +131,7 @@ static int protect_table(const struct run *run, const char *name, int *unsafe)
 		publish_audit_print(t, &res, &p, stdout);
 	if (suppressed && p.audit.n_failed) {
 		/* the audit did not prove it safe: the public files are not written */
-		fprintf(stderr, "pasos protect: error: table '%s': the audit found %zu unsafe intervals; nothing written for it\n",
+		fprintf(stderr, "pasos protect: error: table '%s': the audit could not prove %zu intervals wide enough; nothing written for it\n",
 			t->name, p.audit.n_failed);
 		*unsafe = 1;
 		goto out;
