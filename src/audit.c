@@ -9,13 +9,18 @@
  *
  * At a million cells one group can hold tens of thousands of cells, and
  * two LPs over it per unsafe cell would take hours, so the audit proves
- * rather than measures: every solution of every LP here is a table the
- * reader cannot tell from the true one, and a cell's interval is the hull
- * of its values in all of them (an interval inside the reader's). First a
+ * rather than measures: every feasible point of the reader's LP is a
+ * table the reader cannot tell from the true one, and a cell's interval is
+ * the hull of its values in all those found (an interval inside the
+ * reader's). First balanced moves of suppressed cells (move.h), each
+ * checked against every relation: those suppression made, then one
+ * searched for each unsafe cell still too narrow. Groups of at most 64
+ * cells are solved exactly. Then, for what is still unproved, a
  * neighbourhood of each unsafe cell (the balanced move suppression made
  * for it, closed over its relations, then breadth first), the other cells
  * fixed at their values; then, for what that did not prove, joint solves
- * over the whole group (all such cells pushed up at once, then down);
+ * over the whole group, up to 20,000 cells (all such cells pushed up at
+ * once, then down);
  * then each one's own two solves, which give its exact interval. Proved
  * intervals stay proved when more cells are suppressed, so a repair round
  * only audits what is still too narrow. GLPK's simplex starts from the

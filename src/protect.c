@@ -1,13 +1,17 @@
 /*
  * protect.c: cell suppression. Primary: a cell of 1 to k-1 distinct
  * persons. Secondary, written by hand because the off-the-shelf methods
- * (tau-Argus Modular, sdcTable) take hours at a million cells: every
- * relation that holds a suppressed cell must hold at least two, the
- * partner chosen as the cheapest cell big enough to give the protection
- * interval; then the LP audit, and for each primary cell still too
- * narrow, one more complement, until the audit passes. The hypercube
- * baseline suppresses, for each primary cell, the corners of a box made
- * of one sibling per dimension, the way GHMITER does.
+ * (tau-Argus Modular, sdcTable) take hours at a million cells: for each
+ * unsafe cell not yet protected, the balanced move through it with the
+ * fewest new cells that can go up and down by the interval (move.h); its
+ * cells are suppressed and every unsafe cell in it is protected. Then the
+ * audit, which checks the moves instead of trusting them; a cell it
+ * cannot prove gets more complements (its move, its hypercube, the best
+ * partner over its relations) until the audit passes. What no move
+ * protects falls back on closing every relation that holds one
+ * suppressed cell. The hypercube baseline suppresses, for each primary
+ * cell, the corners of a box made of one sibling per dimension, the way
+ * GHMITER does.
  * SPDX-License-Identifier: MIT
  */
 #include "protect.h"

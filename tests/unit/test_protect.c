@@ -7,8 +7,14 @@
 #include "../harness.h"
 #include "tests.h"
 #include "../../src/cellkey.h"
+#include "../../src/mem.h"
+#include "../../src/move.h"
+#include "../../src/relations.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 /* The distribution of ptable_apply(v, key) over an even grid of keys. */
 static void moments(const struct ptable *pt, uint32_t v, double *mean, double *var, uint32_t *lo, uint32_t *hi,
@@ -83,4 +89,112 @@ void test_protect_opts(void)
 	CHECK(protect_opts_parse(&o, b, 1, &err) == ERR_USAGE);
 	protect_opts_init(&o);
 	CHECK(protect_opts_parse(&o, n2, 3, &err) == ERR_USAGE);
+}
+
+/*
+ * The hand-solved 2x2 table of t5003 (ENTRY-DSG 1, ENTRY-VLZ 5, EXIT-DSG 6,
+ * EXIT-VLZ 7, with margins): a balanced move over the four inner cells
+ * reaches from 0 to 6 for ENTRY-DSG, the exact interval; a move that
+ * leaves a margin unbalanced, or moves a published cell in the audit, is
+ * refused; a person total that equals its part keeps the part from going up.
+ */
+void test_protect_move_reach(void)
+{
+	static const char *tab = "table t\nsource movements\n"
+				 "dimension DIRECTION field=direction kind=code values=ENTRY,EXIT\n"
+				 "dimension POST field=border_post kind=code values=DSG,VLZ\n"
+				 "measure CROSSINGS count\nmeasure PERSONS persons\n";
+	char path[] = "/tmp/pasos-unit-move-XXXXXX";
+	int fd = mkstemp(path), e, x, dsg, vlz, tot0, tot1, m;
+	struct table *t = NULL;
+	struct tab_result res;
+	struct relations r;
+	struct move_ctx mx;
+	struct move mv;
+	struct err err;
+	double up[TABLE_MAX_MEASURES], down[TABLE_MAX_MEASURES];
+	uint32_t inner[2][2] = { { 1, 5 }, { 6, 7 } };
+	uint8_t status[9] = { 0 };
+	size_t cost, c, n0, n1, cells[MOVE_MAX_CELLS], n;
+
+	err_init(&err);
+	CHECK(fd >= 0 && write(fd, tab, strlen(tab)) == (ssize_t)strlen(tab));
+	close(fd);
+	CHECK_EQ_INT(table_load(&t, path, &err), 0);
+	unlink(path);
+	if (!t)
+		return;
+	e = table_code_index(&t->dims[0], "ENTRY");
+	x = table_code_index(&t->dims[0], "EXIT");
+	tot0 = table_code_index(&t->dims[0], "_T");
+	dsg = table_code_index(&t->dims[1], "DSG");
+	vlz = table_code_index(&t->dims[1], "VLZ");
+	tot1 = table_code_index(&t->dims[1], "_T");
+	n0 = t->dims[0].n_codes;
+	n1 = t->dims[1].n_codes;
+	CHECK(e >= 0 && x >= 0 && tot0 >= 0 && dsg >= 0 && vlz >= 0 && tot1 >= 0 && n0 * n1 == 9);
+	memset(&res, 0, sizeof(res));
+	res.n_cells = n0 * n1;
+	res.stride[0] = n1;
+	res.stride[1] = 1;
+	res.possible = xmalloc(res.n_cells);
+	memset(res.possible, 1, res.n_cells);
+	for (m = 0; m < 2; m++) {
+		int a, b, di[2] = { e, x }, pi[2] = { dsg, vlz };
+
+		res.values[m] = xcalloc(res.n_cells, sizeof(uint32_t));
+		for (a = 0; a < 2; a++)
+			for (b = 0; b < 2; b++) {
+				uint32_t v = inner[a][b];
+
+				res.values[m][(size_t)di[a] * n1 + (size_t)pi[b]] += v;
+				res.values[m][(size_t)di[a] * n1 + (size_t)tot1] += v;
+				res.values[m][(size_t)tot0 * n1 + (size_t)pi[b]] += v;
+				res.values[m][(size_t)tot0 * n1 + (size_t)tot1] += v;
+			}
+	}
+	CHECK_EQ_INT(relations_init(&r, t, &res, &err), 0);
+	status[(size_t)e * n1 + (size_t)dsg] = status[(size_t)e * n1 + (size_t)vlz] = 1;
+	status[(size_t)x * n1 + (size_t)dsg] = status[(size_t)x * n1 + (size_t)vlz] = 1;
+	move_ctx_init(&mx, &r, &res, status, 2.0);
+	move_ctx_measure(&mx, res.values[0], 1);
+	move_ctx_measure(&mx, res.values[1], 0);
+	mx.suppressed_only = 1;
+	c = (size_t)e * n1 + (size_t)dsg;
+	/* ENTRY and DSG up, EXIT and VLZ down */
+	memset(&mv, 0, sizeof(mv));
+	mv.n[0] = mv.n[1] = 2;
+	mv.code[0][0] = (uint16_t)e, mv.sign[0][0] = 1, mv.code[0][1] = (uint16_t)x, mv.sign[0][1] = -1;
+	mv.code[1][0] = (uint16_t)dsg, mv.sign[1][0] = 1, mv.code[1][1] = (uint16_t)vlz, mv.sign[1][1] = -1;
+	CHECK_EQ_INT(move_reach(&mx, c, &mv, up, down), 0);
+	CHECK(up[0] == 5 && down[0] == 1);       /* [0, 6] */
+	/* ENTRY alone along DIRECTION: its total does not move with it */
+	mv.n[0] = 1;
+	CHECK_EQ_INT(move_reach(&mx, c, &mv, up, down), -1);
+	/* the search finds the four suppressed cells, at no cost */
+	CHECK_EQ_INT(move_search(&mx, c, &mv, &cost), 0);
+	CHECK(cost == 0);
+	n = move_cells(&r, c, &mv, cells, NULL);
+	CHECK(n == 4);
+	/* a published cell in the move: the audit refuses it */
+	status[(size_t)x * n1 + (size_t)vlz] = 0;
+	mv.n[0] = 2;
+	CHECK_EQ_INT(move_reach(&mx, c, &mv, up, down), -1);
+	CHECK(move_search(&mx, c, &mv, &cost) != 0 || move_cells(&r, c, &mv, cells, NULL) > 4);
+	/*
+	 * one person at both posts: ENTRY's person total is 1, so neither
+	 * ENTRY-DSG nor ENTRY-VLZ can go above it, and the move cannot go
+	 * either way in persons (its counts are untouched)
+	 */
+	status[(size_t)x * n1 + (size_t)vlz] = 1;
+	res.values[1][(size_t)e * n1 + (size_t)vlz] = 1;
+	res.values[1][(size_t)e * n1 + (size_t)tot1] = 1;
+	CHECK_EQ_INT(move_reach(&mx, c, &mv, up, down), 0);
+	CHECK(up[1] == 0 && down[1] == 0 && up[0] == 5 && down[0] == 1);
+	move_ctx_release(&mx);
+	relations_release(&r);
+	free(res.possible);
+	free(res.values[0]);
+	free(res.values[1]);
+	table_free(t);
 }

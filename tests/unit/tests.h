@@ -20,7 +20,7 @@
 	X(test_schema_shipped_registers) X(test_schema_errors_name_the_line) \
 	X(test_schema_unknown_register) \
 	X(test_names_normalize) X(test_names_phonetic) X(test_names_similarity) \
-	X(test_protect_ptable_promises) X(test_protect_opts)
+	X(test_protect_ptable_promises) X(test_protect_opts) X(test_protect_move_reach)
 
 #define DECLARE(name) void name(void);
 UNIT_TESTS(DECLARE)
