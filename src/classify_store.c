@@ -74,8 +74,7 @@ struct result {
 #define N_HISTORY 2    /* came back before from a crossing in this direction, or not */
 #define N_CELLS (2 * N_HISTORY * N_BASE)
 #define MIN_CELL 10      /* final crossings the estimates need, all cells together */
-#define N_SNAPSHOTS 1    /* days a year or more back whose provisional results train the estimates */
-#define SNAPSHOT_STEP 61 /* days between them */
+#define STAGE_STEP 15    /* days between the stages a closed window is seen at */
 #define SHRINK 5.0       /* a cell's share counts as this many crossings of its coarser cell's */
 #define N_SOFAR 12        /* as seen on the day of the estimate: away now or back, and days away so far */
 
@@ -373,7 +372,6 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	struct flow *flows = NULL;
 	size_t n_flows = 0, cap_flows = 0;
 	struct buf sqlb;
-	struct classified *res_then = NULL;
 	uint64_t tr_den[N_CELLS * N_SOFAR] = { 0 }, tr_num[N_CELLS * N_SOFAR] = { 0 };
 	int32_t *births = NULL, *dates = NULL, as_of = o->as_of;
 	int rc = 0, step, in_tx = 0;
@@ -499,13 +497,12 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		goto out;
 	}
 	rs = xcalloc(n, sizeof(*rs));
-	res_then = xmalloc(st_mult(n, sizeof(*res_then)));
 	/* pass 1: each person's crossings in time order */
 	for (i = 0; i < n; i = j) {
 		int32_t birth = DATE_INVALID;
 		enum classify_anomaly an;
 		size_t best = 0, run = 0;
-		int ever_left = 0, initial = -1, snap;
+		int ever_left = 0, initial = -1;
 		int32_t init_final = INT32_MIN;
 
 		for (j = i; j < n && it[j].person == it[i].person; j++) {
@@ -532,39 +529,33 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 				     &o->params, res);
 		sum->known_residents += initial >= 0;
 		/*
-		 * The same person as seen a year earlier: which results were
-		 * provisional then, and how they came out. This is what the
-		 * provisional results of today are estimated from (ABS, Stats NZ).
-		 * Seen on a few days a year or more back, for more of them.
+		 * How results like today's provisional ones came out (ABS, Stats
+		 * NZ): every crossing in the migrating direction whose window
+		 * closed before today's (so that migrations and returns are
+		 * equally final), seen as it stood every STAGE_STEP days of its
+		 * window while it was still provisional: which side the person
+		 * was on and for how long, and what it turned out to be.
 		 */
-		for (snap = 0; snap < N_SNAPSHOTS; snap++) {
-			int32_t then = as_of - 365 - snap * SNAPSHOT_STEP;
-			size_t k0 = 0;
+		if (an == ANOMALY_NONE) {
+			int back[2] = { 0, 0 };
+			int32_t closed = as_of - o->params.window;
 
-			while (k0 < j - i && cs[k0].date <= then)
-				k0++;
-			if (k0 > 0 && an == ANOMALY_NONE &&
-			    classify_person(cs, k0, initial, init_final, then, birth == DATE_INVALID ? INT32_MIN : birth,
-					    &o->params, res_then) == ANOMALY_NONE) {
-				int back[2] = { 0, 0 };  /* came back before, by direction, as seen then */
+			for (k = 0; k < j - i; k++) {
+				const struct classified *c = &res[k];
+				int32_t fin = c->res_after_known > c->ltm_known ? c->res_after_known : c->ltm_known, day;
+				int mig = cs[k].arrival ? !c->res_before : c->res_before;
+				size_t ec = (size_t)back[cs[k].arrival] * N_BASE + it[i + k].cell;
 
-				for (k = 0; k < k0; k++) {
-					const struct classified *t = &res_then[k], *now = &res[k];
-					int prov_then = t->res_after_known > then || t->ltm_known > then;
-					int prov_now = now->res_after_known > as_of || now->ltm_known > as_of;
-					int mig_then = cs[k].arrival ? !t->res_before : t->res_before;
-					size_t ec = (size_t)back[cs[k].arrival] * N_BASE + it[i + k].cell;
-
-					if (prov_then && mig_then && !prov_now) {
+				if (mig && fin <= as_of && cs[k].date <= closed)
+					for (day = cs[k].date + STAGE_STEP / 2; day < fin; day += STAGE_STEP) {
 						size_t cell = ((size_t)cs[k].arrival * (N_CELLS / 2) + ec) * N_SOFAR +
-							      (size_t)so_far(dates, k0, k, then);
+							      (size_t)so_far(dates, j - i, k, day);
 
 						tr_den[cell]++;
-						tr_num[cell] += now->ltm;
+						tr_num[cell] += c->ltm;
 					}
-					if (!prov_then && mig_then && !t->ltm)
-						back[cs[k].arrival] = 1;
-				}
+				if (fin <= as_of && mig && !c->ltm)
+					back[cs[k].arrival] = 1;
 			}
 		}
 		sum->persons++;
@@ -597,7 +588,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		if (it[i].bolivian && ever_left && !rs[j - 1].res_after)
 			sum->bolivians_abroad++;
 	}
-	/* pass 2: each provisional result estimated from how such results came out a year earlier */
+	/* pass 2: each provisional result estimated from how such results came out before */
 	{
 		/* one estimate per (direction, cell, provisional flag); coarser cells when thin */
 		double est[2][N_CELLS / 2][N_SOFAR];
@@ -815,7 +806,6 @@ out:
 	free(dates);
 	free(spells);
 	free(rs);
-	free(res_then);
 	free(flows);
 	buf_release(&sqlb);
 	return rc;
