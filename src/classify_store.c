@@ -64,6 +64,7 @@ struct result {
 	uint8_t est;            /* the estimated migration flag (the result itself when final) */
 	uint8_t single;         /* the person's only crossing */
 	uint8_t res_est;        /* the residence after, with provisional results as estimated */
+	uint8_t res_repaired;   /* a flagged person's: the residence after in the repaired history */
 };
 
 #define N_NAT_GROUPS 3   /* Bolivian, neighbouring country, other */
@@ -122,6 +123,34 @@ static int age_group(int32_t birth, int32_t d)
 		return 2;
 	years = (int)((d - birth) / 365.25);
 	return years < 18 ? 0 : years < 30 ? 1 : years < 45 ? 2 : years < 65 ? 3 : 4;
+}
+
+/*
+ * For the estimates only (the results themselves keep the status, as the
+ * reference classifier does): a flagged person's history repaired, a
+ * missed crossing put back halfway between two in the same direction,
+ * the second of two at the same moment dropped, the birth date set aside,
+ * and classified again. map[k] is crossing k's place in the repaired one.
+ */
+static void repair(const struct crossing *c, size_t n, int initial, int32_t init_final, int32_t as_of,
+		   const struct classify_params *p, struct crossing *c2, struct classified *out, size_t *map)
+{
+	size_t k, m = 0;
+
+	for (k = 0; k < n; k++) {
+		if (m > 0 && c[k].date == c2[m - 1].date && c[k].time >= 0 && c[k].time == c2[m - 1].time) {
+			map[k] = m - 1;
+			continue;
+		}
+		if (m > 0 && c2[m - 1].arrival == c[k].arrival) {
+			c2[m].date = c2[m - 1].date + (c[k].date - c2[m - 1].date) / 2;
+			c2[m].time = -1;
+			c2[m++].arrival = (uint8_t)!c[k].arrival;
+		}
+		c2[m] = c[k];
+		map[k] = m++;
+	}
+	classify_person(c2, m, initial, init_final, as_of, INT32_MIN, p, out);
 }
 
 static int cmp_item(const void *x, const void *y)
@@ -366,7 +395,9 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	struct item *it = NULL;
 	struct spell *spells = NULL;
 	size_t n = 0, cap = 0, n_spells = 0, i, j, k;
-	struct crossing *cs = NULL;
+	struct crossing *cs = NULL, *cs2 = NULL;
+	struct classified *res2 = NULL;
+	size_t *rmap = NULL;
 	struct classified *res = NULL;
 	struct result *rs = NULL;
 	struct flow *flows = NULL;
@@ -478,6 +509,9 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	sum->as_of = as_of;
 	qsort(it, n, sizeof(*it), cmp_item);
 	cs = xmalloc(st_mult(n, sizeof(*cs)));
+	cs2 = xmalloc(st_mult(2 * n, sizeof(*cs2)));
+	res2 = xmalloc(st_mult(2 * n, sizeof(*res2)));
+	rmap = xmalloc(st_mult(n, sizeof(*rmap)));
 	res = xmalloc(st_mult(n, sizeof(*res)));
 	births = xmalloc(st_mult(n, sizeof(*births)));
 	dates = xmalloc(st_mult(n, sizeof(*dates)));
@@ -528,6 +562,8 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		an = classify_person(cs, j - i, initial, init_final, as_of, birth == DATE_INVALID ? INT32_MIN : birth,
 				     &o->params, res);
 		sum->known_residents += initial >= 0;
+		if (an != ANOMALY_NONE)
+			repair(cs, j - i, initial, init_final, as_of, &o->params, cs2, res2, rmap);
 		/*
 		 * How results like today's provisional ones came out (ABS, Stats
 		 * NZ): every crossing in the migrating direction whose window
@@ -571,6 +607,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			r->res_after = c->res_after;
 			r->ltm = c->ltm;
 			r->anomaly = (uint8_t)an;
+			r->res_repaired = an != ANOMALY_NONE ? res2[rmap[k - i]].res_after : c->res_after;
 			r->prov = c->res_after_known > as_of || c->ltm_known > as_of;
 			r->migdir = it[k].arrival ? !c->res_before : c->res_before;
 			r->single = j - i == 1;
@@ -681,7 +718,9 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		for (j = i; j < n && it[j].person == it[i].person; j++) {
 			struct result *r = &rs[j];
 
-			if (!r->prov || r->anomaly) {
+			if (r->anomaly) {
+				r->res_est = r->res_repaired;
+			} else if (!r->prov) {
 				r->res_est = r->res_after;
 			} else {
 				int mig = it[j].arrival ? !state : state;
@@ -802,6 +841,9 @@ out:
 	free(it);
 	free(cs);
 	free(res);
+	free(cs2);
+	free(res2);
+	free(rmap);
 	free(births);
 	free(dates);
 	free(spells);
