@@ -363,6 +363,19 @@ static void widen(struct suppress *s, size_t x)
 	widen_one(s, x);
 }
 
+/* How many of cell's codes are aggregates (not leaves). */
+static size_t aggregate_codes(const struct relations *r, size_t cell)
+{
+	size_t d, n = 0;
+
+	for (d = 0; d < r->n_dims; d++) {
+		size_t x = relations_code(r, cell, d);
+
+		n += r->dims[d].own_off[x] < r->dims[d].own_off[x + 1];
+	}
+	return n;
+}
+
 static int suppression(const struct table *t, const struct tab_result *res, struct protection *p,
 		       struct err *err)
 {
@@ -390,15 +403,30 @@ static int suppression(const struct table *t, const struct tab_result *res, stru
 		if (k != p->rule_measure && t->measures[k].kind != MEASURE_MIGRANTS)
 			move_ctx_measure(&s.mx, res->values[k], t->measures[k].kind != MEASURE_PERSONS);
 	progress_init(&bar, "moves", isatty(2));
-	for (c = 0; c < res->n_cells; c++)
-		if (p->status[c] == CELL_PRIMARY) {
+	{
+		/*
+		 * The most detailed unsafe cells first (fewest aggregate codes):
+		 * their moves also cover many of the margins above them, and
+		 * fewer cells are suppressed than the other way round (INE's
+		 * year: 29,010 against 35,796)
+		 */
+		size_t *ord = xmalloc(st_mult(p->n_primary ? p->n_primary : 1, sizeof(size_t))), n_ord = 0, q, lv;
+
+		for (lv = 0; lv <= s.r.n_dims; lv++)
+			for (c = 0; c < res->n_cells; c++)
+				if (p->status[c] == CELL_PRIMARY && aggregate_codes(&s.r, c) == lv)
+					ord[n_ord++] = c;
+		for (q = 0; q < n_ord; q++) {
+			c = ord[q];
 			s.dirty[c] = 1;
 			if (p->o.method == PROTECT_HYPERCUBE)
 				hypercube(&s, c);
 			else if (!s.proved[c])
 				suppress_proving_move(&s, c);
-			progress_update(&bar, c + 1, res->n_cells);
+			progress_update(&bar, q + 1, n_ord);
 		}
+		free(ord);
+	}
 	progress_done(&bar);
 	for (c = 0; c < res->n_cells; c++)
 		if (p->status[c] == CELL_PRIMARY && !s.proved[c])
