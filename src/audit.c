@@ -156,7 +156,7 @@ struct audit_ctx {
 static int wide_enough(const struct audit_ctx *x, size_t c)
 {
 	return x->status[c] != CELL_PRIMARY ||
-	       x->a->hi[x->measure][c] - x->a->lo[x->measure][c] >= x->interval - 1e-6;
+	       protect_wide_enough(x->a->hi[x->measure][c] - x->a->lo[x->measure][c], x->interval);
 }
 
 /*
@@ -564,7 +564,7 @@ static int proved(const struct audit_result *a, size_t c, int interval)
 	int q;
 
 	for (q = 0; q < a->n_measures; q++)
-		if (!(a->hi[a->measures[q]][c] - a->lo[a->measures[q]][c] >= interval - 1e-6))
+		if (!protect_wide_enough(a->hi[a->measures[q]][c] - a->lo[a->measures[q]][c], interval))
 			return 0;
 	return 1;
 }
@@ -761,7 +761,7 @@ int protect_audit(const struct table *t, const struct tab_result *res, const uin
 			double w = a->hi[a->measures[k]][cells[i]] - a->lo[a->measures[k]][cells[i]];
 
 			a->n_checked++;
-			if (!(w >= interval - 1e-6))
+			if (!protect_wide_enough(w, interval))
 				a->n_failed++;
 			if (w < a->narrowest || isnan(w))
 				a->narrowest = w;

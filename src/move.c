@@ -195,7 +195,7 @@ void move_ctx_init(struct move_ctx *x, const struct relations *r, const struct t
 	x->r = r;
 	x->res = res;
 	x->status = status;
-	x->interval = interval;
+	x->interval = interval > 0 ? interval : 1e-6;  /* never a single point */
 	x->max_nodes = 4000;
 	for (d = 0; d < r->n_dims; d++)
 		x->opts[d] = xmalloc(MOVE_MAX_OPTS * sizeof(struct move_opt));

@@ -83,7 +83,7 @@ struct move_ctx {
 	size_t hcap;
 };
 
-/** Set up a search over r and res; add the measures with move_ctx_measure. Release with move_ctx_release. */
+/** Set up a search over r and res for moves at least interval wide (0: any width above none); add the measures with move_ctx_measure. Release with move_ctx_release. */
 void move_ctx_init(struct move_ctx *x, const struct relations *r, const struct tab_result *res, const uint8_t *status,
 		   double interval);
 void move_ctx_measure(struct move_ctx *x, const uint32_t *values, int additive);

@@ -30,6 +30,11 @@
 
 #define MAX_ROUNDS 12   /* audit and repair rounds; what is still unsafe after them is reported */
 
+int protect_wide_enough(double width, int interval)
+{
+	return width >= interval - 1e-6 && width > 1e-9;
+}
+
 void protect_opts_init(struct protect_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -451,7 +456,7 @@ static int suppression(const struct table *t, const struct tab_result *res, stru
 			for (k = 0; k < p->audit.n_measures; k++) {
 				int m = p->audit.measures[k];
 
-				if (!(p->audit.hi[m][c] - p->audit.lo[m][c] >= p->o.interval - 1e-6)) {
+				if (!protect_wide_enough(p->audit.hi[m][c] - p->audit.lo[m][c], p->o.interval)) {
 					widen(&s, c);
 					break;
 				}

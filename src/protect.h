@@ -57,6 +57,12 @@ void protect_opts_init(struct protect_opts *o);
 /** Parse "suppression k=3 interval=3" or "cellkey k=3 D=3 V=2" words into o. */
 int protect_opts_parse(struct protect_opts *o, char **words, int n, struct err *err);
 
+/**
+ * Whether an interval this wide protects: at least the required width,
+ * and never a single point (a cell computed exactly), whatever is required.
+ */
+int protect_wide_enough(double width, int interval);
+
 /** Protect res (from tabulate_run) into p (owned by the caller: protection_release). */
 int protect_run(const struct table *t, const struct tab_result *res, const struct protect_opts *o,
 		struct protection *p, struct err *err);

@@ -228,7 +228,7 @@ void publish_audit_print(const struct table *t, const struct tab_result *res, co
 			if (prot->status[c] == CELL_PRIMARY) {
 				put_u32(f, (uint32_t)prot->o.interval);
 				/* too narrow: unsafe when the interval is exact, otherwise only not proved */
-				fputs(w >= prot->o.interval - 1e-6 ? ",safe\r\n" : a->whole[c] ? ",UNSAFE\r\n" : ",unproved\r\n", f);
+				fputs(protect_wide_enough(w, prot->o.interval) ? ",safe\r\n" : a->whole[c] ? ",UNSAFE\r\n" : ",unproved\r\n", f);
 			} else {
 				fputs(",complement\r\n", f);
 			}
