@@ -210,8 +210,9 @@ void move_ctx_init(struct move_ctx *x, const struct relations *r, const struct t
 	x->sign = xmalloc(MOVE_MAX_CELLS);
 	for (x->hcap = 64; x->hcap < 2 * MOVE_MAX_CELLS * (size_t)r->max_refs; x->hcap *= 2)
 		;
-	x->hkey = xmalloc(x->hcap * sizeof(uint64_t));
-	x->hsum = xmalloc(x->hcap * sizeof(int));
+	x->hkey = xcalloc(x->hcap, sizeof(uint64_t));
+	x->hsum = xcalloc(x->hcap, sizeof(int));
+	x->hused = xmalloc(x->hcap * sizeof(size_t));
 }
 
 void move_ctx_measure(struct move_ctx *x, const uint32_t *values, int additive)
@@ -239,6 +240,7 @@ void move_ctx_release(struct move_ctx *x)
 	free(x->sign);
 	free(x->hkey);
 	free(x->hsum);
+	free(x->hused);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -276,6 +278,8 @@ static void rel_add(struct move_ctx *x, uint64_t key, int s)
 
 	while (x->hkey[i] && x->hkey[i] != key + 1)
 		i = (i + 1) & (x->hcap - 1);
+	if (!x->hkey[i])
+		x->hused[x->n_hused++] = i;
 	x->hkey[i] = key + 1;
 	x->hsum[i] += s;
 }
@@ -297,16 +301,22 @@ int move_reach(struct move_ctx *x, size_t cell, const struct move *m, double *up
 	sort_base = x->cells;
 	qsort(x->sorted, n, sizeof(size_t), by_cell);
 	/* balanced: in every relation, the parent moves by what its parts move by together */
-	memset(x->hkey, 0, x->hcap * sizeof(uint64_t));
-	memset(x->hsum, 0, x->hcap * sizeof(int));
+	x->n_hused = 0;
 	for (i = 0; i < n; i++) {
 		nr = relations_of_cell(r, x->cells[i], x->refs);
 		for (j = 0; j < nr; j++)
 			rel_add(x, relations_key(r, &x->refs[j]), x->refs[j].parent_cell == x->cells[i] ? x->sign[i] : -x->sign[i]);
 	}
-	for (i = 0; i < x->hcap; i++)
-		if (x->hkey[i] && x->hsum[i])
-			return -1;
+	/* every relation's sum, then the table clean again for the next move */
+	for (i = 0, k = 0; i < x->n_hused; i++) {
+		size_t h = x->hused[i];
+
+		k |= x->hsum[h] != 0;
+		x->hkey[h] = 0;
+		x->hsum[h] = 0;
+	}
+	if (k)
+		return -1;
 	for (q = 0; q < x->n_measures; q++) {
 		const uint32_t *v = x->v[q];
 		double u = HUGE_VAL, dn = HUGE_VAL;
@@ -321,6 +331,13 @@ int move_reach(struct move_ctx *x, size_t cell, const struct move *m, double *up
 		/* distinct persons: every part at most its total (a sum of parts is kept by the balance) */
 		for (i = 0; i < n && !x->additive[q]; i++) {
 			size_t c = x->cells[i];
+
+			if (u + dn < x->interval - 1e-9) {
+				/* too narrow already: claim no reach at all (always true) rather than go on */
+				for (q = 0; q < x->n_measures; q++)
+					up[q] = down[q] = 0;
+				return 0;
+			}
 
 			nr = relations_of_cell(r, c, x->refs);
 			for (j = 0; j < nr; j++) {

@@ -80,7 +80,7 @@ struct move_ctx {
 	signed char *sign;
 	uint64_t *hkey;
 	int *hsum;
-	size_t hcap;
+	size_t hcap, *hused, n_hused;
 };
 
 /** Set up a search over r and res for moves at least interval wide (0: any width above none); add the measures with move_ctx_measure. Release with move_ctx_release. */
