@@ -333,8 +333,8 @@ int move_reach(struct move_ctx *x, size_t cell, const struct move *m, double *up
 			size_t c = x->cells[i];
 
 			if (u + dn < x->interval - 1e-9) {
-				/* too narrow already: claim no reach at all (always true) rather than go on */
-				for (q = 0; q < x->n_measures; q++)
+				/* too narrow already: claim no reach here and after (always true) rather than go on */
+				for (; q < x->n_measures; q++)
 					up[q] = down[q] = 0;
 				return 0;
 			}
