@@ -300,9 +300,14 @@ int move_reach(struct move_ctx *x, size_t cell, const struct move *m, double *up
 	}
 	sort_base = x->cells;
 	qsort(x->sorted, n, sizeof(size_t), by_cell);
-	/* balanced: in every relation, the parent moves by what its parts move by together */
+	/*
+	 * balanced: in every relation, the parent moves by what its parts move
+	 * by together. The search builds only balanced moves and the audit
+	 * checks every one it is given, so only the audit (suppressed_only)
+	 * pays for this.
+	 */
 	x->n_hused = 0;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && x->suppressed_only; i++) {
 		nr = relations_of_cell(r, x->cells[i], x->refs);
 		for (j = 0; j < nr; j++)
 			rel_add(x, relations_key(r, &x->refs[j]), x->refs[j].parent_cell == x->cells[i] ? x->sign[i] : -x->sign[i]);

@@ -99,9 +99,11 @@ int move_search(struct move_ctx *x, size_t cell, struct move *m, size_t *cost);
 /**
  * How far the move through cell can go, checked against every relation
  * (each one balanced, no cell below zero, a person part within its
- * total): up[k] and down[k] per measure, HUGE_VAL when unbounded. -1 when
- * a cell cannot exist, a relation is not balanced, or (suppressed_only)
- * a cell is published.
+ * total): up[k] and down[k] per measure, HUGE_VAL when unbounded, 0 for a
+ * measure (and those after it) once the move is too narrow anyway. -1 when
+ * a cell cannot exist, or (suppressed_only, as the audit asks) a relation
+ * is not balanced or a cell is published; the search builds only
+ * balanced moves and does not pay for the check.
  */
 int move_reach(struct move_ctx *x, size_t cell, const struct move *m, double *up, double *down);
 
