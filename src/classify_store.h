@@ -36,7 +36,7 @@ struct classify_summary {
 	uint64_t flagged[N_ANOMALIES];          /* persons, by anomaly */
 	size_t n_years;
 	struct classify_year years[CLASSIFY_MAX_YEARS];
-	uint64_t estimated;                     /* provisional results estimated from a year earlier */
+	uint64_t estimated;                     /* provisional results estimated from closed windows */
 	uint64_t bolivians_abroad;              /* left as migrants, not back as residents */
 	uint64_t overstays;                     /* foreign entries that stayed beyond the permitted days */
 	uint64_t compared, agree, agree_final, compared_final;  /* with the truth */
