@@ -446,13 +446,7 @@ static void neighbourhood(struct audit_ctx *x, size_t i)
 	size_t level, d;
 
 	for (level = 0; level < 2; level++) {
-		size_t n_set, k;
-
-		if (level == 0) {
-			n_set = closure(x, x->cells[i], CLOSURE_CAP);
-		} else {
-			n_set = breadth(x, x->cells[i], BREADTH_CAP);
-		}
+		size_t n_set = level == 0 ? closure(x, x->cells[i], CLOSURE_CAP) : breadth(x, x->cells[i], BREADTH_CAP), k;
 		int whole = n_set == x->gsize[i];
 
 		for (k = 0; k < n_set; k++)
@@ -536,23 +530,24 @@ static void group(struct audit_ctx *x, const size_t *cells, size_t n)
 static int prove_by_move(struct move_ctx *mx, struct audit_result *a, size_t cell, const struct move *m)
 {
 	double up[TABLE_MAX_MEASURES], down[TABLE_MAX_MEASURES];
-	size_t cells[MOVE_MAX_CELLS], n, i;
-	signed char sign[MOVE_MAX_CELLS];
+	size_t i;
 	int q;
 
 	if (move_reach(mx, cell, m, up, down))
 		return 0;
-	n = move_cells(mx->r, cell, m, cells, sign);
+	/* move_reach left the move's cells and signs in mx */
 	for (q = 0; q < a->n_measures; q++) {
 		double *lo = a->lo[a->measures[q]], *hi = a->hi[a->measures[q]];
 
-		for (i = 0; i < n; i++) {
-			double v = mx->v[q][cells[i]], l = v - (sign[i] > 0 ? down[q] : up[q]), h = v + (sign[i] > 0 ? up[q] : down[q]);
+		for (i = 0; i < mx->n_cells; i++) {
+			size_t c = mx->cells[i];
+			int s = mx->sign[i];
+			double v = mx->v[q][c], l = v - (s > 0 ? down[q] : up[q]), h = v + (s > 0 ? up[q] : down[q]);
 
-			if (l < lo[cells[i]])
-				lo[cells[i]] = l;
-			if (h > hi[cells[i]])
-				hi[cells[i]] = h;
+			if (l < lo[c])
+				lo[c] = l;
+			if (h > hi[c])
+				hi[c] = h;
 		}
 	}
 	return 1;

@@ -62,7 +62,6 @@ struct result {
 	uint8_t res_before, res_after, ltm, prov, migdir;
 	uint8_t anomaly;
 	uint8_t est;            /* the estimated migration flag (the result itself when final) */
-	uint8_t single;         /* the person's only crossing */
 	uint8_t res_est;        /* the residence after, with provisional results as estimated */
 	uint8_t res_repaired;   /* a flagged person's: the residence after in the repaired history */
 };
@@ -610,7 +609,6 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			r->res_repaired = an != ANOMALY_NONE ? res2[rmap[k - i]].res_after : c->res_after;
 			r->prov = c->res_after_known > as_of || c->ltm_known > as_of;
 			r->migdir = it[k].arrival ? !c->res_before : c->res_before;
-			r->single = j - i == 1;
 			if (c->ltm && !it[k].arrival && c->res_before)
 				ever_left = 1;
 			/* a foreign visitor who stayed beyond the permitted days */
@@ -668,7 +666,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		size_t first = 0, m = 0;
 
 		for (i = 0; i < n; i++) {
-			double p = rs[i].ltm;
+			double p = rs[i].ltm, pe;
 			int y, mo, dd;
 			int flag;
 			size_t ec;
@@ -688,9 +686,10 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			 * the migrating direction now may be once an earlier estimate
 			 * has turned the person's residence
 			 */
-			rs[i].est = flag >= 0 && have[it[i].arrival][ec][flag] ? est[it[i].arrival][ec][flag] >= 0.5 : rs[i].ltm;
-			if (rs[i].migdir && flag >= 0 && have[it[i].arrival][ec][flag]) {
-				p = est[it[i].arrival][ec][flag];
+			pe = flag >= 0 && have[it[i].arrival][ec][flag] ? est[it[i].arrival][ec][flag] : -1;
+			rs[i].est = pe >= 0 ? pe >= 0.5 : rs[i].ltm;
+			if (rs[i].migdir && pe >= 0) {
+				p = pe;
 				sum->estimated++;
 			}
 			if (p <= 0)

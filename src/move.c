@@ -206,7 +206,7 @@ void move_ctx_init(struct move_ctx *x, const struct relations *r, const struct t
 	x->refs = xmalloc(st_mult((size_t)r->max_refs, sizeof(*x->refs)));
 	x->mem = xmalloc(st_mult((size_t)r->max_members, sizeof(size_t)));
 	x->cells = xmalloc(MOVE_MAX_CELLS * sizeof(size_t));
-	x->sorted = xmalloc(MOVE_MAX_CELLS * sizeof(size_t));
+	x->sorted = xmalloc(MOVE_MAX_CELLS * sizeof(*x->sorted));
 	x->sign = xmalloc(MOVE_MAX_CELLS);
 	for (x->hcap = 64; x->hcap < 2 * MOVE_MAX_CELLS * (size_t)r->max_refs; x->hcap *= 2)
 		;
@@ -244,17 +244,17 @@ void move_ctx_release(struct move_ctx *x)
 	memset(x, 0, sizeof(*x));
 }
 
-/* The sign of cell c in the move (x->sorted holds its cells in order, x->sign by position in x->cells), 0 if not in it. */
+/* The sign of cell c in the move (x->sorted holds its cells in order), 0 if not in it. */
 static int sign_of(const struct move_ctx *x, size_t n, size_t c)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
-		size_t mid = (lo + hi) / 2, mc = x->cells[x->sorted[mid]];
+		size_t mid = (lo + hi) / 2;
 
-		if (mc == c)
-			return x->sign[x->sorted[mid]];
-		if (mc < c)
+		if (x->sorted[mid].cell == c)
+			return x->sorted[mid].sign;
+		if (x->sorted[mid].cell < c)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -262,11 +262,9 @@ static int sign_of(const struct move_ctx *x, size_t n, size_t c)
 	return 0;
 }
 
-static const size_t *sort_base;
-
 static int by_cell(const void *a, const void *b)
 {
-	size_t x = sort_base[*(const size_t *)a], y = sort_base[*(const size_t *)b];
+	size_t x = ((const struct move_cell *)a)->cell, y = ((const struct move_cell *)b)->cell;
 
 	return x < y ? -1 : x > y;
 }
@@ -289,17 +287,14 @@ int move_reach(struct move_ctx *x, size_t cell, const struct move *m, double *up
 	const struct relations *r = x->r;
 	const struct tab_result *res = x->res;
 	size_t n = move_cells(r, cell, m, x->cells, x->sign), i, j, k, nr;
-	int q;
+	int q, in_order = 0;
 
+	x->n_cells = 0;
 	if (!n)
 		return -1;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (!res->possible[x->cells[i]] || (x->suppressed_only && !x->status[x->cells[i]]))
 			return -1;
-		x->sorted[i] = i;
-	}
-	sort_base = x->cells;
-	qsort(x->sorted, n, sizeof(size_t), by_cell);
 	/*
 	 * balanced: in every relation, the parent moves by what its parts move
 	 * by together. The search builds only balanced moves and the audit
@@ -334,6 +329,15 @@ int move_reach(struct move_ctx *x, size_t cell, const struct move *m, double *up
 				u = v[x->cells[i]];
 		}
 		/* distinct persons: every part at most its total (a sum of parts is kept by the balance) */
+		if (!x->additive[q] && !in_order) {
+			/* the move's cells in order, to look up the sign of a parent or a part */
+			for (i = 0; i < n; i++) {
+				x->sorted[i].cell = x->cells[i];
+				x->sorted[i].sign = x->sign[i];
+			}
+			qsort(x->sorted, n, sizeof(*x->sorted), by_cell);
+			in_order = 1;
+		}
 		for (i = 0; i < n && !x->additive[q]; i++) {
 			size_t c = x->cells[i];
 
@@ -341,6 +345,7 @@ int move_reach(struct move_ctx *x, size_t cell, const struct move *m, double *up
 				/* too narrow already: claim no reach here and after (always true) rather than go on */
 				for (; q < x->n_measures; q++)
 					up[q] = down[q] = 0;
+				x->n_cells = n;
 				return 0;
 			}
 
@@ -379,6 +384,7 @@ int move_reach(struct move_ctx *x, size_t cell, const struct move *m, double *up
 		up[q] = u < 0 ? 0 : u;
 		down[q] = dn < 0 ? 0 : dn;
 	}
+	x->n_cells = n;
 	return 0;
 }
 
@@ -577,18 +583,26 @@ static void options(struct move_ctx *x, size_t cell, size_t d)
 		insert_opt(x, d, &alone[k], alone_cost[k], max_opts);
 }
 
-static void to_move(const struct move_ctx *x, struct move *m)
+/* The codes along d of the move m: those of choice o. */
+static void put_opt(struct move *m, size_t d, const struct move_opt *o)
 {
-	size_t d;
+	m->n[d] = o->n;
+	memcpy(m->code[d], o->code, o->n * sizeof(uint16_t));
+	memcpy(m->sign[d], o->sign, o->n);
+}
 
-	memset(m, 0, sizeof(*m));
-	for (d = 0; d < x->r->n_dims; d++) {
-		const struct move_opt *o = &x->opts[d][x->choice[d]];
+/* Whether the move through cell proves it: it can go up and down by the interval in every measure. */
+static int proves(struct move_ctx *x, size_t cell, const struct move *m)
+{
+	double up[TABLE_MAX_MEASURES], down[TABLE_MAX_MEASURES];
+	int q;
 
-		m->n[d] = o->n;
-		memcpy(m->code[d], o->code, o->n * sizeof(uint16_t));
-		memcpy(m->sign[d], o->sign, o->n);
-	}
+	if (move_reach(x, cell, m, up, down))
+		return 0;
+	for (q = 0; q < x->n_measures; q++)
+		if (!(up[q] + down[q] >= x->interval - 1e-9))
+			return 0;
+	return 1;
 }
 
 static void dfs(struct move_ctx *x, size_t cell, size_t depth, size_t cost)
@@ -599,16 +613,13 @@ static void dfs(struct move_ctx *x, size_t cell, size_t depth, size_t cost)
 	if (x->nodes++ >= x->max_nodes)
 		return;
 	if (depth == r->n_dims) {
-		double up[TABLE_MAX_MEASURES], down[TABLE_MAX_MEASURES];
 		struct move m;
-		int q;
 
-		to_move(x, &m);
-		if (move_reach(x, cell, &m, up, down))
+		memset(&m, 0, sizeof(m));
+		for (d = 0; d < r->n_dims; d++)
+			put_opt(&m, d, &x->opts[d][x->choice[d]]);
+		if (!proves(x, cell, &m))
 			return;
-		for (q = 0; q < x->n_measures; q++)
-			if (!(up[q] + down[q] >= x->interval - 1e-9))
-				return;
 		x->best = m;
 		x->best_cost = cost;
 		x->found = 1;
@@ -656,52 +667,52 @@ static void dfs(struct move_ctx *x, size_t cell, size_t depth, size_t cost)
  */
 static void chain_move(struct move_ctx *x, size_t cell)
 {
-	double up[TABLE_MAX_MEASURES], down[TABLE_MAX_MEASURES];
-	size_t cells[MOVE_MAX_CELLS], n, k, d;
+	size_t k, d;
 	struct move m;
-	int q;
 
 	memset(&m, 0, sizeof(m));
 	for (d = 0; d < x->r->n_dims; d++) {
 		if (!x->chain[d].n)
 			return;
-		m.n[d] = x->chain[d].n;
-		memcpy(m.code[d], x->chain[d].code, m.n[d] * sizeof(uint16_t));
-		memcpy(m.sign[d], x->chain[d].sign, m.n[d]);
+		put_opt(&m, d, &x->chain[d]);
 	}
-	if (move_reach(x, cell, &m, up, down))
+	if (!proves(x, cell, &m))
 		return;
-	for (q = 0; q < x->n_measures; q++)
-		if (!(up[q] + down[q] >= x->interval - 1e-9))
-			return;
-	n = move_cells(x->r, cell, &m, cells, NULL);
+	/* move_reach left the move's cells in x->cells */
 	x->best_cost = 0;
-	for (k = 0; k < n; k++)
-		x->best_cost += cell_cost(x, cells[k]);
+	for (k = 0; k < x->n_cells; k++)
+		x->best_cost += cell_cost(x, x->cells[k]);
 	x->best = m;
 	x->found = 1;
 }
 
-int move_search(struct move_ctx *x, size_t cell, struct move *m, size_t *cost)
+/*
+ * Every dimension's choices for cell, the dimensions with the fewest
+ * first (the search narrows soonest). -1 when a dimension has none.
+ */
+static int prepare(struct move_ctx *x, size_t cell)
 {
-	const struct relations *r = x->r;
 	size_t d, e;
 
-	if (!x->res->possible[cell] || !x->n_measures)
-		return -1;
-	for (d = 0; d < r->n_dims; d++) {
+	for (d = 0; d < x->r->n_dims; d++) {
 		options(x, cell, d);
 		if (!x->n_opts[d] && !x->chain[d].n)
 			return -1;
-		/* the fewest choices first: the search narrows soonest */
 		for (e = d; e > 0 && x->n_opts[x->order[e - 1]] > x->n_opts[d]; e--)
 			x->order[e] = x->order[e - 1];
 		x->order[e] = d;
 	}
+	x->nodes = 0;
+	return 0;
+}
+
+int move_search(struct move_ctx *x, size_t cell, struct move *m, size_t *cost)
+{
+	if (!x->res->possible[cell] || !x->n_measures || prepare(x, cell))
+		return -1;
 	x->set[0][0] = cell;
 	x->set_sign[0][0] = 1;
 	x->n_set[0] = 1;
-	x->nodes = 0;
 	x->found = 0;
 	x->best_cost = SIZE_MAX;
 	dfs(x, cell, 0, cell_cost(x, cell));
@@ -710,15 +721,9 @@ int move_search(struct move_ctx *x, size_t cell, struct move *m, size_t *cost)
 		size_t saved = x->max_nodes;
 
 		x->wide_search = 1;
-		for (d = 0; d < r->n_dims; d++) {
-			options(x, cell, d);
-			for (e = d; e > 0 && x->n_opts[x->order[e - 1]] > x->n_opts[d]; e--)
-				x->order[e] = x->order[e - 1];
-			x->order[e] = d;
-		}
-		x->nodes = 0;
 		x->max_nodes = 10 * saved;
-		dfs(x, cell, 0, cell_cost(x, cell));
+		if (!prepare(x, cell))
+			dfs(x, cell, 0, cell_cost(x, cell));
 		x->max_nodes = saved;
 		x->wide_search = 0;
 	}

@@ -56,6 +56,12 @@ struct move_opt {
 	uint32_t line_cost;     /* cells of it along the cell's line not yet suppressed */
 };
 
+/* A cell of a move and its sign. */
+struct move_cell {
+	size_t cell;
+	int sign;
+};
+
 struct move_ctx {
 	const struct relations *r;
 	const struct tab_result *res;
@@ -76,8 +82,9 @@ struct move_ctx {
 	int found;
 	struct move best;
 	struct rel_ref *refs;
-	size_t *mem, *cells, *sorted;
+	size_t *mem, *cells, n_cells;       /* the last move_reach: its cells, with their signs */
 	signed char *sign;
+	struct move_cell *sorted;           /* the same, in order of cell */
 	uint64_t *hkey;
 	int *hsum;
 	size_t hcap, *hused, n_hused;

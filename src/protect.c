@@ -261,17 +261,9 @@ static void hypercube(struct suppress *s, size_t x)
 		}
 	}
 	for (corner = 1; corner < ((size_t)1 << n_dims); corner++) {
-		size_t c = x;
+		size_t c = relations_corner(r, x, alt, corner);
 
-		for (d = 0; d < n_dims; d++)
-			if (corner >> d & 1) {
-				size_t code = relations_code(r, x, d);
-
-				if (alt[d] == code)
-					break;
-				c = c - code * r->stride[d] + alt[d] * r->stride[d];
-			}
-		if (d == n_dims && s->res->possible[c])
+		if (c != SIZE_MAX && s->res->possible[c])
 			suppress_cell(s, c);
 	}
 }
@@ -416,11 +408,18 @@ static int suppression(const struct table *t, const struct tab_result *res, stru
 		 * year: 29,010 against 35,796)
 		 */
 		size_t *ord = xmalloc(st_mult(p->n_primary ? p->n_primary : 1, sizeof(size_t))), n_ord = 0, q, lv;
+		size_t at[TABLE_MAX_DIMS + 2] = { 0 };
 
-		for (lv = 0; lv <= s.r.n_dims; lv++)
-			for (c = 0; c < res->n_cells; c++)
-				if (p->status[c] == CELL_PRIMARY && aggregate_codes(&s.r, c) == lv)
-					ord[n_ord++] = c;
+		for (c = 0; c < res->n_cells; c++)
+			if (p->status[c] == CELL_PRIMARY)
+				at[aggregate_codes(&s.r, c) + 1]++;
+		for (lv = 1; lv <= s.r.n_dims + 1; lv++)
+			at[lv] += at[lv - 1];
+		for (c = 0; c < res->n_cells; c++)
+			if (p->status[c] == CELL_PRIMARY) {
+				ord[at[aggregate_codes(&s.r, c)]++] = c;
+				n_ord++;
+			}
 		for (q = 0; q < n_ord; q++) {
 			c = ord[q];
 			s.dirty[c] = 1;

@@ -304,15 +304,6 @@ size_t relations_ancestors(const struct relations *r, size_t d, size_t code, con
 	return (size_t)(rd->anc_off[code + 1] - rd->anc_off[code]);
 }
 
-int relations_siblings(const struct relations *r, size_t d, size_t a, size_t b)
-{
-	const struct rel_dim *rd = &r->dims[d];
-	int na = rd->in_off[a + 1] - rd->in_off[a];
-
-	return na == rd->in_off[b + 1] - rd->in_off[b] &&
-	       !memcmp(rd->in + rd->in_off[a], rd->in + rd->in_off[b], (size_t)na * sizeof(int));
-}
-
 size_t relations_corner(const struct relations *r, size_t cell, const size_t *alt, size_t corner)
 {
 	size_t d;

@@ -58,8 +58,6 @@ size_t relations_members(const struct relations *r, const struct rel_ref *ref, s
 size_t relations_code(const struct relations *r, size_t cell, size_t d);
 /** Code of dimension d and all it adds into; *out points into r. */
 size_t relations_ancestors(const struct relations *r, size_t d, size_t code, const int **out);
-/** Whether codes a and b of dimension d are children in the same partitions (true siblings). */
-int relations_siblings(const struct relations *r, size_t d, size_t a, size_t b);
 /**
  * A corner of the box of cell and one other code per dimension alt[]:
  * bit d of corner set takes alt[d] instead of the cell's code. SIZE_MAX
