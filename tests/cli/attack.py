@@ -54,7 +54,7 @@ def main():
     if exact:
         with open(exact, newline="") as f:
             rd = csv.reader(f)
-            h = next(rd)
+            next(rd)
             for row in rd:
                 key = tuple(row[:nd])
                 if row[nd] == measure and conf.get(key) == "D":
