@@ -23,6 +23,7 @@ struct item {
 	uint8_t arrival;
 	uint8_t cell;           /* nationality group, age group, sex: the estimation cell */
 	uint8_t bolivian;
+	uint8_t decl;           /* country of residence declared: 1 Bolivia, 0 abroad, 2 none */
 	uint16_t nat;           /* nationality, three letters A-Z packed in 5 bits each */
 	int8_t initial;         /* from the list of known residents: 1, 0, or -1 */
 	int32_t init_final;     /* the day that status became final, or INT32_MIN */
@@ -76,29 +77,47 @@ struct result {
 #define MIN_CELL 10      /* final crossings the estimates need, all cells together */
 #define STAGE_STEP 15    /* days between the stages a closed window is seen at */
 #define SHRINK 5.0       /* a cell's share counts as this many crossings of its coarser cell's */
-#define N_SOFAR 12        /* as seen on the day of the estimate: away now or back, and days away so far */
+#define N_SOFAR 72       /* so_far's values: 3 (days back) x 2 (declared) x 2 (side now) x 6 (days away) */
+#define SOFAR_SAID 12    /* what a later card declaring the new side adds to so_far's value */
+
+/* A crossing as so_far sees it: its day and the residence its card declared. */
+struct seen {
+	int32_t date;
+	uint8_t arrival;
+	uint8_t decl;   /* country of residence declared: 1 Bolivia, 0 abroad, 2 none */
+};
 
 /*
  * How a crossing in the migrating direction stands on day `on`: whether
- * the person is on the new side now, and how many days they have spent
- * there so far (the person's later crossings, dates[k+1..m), alternate
- * sides). What the 12/16-month rule will say depends on both.
+ * the person is on the new side now, how many days they have spent there
+ * and back on the old side so far (the person's later crossings,
+ * seen[k+1..m), alternate sides), and whether a later card declared a
+ * residence on the new side (a Bolivian back on a visit who writes the
+ * country they now live in). What the 12/16-month rule will say depends
+ * on all of them: 365 days on the new side make a migration, 122 back
+ * on the old one rule it out.
  */
-static int so_far(const int32_t *dates, size_t m, size_t k, int32_t on)
+static int so_far(const struct seen *seen, size_t m, size_t k, int32_t on)
 {
-	int32_t t = dates[k], away = 0;
-	int side = 1;
+	int32_t t = seen[k].date, away = 0, back = 0;
+	int side = 1, said = 0, to_bolivia = seen[k].arrival;
 	size_t j;
 
-	for (j = k + 1; j < m && dates[j] <= on; j++) {
+	for (j = k + 1; j < m && seen[j].date <= on; j++) {
 		if (side)
-			away += dates[j] - t;
-		t = dates[j];
+			away += seen[j].date - t;
+		else
+			back += seen[j].date - t;
+		t = seen[j].date;
 		side = !side;
+		said |= seen[j].decl == to_bolivia;
 	}
 	if (side)
 		away += on - t;
-	return side * 6 + (away < 14 ? 0 : away < 30 ? 1 : away < 60 ? 2 : away < 91 ? 3 : away < 183 ? 4 : 5);
+	else
+		back += on - t;
+	return (back < 30 ? 0 : back < 91 ? 1 : 2) * 2 * SOFAR_SAID + said * SOFAR_SAID + side * 6 +
+	       (away < 14 ? 0 : away < 30 ? 1 : away < 60 ? 2 : away < 91 ? 3 : away < 183 ? 4 : 5);
 }
 
 static int nat_group(const char *nat)
@@ -131,8 +150,8 @@ static int age_group(int32_t birth, int32_t d)
  * the second of two at the same moment dropped, the birth date set aside,
  * and classified again. map[k] is crossing k's place in the repaired one.
  */
-static void repair(const struct crossing *c, size_t n, int initial, int32_t init_final, int32_t as_of,
-		   const struct classify_params *p, struct crossing *c2, struct classified *out, size_t *map)
+static size_t repair(const struct crossing *c, size_t n, int initial, int32_t init_final, int32_t as_of,
+		     const struct classify_params *p, struct crossing *c2, struct classified *out, size_t *map)
 {
 	size_t k, m = 0;
 
@@ -150,6 +169,104 @@ static void repair(const struct crossing *c, size_t n, int initial, int32_t init
 		map[k] = m++;
 	}
 	classify_person(c2, m, initial, init_final, as_of, INT32_MIN, p, out);
+	return m;
+}
+
+/*
+ * A flagged person's repaired history, kept until the estimates are known:
+ * its provisional results are estimated like anyone's, not taken as the
+ * rule's projection that the person stays where the last crossing left them.
+ */
+struct repaired {
+	int32_t date;
+	uint8_t arrival, prov, res_before, res_after, ltm;
+	uint8_t cell;   /* the estimation cell of the crossing, or of the next one for a put-back crossing */
+	int8_t sofar;   /* how it stands on the as-of day (so_far) if provisional, else -1 */
+	uint8_t est;    /* the residence after, as estimated */
+};
+
+struct flagged {
+	size_t item, n_items;   /* the person's crossings in the items */
+	size_t rep, n_rep;      /* its repaired history in the repaired crossings */
+	size_t map;             /* where each crossing went in it, in the map */
+};
+
+struct flagged_set {
+	struct flagged *p;
+	struct repaired *r;
+	size_t *map;
+	struct seen *seen;
+	size_t n, cap, n_r, cap_r, n_map, cap_map, cap_seen;
+};
+
+static void keep_repaired(struct flagged_set *fs, const struct item *it, size_t item, size_t n_items,
+			  const struct crossing *c2, const struct classified *res2, size_t m,
+			  const size_t *map, int32_t as_of)
+{
+	struct flagged *g;
+	size_t q, k;
+	uint8_t cell;
+
+	if (fs->n == fs->cap) {
+		fs->cap = fs->cap ? fs->cap * 2 : 256;
+		fs->p = xrealloc(fs->p, st_mult(fs->cap, sizeof(*fs->p)));
+	}
+	while (fs->n_r + m > fs->cap_r) {
+		fs->cap_r = fs->cap_r ? fs->cap_r * 2 : 4096;
+		fs->r = xrealloc(fs->r, st_mult(fs->cap_r, sizeof(*fs->r)));
+	}
+	while (fs->n_map + n_items > fs->cap_map) {
+		fs->cap_map = fs->cap_map ? fs->cap_map * 2 : 4096;
+		fs->map = xrealloc(fs->map, st_mult(fs->cap_map, sizeof(*fs->map)));
+	}
+	if (m > fs->cap_seen) {
+		fs->cap_seen = m * 2;
+		fs->seen = xrealloc(fs->seen, st_mult(fs->cap_seen, sizeof(*fs->seen)));
+	}
+	g = &fs->p[fs->n++];
+	g->item = item;
+	g->n_items = n_items;
+	g->rep = fs->n_r;
+	g->n_rep = m;
+	g->map = fs->n_map;
+	for (q = 0; q < m; q++) {
+		fs->seen[q].date = c2[q].date;
+		fs->seen[q].arrival = c2[q].arrival;
+		fs->seen[q].decl = 2;
+	}
+	for (k = 0; k < n_items; k++)
+		fs->seen[map[k]].decl = it[item + k].decl;
+	for (q = 0; q < m; q++) {
+		struct repaired *r = &fs->r[fs->n_r + q];
+
+		r->date = c2[q].date;
+		r->arrival = c2[q].arrival;
+		r->prov = res2[q].res_after_known > as_of || res2[q].ltm_known > as_of;
+		r->res_before = res2[q].res_before;
+		r->res_after = res2[q].res_after;
+		r->ltm = res2[q].ltm;
+		r->sofar = r->prov ? (int8_t)so_far(fs->seen, m, q, as_of) : -1;
+		r->cell = 0xFF;
+	}
+	for (k = 0; k < n_items; k++) {
+		fs->map[fs->n_map + k] = map[k];
+		fs->r[fs->n_r + map[k]].cell = it[item + k].cell;
+	}
+	for (q = m, cell = it[item + n_items - 1].cell; q-- > 0;) {
+		if (fs->r[fs->n_r + q].cell == 0xFF)
+			fs->r[fs->n_r + q].cell = cell;
+		cell = fs->r[fs->n_r + q].cell;
+	}
+	fs->n_r += m;
+	fs->n_map += n_items;
+}
+
+static void flagged_release(struct flagged_set *fs)
+{
+	free(fs->p);
+	free(fs->r);
+	free(fs->map);
+	free(fs->seen);
 }
 
 static int cmp_item(const void *x, const void *y)
@@ -397,13 +514,15 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	struct crossing *cs = NULL, *cs2 = NULL;
 	struct classified *res2 = NULL;
 	size_t *rmap = NULL;
+	struct flagged_set fs = { 0 };
 	struct classified *res = NULL;
 	struct result *rs = NULL;
 	struct flow *flows = NULL;
 	size_t n_flows = 0, cap_flows = 0;
 	struct buf sqlb;
 	uint64_t tr_den[N_CELLS * N_SOFAR] = { 0 }, tr_num[N_CELLS * N_SOFAR] = { 0 };
-	int32_t *births = NULL, *dates = NULL, as_of = o->as_of;
+	int32_t *births = NULL, as_of = o->as_of;
+	struct seen *seen = NULL;
 	int rc = 0, step, in_tx = 0;
 	const char *sql;
 
@@ -474,9 +593,9 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 				 * country of residence on the far side of the crossing
 				 */
 				int stay = (pu && (!strcmp(pu, "RESIDENCE") || !strcmp(pu, "WORK") || !strcmp(pu, "STUDY"))) ||
-					   (cr && (it[n].arrival ? !strcmp(cr, "BOL") : strcmp(cr, "BOL") != 0) &&
-					    !(it[n].arrival && nat && !strcmp(nat, "BOL")));
+					   (cr && *cr && (it[n].arrival ? !strcmp(cr, "BOL") : strcmp(cr, "BOL") != 0));
 
+				it[n].decl = cr && *cr ? !strcmp(cr, "BOL") : 2;
 				it[n].cell = (uint8_t)(((stay * N_NAT_GROUPS + nat_group(nat)) * N_AGE_GROUPS +
 							age_group(it[n].birth, it[n].date)) * N_SEXES + sx);
 			}
@@ -513,7 +632,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	rmap = xmalloc(st_mult(n, sizeof(*rmap)));
 	res = xmalloc(st_mult(n, sizeof(*res)));
 	births = xmalloc(st_mult(n, sizeof(*births)));
-	dates = xmalloc(st_mult(n, sizeof(*dates)));
+	seen = xmalloc(st_mult(n, sizeof(*seen)));
 	if ((rc = store_exec(st, "BEGIN IMMEDIATE;"
 		       "DROP TABLE IF EXISTS classified_crossings;"
 		       "CREATE TABLE classified_crossings(movement_rowid INTEGER NOT NULL, person_id INTEGER NOT NULL,"
@@ -547,7 +666,9 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			cs[j - i].time = it[j].time;
 			cs[j - i].arrival = it[j].arrival;
 			births[j - i] = it[j].birth;
-			dates[j - i] = it[j].date;
+			seen[j - i].date = it[j].date;
+			seen[j - i].arrival = it[j].arrival;
+			seen[j - i].decl = it[j].decl;
 		}
 		/* the person's birth date: the one most of the records give */
 		qsort(births, j - i, sizeof(*births), cmp_i32);
@@ -561,8 +682,11 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		an = classify_person(cs, j - i, initial, init_final, as_of, birth == DATE_INVALID ? INT32_MIN : birth,
 				     &o->params, res);
 		sum->known_residents += initial >= 0;
-		if (an != ANOMALY_NONE)
-			repair(cs, j - i, initial, init_final, as_of, &o->params, cs2, res2, rmap);
+		if (an != ANOMALY_NONE) {
+			size_t m2 = repair(cs, j - i, initial, init_final, as_of, &o->params, cs2, res2, rmap);
+
+			keep_repaired(&fs, it, i, j - i, cs2, res2, m2, rmap, as_of);
+		}
 		/*
 		 * How results like today's provisional ones came out (ABS, Stats
 		 * NZ): every crossing in the migrating direction whose window
@@ -584,7 +708,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 				if (mig && fin <= as_of && cs[k].date <= closed)
 					for (day = cs[k].date + STAGE_STEP / 2; day < fin; day += STAGE_STEP) {
 						size_t cell = ((size_t)cs[k].arrival * (N_CELLS / 2) + ec) * N_SOFAR +
-							      (size_t)so_far(dates, j - i, k, day);
+							      (size_t)so_far(seen, j - i, k, day);
 
 						tr_den[cell]++;
 						tr_num[cell] += c->ltm;
@@ -633,17 +757,19 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		for (dir = 0; dir < 2; dir++)
 			for (c0 = 0; c0 < N_CELLS / 2; c0++)
 				for (f = 0; f < N_SOFAR; f++) {
-					uint64_t dn[4] = { 0 }, nm[4] = { 0 };
+					uint64_t dn[5] = { 0 }, nm[5] = { 0 };
 					double p = 0;
 					int level, c;
 
 					/*
 					 * the cell, its ages and sexes together, its nationality
-					 * groups together, everything: each level's share pulled
-					 * towards the coarser one's as far as it is thin
+					 * groups together, everything, and everything whatever
+					 * later cards declared: each level's share pulled towards
+					 * the coarser one's as far as it is thin
 					 */
 					for (c = 0; c < N_CELLS / 2; c++) {
 						size_t cell = ((size_t)dir * (N_CELLS / 2) + (size_t)c) * N_SOFAR + (size_t)f;
+						size_t other = cell - (size_t)f + (size_t)(f / SOFAR_SAID % 2 ? f - SOFAR_SAID : f + SOFAR_SAID);
 						int same[4];
 
 						same[0] = c == c0;
@@ -655,13 +781,45 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 								dn[level] += tr_den[cell];
 								nm[level] += tr_num[cell];
 							}
+						dn[4] += tr_den[cell] + tr_den[other];
+						nm[4] += tr_num[cell] + tr_num[other];
 					}
-					for (level = 3; level >= 0; level--)
-						p = level == 3 ? (dn[3] ? (double)nm[3] / (double)dn[3] : 0)
+					for (level = 4; level >= 0; level--)
+						p = level == 4 ? (dn[4] ? (double)nm[4] / (double)dn[4] : 0)
 							       : ((double)nm[level] + SHRINK * p) / ((double)dn[level] + SHRINK);
-					have[dir][c0][f] = dn[3] >= MIN_CELL;
+					have[dir][c0][f] = dn[4] >= MIN_CELL;
 					est[dir][c0][f] = p;
 				}
+		/*
+		 * a flagged person's repaired history: its final results as they
+		 * are, its provisional ones estimated, each from the residence the
+		 * estimates before it left; the person's crossings take theirs
+		 */
+		for (i = 0; i < fs.n; i++) {
+			const struct flagged *g = &fs.p[i];
+			struct repaired *r = fs.r + g->rep;
+			int state = r[0].res_before, back[2] = { 0, 0 };
+			size_t x;
+
+			for (x = 0; x < g->n_rep; x++) {
+				size_t ec = (size_t)back[r[x].arrival] * N_BASE + r[x].cell;
+
+				if (!r[x].prov) {
+					r[x].est = r[x].res_after;
+					if ((r[x].arrival ? !r[x].res_before : r[x].res_before) && !r[x].ltm)
+						back[r[x].arrival] = 1;
+				} else {
+					int mig = r[x].arrival ? !state : state;
+					int yes = r[x].sofar >= 0 && have[r[x].arrival][ec][r[x].sofar]
+						  ? est[r[x].arrival][ec][r[x].sofar] >= 0.5 : r[x].ltm;
+
+					r[x].est = (uint8_t)(mig && yes ? !state : state);
+				}
+				state = r[x].est;
+			}
+			for (k = 0; k < g->n_items; k++)
+				rs[g->item + k].res_repaired = r[fs.map[g->map + k]].est;
+		}
 		int back[2] = { 0, 0 };
 		size_t first = 0, m = 0;
 
@@ -673,14 +831,17 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 
 			if (i == 0 || it[i].person != it[i - 1].person || !it[i].person) {
 				back[0] = back[1] = 0;
-				/* the person's crossing dates */
-				for (first = i, m = 0; i + m < n && it[i + m].person == it[i].person && (m == 0 || it[i].person); m++)
-					dates[m] = it[i + m].date;
+				/* the person's crossings as so_far sees them */
+				for (first = i, m = 0; i + m < n && it[i + m].person == it[i].person && (m == 0 || it[i].person); m++) {
+					seen[m].date = it[i + m].date;
+					seen[m].arrival = it[i + m].arrival;
+					seen[m].decl = it[i + m].decl;
+				}
 			}
 			ec = (size_t)back[it[i].arrival] * N_BASE + it[i].cell;
 			if (!rs[i].prov && rs[i].migdir && !rs[i].ltm)
 				back[it[i].arrival] = 1;
-			flag = rs[i].prov && !rs[i].anomaly ? so_far(dates, m, i - first, as_of) : -1;
+			flag = rs[i].prov && !rs[i].anomaly ? so_far(seen, m, i - first, as_of) : -1;
 			/*
 			 * every provisional crossing gets an estimate: one that is not in
 			 * the migrating direction now may be once an earlier estimate
@@ -843,8 +1004,9 @@ out:
 	free(cs2);
 	free(res2);
 	free(rmap);
+	flagged_release(&fs);
 	free(births);
-	free(dates);
+	free(seen);
 	free(spells);
 	free(rs);
 	free(flows);
