@@ -9,6 +9,7 @@
 #include "csv.h"
 #include "date.h"
 #include "mem.h"
+#include "truth.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,56 +290,6 @@ static int cmp_i32(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
-static uint32_t person_number(const char *s)
-{
-	while (*s && (*s < '0' || *s > '9'))
-		s++;
-	return (uint32_t)strtoul(s, NULL, 10) + 1;
-}
-
-/* Load truth_records.csv (movements rows) into a temporary table. */
-static int load_truth_records(struct store *st, const char *dir, struct err *err)
-{
-	sqlite3 *db = store_db(st);
-	char path[1024];
-	struct csv_reader *r = NULL;
-	struct csv_record rec;
-	sqlite3_stmt *q = NULL;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/truth_records.csv", dir);
-	if ((rc = store_exec(st, "DROP TABLE IF EXISTS temp.truth_rec;"
-		       "CREATE TEMP TABLE truth_rec(record_id TEXT PRIMARY KEY, person INTEGER) WITHOUT ROWID;"
-		       "BEGIN", err)))
-		return rc;
-	if ((rc = csv_reader_open(&r, path, 0, err)))
-		goto out;
-	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO truth_rec VALUES(?,?)", -1, &q, NULL) != SQLITE_OK) {
-		rc = store_error(db, "truth", err);
-		goto out;
-	}
-	csv_reader_next(r, &rec, err);  /* header: register,record_id,person_id,... */
-	while (csv_reader_next(r, &rec, err) == 1) {
-		char pid[32];
-
-		if (rec.n_fields < 3 || rec.fields[0].len != 9 || memcmp(rec.fields[0].p, "movements", 9))
-			continue;
-		snprintf(pid, sizeof(pid), "%.*s", (int)(rec.fields[2].len < 30 ? rec.fields[2].len : 30), rec.fields[2].p);
-		sqlite3_bind_text(q, 1, rec.fields[1].p, (int)rec.fields[1].len, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 2, person_number(pid));
-		sqlite3_step(q);
-		sqlite3_reset(q);
-	}
-out:
-	sqlite3_finalize(q);
-	csv_reader_free(r);
-	if (!rc)
-		rc = store_exec(st, "COMMIT", err);
-	else
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
 /*
  * The list of known residents: document_type,document_country,
  * document_number,initial_status[,initial_status_finalised], as a
@@ -403,73 +354,63 @@ out:
 	return rc;
 }
 
-struct spell {
-	uint32_t person;
-	int32_t from, to;  /* INT32_MIN / INT32_MAX when open */
-	uint8_t bolivia;
-};
-
-static int cmp_spell(const void *x, const void *y)
+/*
+ * For the comparison with the story: which true persons linkage split
+ * over more than one person (split, one byte per true person number) and
+ * how many of each one's crossings are in the store (stored). The items
+ * are in person order.
+ */
+static void truth_persons(const struct item *it, size_t n, uint8_t **split, uint32_t **stored)
 {
-	const struct spell *a = x, *b = y;
+	uint32_t *first_person;
+	size_t i, m = 0;
 
-	if (a->person != b->person)
-		return a->person < b->person ? -1 : 1;
-	return a->from < b->from ? -1 : a->from > b->from;
-}
+	for (i = 0; i < n; i++)
+		if (it[i].true_person >= m)
+			m = (size_t)it[i].true_person + 1;
+	*split = xcalloc(m ? m : 1, 1);
+	*stored = xcalloc(m ? m : 1, sizeof(**stored));
+	first_person = xcalloc(m ? m : 1, sizeof(*first_person));
+	for (i = 0; i < n; i++) {
+		uint32_t tp = it[i].true_person;
 
-static struct spell *load_spells(const char *dir, size_t *n, struct err *err)
-{
-	char path[1024];
-	struct csv_reader *r = NULL;
-	struct csv_record rec;
-	struct spell *s = NULL;
-	size_t cap = 0;
-
-	*n = 0;
-	snprintf(path, sizeof(path), "%s/truth_residence.csv", dir);
-	if (csv_reader_open(&r, path, 0, err))
-		return NULL;
-	csv_reader_next(r, &rec, err);
-	while (csv_reader_next(r, &rec, err) == 1) {
-		char pid[32];
-
-		if (rec.n_fields < 4)
+		if (!tp)
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			s = xrealloc(s, st_mult(cap, sizeof(*s)));
-		}
-		snprintf(pid, sizeof(pid), "%.*s", (int)(rec.fields[0].len < 30 ? rec.fields[0].len : 30), rec.fields[0].p);
-		s[*n].person = person_number(pid);
-		s[*n].bolivia = rec.fields[1].len == 3 && !memcmp(rec.fields[1].p, "BOL", 3);
-		s[*n].from = rec.fields[2].len ? (int32_t)date_parse(rec.fields[2].p, rec.fields[2].len) : INT32_MIN;
-		s[*n].to = rec.fields[3].len ? (int32_t)date_parse(rec.fields[3].p, rec.fields[3].len) : INT32_MAX;
-		(*n)++;
+		(*stored)[tp]++;
+		if (!first_person[tp])
+			first_person[tp] = it[i].person ? it[i].person : UINT32_MAX;
+		else if (first_person[tp] != it[i].person || !it[i].person)
+			(*split)[tp] = 1;
 	}
-	csv_reader_free(r);
-	if (*n)
-		qsort(s, *n, sizeof(*s), cmp_spell);
-	return s;
+	free(first_person);
 }
 
-/* Where the true person lived just after day d: 1 Bolivia, 0 abroad, -1 unknown. */
-static int lived_in_bolivia(const struct spell *s, size_t n, uint32_t person, int32_t d)
+/* Why crossing i's residence as estimated differs from the story (see enum classify_why). */
+static enum classify_why why_differs(const struct item *it, size_t n, const struct result *rs, size_t i,
+				     const struct truth *t, const uint8_t *split, const uint32_t *stored,
+				     int32_t window)
 {
-	size_t lo = 0, hi = n;
+	uint32_t tp = it[i].true_person;
+	size_t a = i, b = i, k;
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (s[mid].person < person)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (it[i].person) {
+		while (a > 0 && it[a - 1].person == it[i].person)
+			a--;
+		while (b + 1 < n && it[b + 1].person == it[i].person)
+			b++;
 	}
-	for (; lo < n && s[lo].person == person; lo++)
-		if (s[lo].from <= d && d < s[lo].to)
-			return s[lo].bolivia;
-	return -1;
+	if (split[tp])
+		return WHY_LINKAGE;
+	for (k = a; k <= b; k++)
+		if (it[k].true_person != tp)
+			return WHY_LINKAGE;
+	if (rs[i].anomaly)
+		return WHY_FLAGGED;
+	if (truth_moves(t, tp, it[i].date, window, rs[i].res_est))
+		return WHY_RULE_EARLY;
+	if (stored[tp] < truth_records(t, tp))
+		return WHY_MISSING;
+	return rs[i].prov ? WHY_ESTIMATE : WHY_OTHER;
 }
 
 static void count_year(struct classify_summary *sum, int year, int arrival, int provisional, double p)
@@ -509,8 +450,10 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	sqlite3 *db = store_db(st);
 	sqlite3_stmt *q = NULL, *ins = NULL;
 	struct item *it = NULL;
-	struct spell *spells = NULL;
-	size_t n = 0, cap = 0, n_spells = 0, i, j, k;
+	struct truth *truth = NULL;
+	uint8_t *split = NULL;
+	uint32_t *stored = NULL;
+	size_t n = 0, cap = 0, i, j, k;
 	struct crossing *cs = NULL, *cs2 = NULL;
 	struct classified *res2 = NULL;
 	size_t *rmap = NULL;
@@ -527,18 +470,13 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	const char *sql;
 
 	memset(sum, 0, sizeof(*sum));
-	buf_init(&sqlb, 1 << 12);
-	if (o->truth_dir) {
-		if ((rc = load_truth_records(st, o->truth_dir, err)))
-			return rc;
-		if (!(spells = load_spells(o->truth_dir, &n_spells, err)))
-			return err->code ? err->code : ERR_SET(err, ERR_IO, "no truth residence");
-	}
 	if (o->true_persons && !o->truth_dir)
 		return ERR_SET(err, ERR_USAGE, "true persons need a truth directory");
+	buf_init(&sqlb, 1 << 12);
+	if (o->truth_dir && (rc = truth_load(st, o->truth_dir, &truth, err)))
+		goto out;
 	if (o->residents && (rc = load_residents(st, o->residents, err)))
 		goto out;
-	buf_init(&sqlb, 1 << 12);
 	buf_adds(&sqlb, "SELECT m.rowid, ", NULL);
 	buf_adds(&sqlb, o->true_persons ? "t.person" : "l.person_id", NULL);
 	buf_adds(&sqlb, ", m.direction, m.event_time, m.birth_date, ", NULL);
@@ -890,6 +828,8 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			state = r->res_est;
 		}
 	}
+	if (truth)
+		truth_persons(it, n, &split, &stored);
 	/*
 	 * pass 3: write the results in person order into a table without a
 	 * key: appends, with no random access to the items or the b-tree.
@@ -922,18 +862,21 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		sqlite3_reset(ins);
 		sum->crossings++;
 		sum->provisional += c->prov;
-		if (spells && it[i].true_person) {
-			int truth = lived_in_bolivia(spells, n_spells, it[i].true_person, it[i].date);
+		if (truth && it[i].true_person) {
+			int lived = truth_lived(truth, it[i].true_person, it[i].date);
 
-			if (truth >= 0) {
+			if (lived >= 0) {
 				sum->compared++;
-				sum->agree += truth == c->res_after;
+				sum->agree += lived == c->res_after;
 				if (!c->prov) {
 					sum->compared_final++;
-					sum->agree_final += truth == c->res_after;
+					sum->agree_final += lived == c->res_after;
 				}
 				/* with provisional results as estimated */
-				sum->agree_est += truth == c->res_est;
+				sum->agree_est += lived == c->res_est;
+				if (lived != c->res_est)
+					sum->differ[why_differs(it, n, rs, i, truth, split, stored,
+								o->params.window)][it[i].arrival]++;
 			}
 		}
 	}
@@ -1007,7 +950,9 @@ out:
 	flagged_release(&fs);
 	free(births);
 	free(seen);
-	free(spells);
+	truth_free(truth);
+	free(split);
+	free(stored);
 	free(rs);
 	free(flows);
 	buf_release(&sqlb);

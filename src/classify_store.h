@@ -29,6 +29,17 @@ struct classify_year {
 	double arrivals_est, departures_est;     /* expected migrations among the provisional ones */
 };
 
+/* Why a crossing's residence as estimated differs from the generator's story (with --truth). */
+enum classify_why {
+	WHY_LINKAGE,     /* linkage merged the person with another, or split them */
+	WHY_FLAGGED,     /* the person's history is flagged (a missed or doubled crossing) */
+	WHY_MISSING,     /* a crossing of the person is not in the store (rejected at ingest) */
+	WHY_RULE_EARLY,  /* the story moves the person later: the rule dates the move at this crossing */
+	WHY_ESTIMATE,    /* a provisional result estimated the other way */
+	WHY_OTHER,
+	N_WHY
+};
+
 struct classify_summary {
 	int32_t as_of;
 	uint64_t persons, crossings, provisional;
@@ -41,6 +52,7 @@ struct classify_summary {
 	uint64_t overstays;                     /* foreign entries that stayed beyond the permitted days */
 	uint64_t compared, agree, agree_final, compared_final;  /* with the truth */
 	uint64_t agree_est;                     /* ... with provisional results as estimated */
+	uint64_t differ[N_WHY][2];              /* crossings that do not, by cause; [1] entries, [0] exits */
 };
 
 /** Classify the store's linked movements. Errors: ERR_STORE, ERR_USAGE (not linked), ERR_IO. */

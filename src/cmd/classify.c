@@ -408,9 +408,25 @@ int cmd_classify(struct app *app, int argc, char **argv)
 			       (unsigned long long)sum.compared,
 			       sum.compared_final ? 100.0 * (double)sum.agree_final / (double)sum.compared_final : 0.0,
 			       (unsigned long long)sum.compared_final);
-		if (sum.compared)
+		if (sum.compared) {
+			static const char *why[N_WHY] = {
+				[WHY_LINKAGE] = "linkage merged the person with another, or split them",
+				[WHY_FLAGGED] = "the person's history is flagged (a missed or doubled crossing)",
+				[WHY_MISSING] = "a crossing of the person is not in the store (rejected at ingest)",
+				[WHY_RULE_EARLY] = "the story moves the person later; the rule dates the move here",
+				[WHY_ESTIMATE] = "a provisional result estimated the other way",
+				[WHY_OTHER] = "other",
+			};
+			int w;
+
 			printf("  with provisional results replaced by their estimate: %.2f%%\n",
 			       100.0 * (double)sum.agree_est / (double)sum.compared);
+			printf("  %-68s %7s  %7s\n", "where those differ from the story, by cause:", "entries", "exits");
+			for (w = 0; w < N_WHY; w++)
+				printf("    %-66s %7llu  %7llu\n", why[w], (unsigned long long)sum.differ[w][1],
+				       (unsigned long long)sum.differ[w][0]);
+			printf("    %-66s %16llu\n", "all", (unsigned long long)(sum.compared - sum.agree_est));
+		}
 	}
 	return EXIT_OK;
 bad:

@@ -16,7 +16,18 @@ for f in truth.txt linked.txt; do
   # every crossing, the provisional ones as estimated
   e=$(grep -o 'replaced by their estimate: [0-9.]*%' $f | grep -o '[0-9.]*%' | tr -d '%')
   awk -v a="$e" 'BEGIN {exit !(a >= 99.5)}' || fail "$f: agreement with estimates $e% below 99.5%"
+  # where they differ, by cause: the causes add up to every crossing that differs
+  n=$(grep -o 'of [0-9]* crossings' $f | head -1 | grep -o '[0-9]*')
+  all=$(awk '/where those differ/ {on = 1; next} on && $1 == "all" {print $2; exit}' $f)
+  sum=$(awk '/where those differ/ {on = 1; next} on && $1 == "all" {exit} on {s += $(NF - 1) + $NF} END {print s}' $f)
+  expect_eq "$sum" "$all" "$f: causes add up"
+  awk -v n="$n" -v d="$all" -v e="$e" 'BEGIN {x = 100 * (n - d) / n; exit !(x - e < 0.006 && e - x < 0.006)}' \
+    || fail "$f: $all differing of $n crossings is not $e% agreement"
+  grep -q "the rule dates the move here" $f || fail "$f: no cause for the rule's earlier move"
 done
+# perfect linkage: no difference comes from linkage; pasos' own linkage: some do
+expect_eq "$(awk '/linkage merged/ {print $(NF - 1) + $NF}' truth.txt)" 0 "linkage causes with the true persons"
+[ "$(awk '/linkage merged/ {print $(NF - 1) + $NF}' linked.txt)" -gt 0 ] || fail "no difference from pasos' linkage"
 expect_eq "$(sqlite3 s.db 'select count(*) from classified_crossings')" "$(sqlite3 s.db 'select count(*) from reg_movements')" "a result for every crossing"
 grep -q "long-term migrations by year" linked.txt || fail "no migrants by year"
 sqlite3 s.db "select count(*) from classified_crossings where provisional = 1" > prov
