@@ -347,11 +347,7 @@ static int load_residents(struct store *st, const char *path, struct err *err)
 out:
 	sqlite3_finalize(q);
 	csv_reader_free(r);
-	if (!rc)
-		rc = store_exec(st, "COMMIT", err);
-	else
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+	return store_end(st, rc, err);
 }
 
 /*

@@ -151,6 +151,14 @@ void store_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int store_end(struct store *st, int rc, struct err *err)
+{
+	if (!rc)
+		return store_commit(st, err);
+	store_rollback(st);
+	return rc;
+}
+
 /* ==== Register tables ==== */
 
 static const char *sql_type(enum field_type t)

@@ -45,6 +45,8 @@ int store_begin(struct store *st, struct err *err);
 int store_commit(struct store *st, struct err *err);
 /** Roll back an open transaction; never fails (errors are moot then). */
 void store_rollback(struct store *st);
+/** End the open transaction: commit it if rc is 0, else roll it back. Returns rc, or the commit's error. */
+int store_end(struct store *st, int rc, struct err *err);
 
 /**
  * Open the table of register s, creating it when missing. Errors: ERR_STORE,

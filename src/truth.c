@@ -127,11 +127,7 @@ static int load_records(struct store *st, const char *dir, struct truth *t, stru
 out:
 	sqlite3_finalize(q);
 	csv_reader_free(r);
-	if (!rc)
-		rc = store_exec(st, "COMMIT", err);
-	else
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+	return store_end(st, rc, err);
 }
 
 int truth_load(struct store *st, const char *dir, struct truth **out, struct err *err)
