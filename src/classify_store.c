@@ -8,6 +8,7 @@
 #include "classify_store.h"
 #include "csv.h"
 #include "date.h"
+#include "extsort.h"
 #include "mem.h"
 #include "truth.h"
 
@@ -57,16 +58,6 @@ static void unpack_nat(uint16_t v, char out[4])
 	out[2] = (char)('A' + (v & 31));
 	out[3] = '\0';
 }
-
-/* The result of one crossing, kept until the provisional ones are estimated. */
-struct result {
-	int32_t rb_known, ra_known, ltm_known;
-	uint8_t res_before, res_after, ltm, prov, migdir;
-	uint8_t anomaly;
-	uint8_t est;            /* the estimated migration flag (the result itself when final) */
-	uint8_t res_est;        /* the residence after, with provisional results as estimated */
-	uint8_t res_repaired;   /* a flagged person's: the residence after in the repaired history */
-};
 
 #define N_NAT_GROUPS 3   /* Bolivian, neighbouring country, other */
 #define N_AGE_GROUPS 5   /* 0-17 (Ley 548), 18-29, 30-44, 45-64, 65+ */
@@ -173,103 +164,6 @@ static size_t repair(const struct crossing *c, size_t n, int initial, int32_t in
 	return m;
 }
 
-/*
- * A flagged person's repaired history, kept until the estimates are known:
- * its provisional results are estimated like anyone's, not taken as the
- * rule's projection that the person stays where the last crossing left them.
- */
-struct repaired {
-	int32_t date;
-	uint8_t arrival, prov, res_before, res_after, ltm;
-	uint8_t cell;   /* the estimation cell of the crossing, or of the next one for a put-back crossing */
-	int8_t sofar;   /* how it stands on the as-of day (so_far) if provisional, else -1 */
-	uint8_t est;    /* the residence after, as estimated */
-};
-
-struct flagged {
-	size_t item, n_items;   /* the person's crossings in the items */
-	size_t rep, n_rep;      /* its repaired history in the repaired crossings */
-	size_t map;             /* where each crossing went in it, in the map */
-};
-
-struct flagged_set {
-	struct flagged *p;
-	struct repaired *r;
-	size_t *map;
-	struct seen *seen;
-	size_t n, cap, n_r, cap_r, n_map, cap_map, cap_seen;
-};
-
-static void keep_repaired(struct flagged_set *fs, const struct item *it, size_t item, size_t n_items,
-			  const struct crossing *c2, const struct classified *res2, size_t m,
-			  const size_t *map, int32_t as_of)
-{
-	struct flagged *g;
-	size_t q, k;
-	uint8_t cell;
-
-	if (fs->n == fs->cap) {
-		fs->cap = fs->cap ? fs->cap * 2 : 256;
-		fs->p = xrealloc(fs->p, st_mult(fs->cap, sizeof(*fs->p)));
-	}
-	while (fs->n_r + m > fs->cap_r) {
-		fs->cap_r = fs->cap_r ? fs->cap_r * 2 : 4096;
-		fs->r = xrealloc(fs->r, st_mult(fs->cap_r, sizeof(*fs->r)));
-	}
-	while (fs->n_map + n_items > fs->cap_map) {
-		fs->cap_map = fs->cap_map ? fs->cap_map * 2 : 4096;
-		fs->map = xrealloc(fs->map, st_mult(fs->cap_map, sizeof(*fs->map)));
-	}
-	if (m > fs->cap_seen) {
-		fs->cap_seen = m * 2;
-		fs->seen = xrealloc(fs->seen, st_mult(fs->cap_seen, sizeof(*fs->seen)));
-	}
-	g = &fs->p[fs->n++];
-	g->item = item;
-	g->n_items = n_items;
-	g->rep = fs->n_r;
-	g->n_rep = m;
-	g->map = fs->n_map;
-	for (q = 0; q < m; q++) {
-		fs->seen[q].date = c2[q].date;
-		fs->seen[q].arrival = c2[q].arrival;
-		fs->seen[q].decl = 2;
-	}
-	for (k = 0; k < n_items; k++)
-		fs->seen[map[k]].decl = it[item + k].decl;
-	for (q = 0; q < m; q++) {
-		struct repaired *r = &fs->r[fs->n_r + q];
-
-		r->date = c2[q].date;
-		r->arrival = c2[q].arrival;
-		r->prov = res2[q].res_after_known > as_of || res2[q].ltm_known > as_of;
-		r->res_before = res2[q].res_before;
-		r->res_after = res2[q].res_after;
-		r->ltm = res2[q].ltm;
-		r->sofar = r->prov ? (int8_t)so_far(fs->seen, m, q, as_of) : -1;
-		r->cell = 0xFF;
-	}
-	for (k = 0; k < n_items; k++) {
-		fs->map[fs->n_map + k] = map[k];
-		fs->r[fs->n_r + map[k]].cell = it[item + k].cell;
-	}
-	for (q = m, cell = it[item + n_items - 1].cell; q-- > 0;) {
-		if (fs->r[fs->n_r + q].cell == 0xFF)
-			fs->r[fs->n_r + q].cell = cell;
-		cell = fs->r[fs->n_r + q].cell;
-	}
-	fs->n_r += m;
-	fs->n_map += n_items;
-}
-
-static void flagged_release(struct flagged_set *fs)
-{
-	free(fs->p);
-	free(fs->r);
-	free(fs->map);
-	free(fs->seen);
-}
-
 static int cmp_item(const void *x, const void *y)
 {
 	const struct item *a = x, *b = y;
@@ -350,65 +244,6 @@ out:
 	return store_end(st, rc, err);
 }
 
-/*
- * For the comparison with the story: which true persons linkage split
- * over more than one person (split, one byte per true person number) and
- * how many of each one's crossings are in the store (stored). The items
- * are in person order.
- */
-static void truth_persons(const struct item *it, size_t n, uint8_t **split, uint32_t **stored)
-{
-	uint32_t *first_person;
-	size_t i, m = 0;
-
-	for (i = 0; i < n; i++)
-		if (it[i].true_person >= m)
-			m = (size_t)it[i].true_person + 1;
-	*split = xcalloc(m ? m : 1, 1);
-	*stored = xcalloc(m ? m : 1, sizeof(**stored));
-	first_person = xcalloc(m ? m : 1, sizeof(*first_person));
-	for (i = 0; i < n; i++) {
-		uint32_t tp = it[i].true_person;
-
-		if (!tp)
-			continue;
-		(*stored)[tp]++;
-		if (!first_person[tp])
-			first_person[tp] = it[i].person ? it[i].person : UINT32_MAX;
-		else if (first_person[tp] != it[i].person || !it[i].person)
-			(*split)[tp] = 1;
-	}
-	free(first_person);
-}
-
-/* Why crossing i's residence as estimated differs from the story (see enum classify_why). */
-static enum classify_why why_differs(const struct item *it, size_t n, const struct result *rs, size_t i,
-				     const struct truth *t, const uint8_t *split, const uint32_t *stored,
-				     int32_t window)
-{
-	uint32_t tp = it[i].true_person;
-	size_t a = i, b = i, k;
-
-	if (it[i].person) {
-		while (a > 0 && it[a - 1].person == it[i].person)
-			a--;
-		while (b + 1 < n && it[b + 1].person == it[i].person)
-			b++;
-	}
-	if (split[tp])
-		return WHY_LINKAGE;
-	for (k = a; k <= b; k++)
-		if (it[k].true_person != tp)
-			return WHY_LINKAGE;
-	if (rs[i].anomaly)
-		return WHY_FLAGGED;
-	if (truth_moves(t, tp, it[i].date, window, rs[i].res_est))
-		return WHY_RULE_EARLY;
-	if (stored[tp] < truth_records(t, tp))
-		return WHY_MISSING;
-	return rs[i].prov ? WHY_ESTIMATE : WHY_OTHER;
-}
-
 static void count_year(struct classify_summary *sum, int year, int arrival, int provisional, double p)
 {
 	size_t i;
@@ -440,30 +275,653 @@ static int cmp_year(const void *x, const void *y)
 	return ((const struct classify_year *)x)->year - ((const struct classify_year *)y)->year;
 }
 
+
+/* ==== One person at a time ==== */
+
+/* The result of one crossing, as written to classified_crossings. */
+struct result {
+	int32_t rb_known, ra_known, ltm_known;
+	uint8_t res_before, res_after, ltm, prov, migdir;
+	uint8_t res_est;        /* the residence after, with provisional results as estimated */
+	double p;               /* how likely a long-term migration: the result, or its estimate */
+};
+
+/*
+ * One person's crossings, in time order, and the scratch to classify them:
+ * grown to the person with the most crossings, so memory follows the
+ * longest history, not the register.
+ */
+struct person {
+	struct item *it;
+	struct crossing *cs, *cs2;       /* the history; repaired (flagged persons) */
+	struct classified *res, *res2;
+	struct seen *seen, *seen2;
+	struct result *rs;
+	size_t *map;                     /* crossing k's place in the repaired history */
+	uint8_t *est2;                   /* the repaired history's residence as estimated */
+	int32_t *births;
+	size_t n, n2, cap;
+	enum classify_anomaly an;
+	int initial;
+};
+
+static void person_grow(struct person *p, size_t need)
+{
+	if (need <= p->cap)
+		return;
+	p->cap = need < 64 ? 64 : need * 2;
+	p->it = xrealloc(p->it, st_mult(p->cap, sizeof(*p->it)));
+	p->cs = xrealloc(p->cs, st_mult(p->cap, sizeof(*p->cs)));
+	p->res = xrealloc(p->res, st_mult(p->cap, sizeof(*p->res)));
+	p->seen = xrealloc(p->seen, st_mult(p->cap, sizeof(*p->seen)));
+	p->rs = xrealloc(p->rs, st_mult(p->cap, sizeof(*p->rs)));
+	p->map = xrealloc(p->map, st_mult(p->cap, sizeof(*p->map)));
+	p->births = xrealloc(p->births, st_mult(p->cap, sizeof(*p->births)));
+	p->cs2 = xrealloc(p->cs2, st_mult(2 * p->cap, sizeof(*p->cs2)));
+	p->res2 = xrealloc(p->res2, st_mult(2 * p->cap, sizeof(*p->res2)));
+	p->seen2 = xrealloc(p->seen2, st_mult(2 * p->cap, sizeof(*p->seen2)));
+	p->est2 = xrealloc(p->est2, st_mult(2 * p->cap, 1));
+}
+
+static void person_release(struct person *p)
+{
+	free(p->it);
+	free(p->cs);
+	free(p->res);
+	free(p->seen);
+	free(p->rs);
+	free(p->map);
+	free(p->births);
+	free(p->cs2);
+	free(p->res2);
+	free(p->seen2);
+	free(p->est2);
+}
+
+/*
+ * The next person's items from the sorted stream: 1, or 0 at the end.
+ * *next is the item read ahead (*have_next says whether there is one).
+ */
+static int person_read(struct extsort *s, struct person *p, struct item *next, int *have_next, struct err *err)
+{
+	int rc;
+
+	p->n = 0;
+	if (!*have_next)
+		return 0;
+	do {
+		person_grow(p, p->n + 1);
+		p->it[p->n++] = *next;
+		if ((rc = extsort_next(s, next, err)) < 0)
+			return rc;
+		*have_next = rc;
+	} while (*have_next && next->person == p->it[0].person);
+	return 1;
+}
+
+/* Classify the person's history, and repair a flagged one for the estimates. */
+static void person_classify(struct person *p, const struct classify_params *params, int32_t as_of)
+{
+	int32_t birth = DATE_INVALID, init_final = INT32_MIN;
+	size_t k, best = 0, run = 0;
+
+	p->initial = -1;
+	for (k = 0; k < p->n; k++) {
+		const struct item *it = &p->it[k];
+
+		if (p->initial < 0 && it->initial >= 0) {
+			p->initial = it->initial;
+			init_final = it->init_final;
+		}
+		p->cs[k].date = it->date;
+		p->cs[k].time = it->time;
+		p->cs[k].arrival = it->arrival;
+		p->births[k] = it->birth;
+		p->seen[k].date = it->date;
+		p->seen[k].arrival = it->arrival;
+		p->seen[k].decl = it->decl;
+	}
+	/* the person's birth date: the one most of the records give */
+	qsort(p->births, p->n, sizeof(*p->births), cmp_i32);
+	for (k = 0; k < p->n; k++) {
+		run = (k > 0 && p->births[k] == p->births[k - 1]) ? run + 1 : 1;
+		if (run > best && p->births[k] != DATE_INVALID) {
+			best = run;
+			birth = p->births[k];
+		}
+	}
+	p->an = classify_person(p->cs, p->n, p->initial, init_final, as_of,
+				birth == DATE_INVALID ? INT32_MIN : birth, params, p->res);
+	p->n2 = 0;
+	if (p->an == ANOMALY_NONE)
+		return;
+	p->n2 = repair(p->cs, p->n, p->initial, init_final, as_of, params, p->cs2, p->res2, p->map);
+	for (k = 0; k < p->n2; k++) {
+		p->seen2[k].date = p->cs2[k].date;
+		p->seen2[k].arrival = p->cs2[k].arrival;
+		p->seen2[k].decl = 2;  /* a put-back crossing declared nothing */
+	}
+	for (k = 0; k < p->n; k++)
+		p->seen2[p->map[k]].decl = p->it[k].decl;
+}
+
+/* ==== Estimates ==== */
+
+/* Training counts: crossings that stood a way (cell, so_far), and how many turned out migrations. */
+struct training {
+	uint64_t den[N_CELLS * N_SOFAR], num[N_CELLS * N_SOFAR];
+};
+
+static size_t training_cell(int arrival, size_t ec, int sofar)
+{
+	return ((size_t)arrival * (N_CELLS / 2) + ec) * N_SOFAR + (size_t)sofar;
+}
+
+/*
+ * How results like today's provisional ones came out (ABS, Stats NZ):
+ * every crossing in the migrating direction whose window closed before
+ * today's (so that migrations and returns are equally final), seen as it
+ * stood every STAGE_STEP days of its window while it was still
+ * provisional: which side the person was on and for how long, and what it
+ * turned out to be. Unflagged persons only.
+ */
+static void person_train(const struct person *p, int32_t as_of, int32_t window, struct training *tr)
+{
+	int back[2] = { 0, 0 };
+	int32_t closed = as_of - window;
+	size_t k;
+
+	if (p->an != ANOMALY_NONE)
+		return;
+	for (k = 0; k < p->n; k++) {
+		const struct classified *c = &p->res[k];
+		int32_t fin = c->res_after_known > c->ltm_known ? c->res_after_known : c->ltm_known, day;
+		int arrival = p->cs[k].arrival;
+		int mig = arrival ? !c->res_before : c->res_before;
+		size_t ec = (size_t)back[arrival] * N_BASE + p->it[k].cell;
+
+		if (mig && fin <= as_of && p->cs[k].date <= closed)
+			for (day = p->cs[k].date + STAGE_STEP / 2; day < fin; day += STAGE_STEP) {
+				size_t cell = training_cell(arrival, ec, so_far(p->seen, p->n, k, day));
+
+				tr->den[cell]++;
+				tr->num[cell] += c->ltm;
+			}
+		if (fin <= as_of && mig && !c->ltm)
+			back[arrival] = 1;
+	}
+}
+
+/* The estimates: the share of migrations per (direction, cell, so_far); -1 where too few crossings. */
+struct estimates {
+	double p[2][N_CELLS / 2][N_SOFAR];
+};
+
+static void estimates_make(const struct training *tr, struct estimates *e)
+{
+	int dir, c0, f;
+
+	for (dir = 0; dir < 2; dir++)
+		for (c0 = 0; c0 < N_CELLS / 2; c0++)
+			for (f = 0; f < N_SOFAR; f++) {
+				uint64_t dn[5] = { 0 }, nm[5] = { 0 };
+				double p = 0;
+				int level, c;
+
+				/*
+				 * the cell, its ages and sexes together, its nationality
+				 * groups together, everything, and everything whatever
+				 * later cards declared: each level's share pulled towards
+				 * the coarser one's as far as it is thin
+				 */
+				for (c = 0; c < N_CELLS / 2; c++) {
+					size_t cell = training_cell(dir, (size_t)c, f);
+					size_t other = training_cell(dir, (size_t)c, f / SOFAR_SAID % 2 ? f - SOFAR_SAID : f + SOFAR_SAID);
+					int same[4];
+
+					same[0] = c == c0;
+					same[1] = c / (N_AGE_GROUPS * N_SEXES) == c0 / (N_AGE_GROUPS * N_SEXES);
+					same[2] = c / (N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES) == c0 / (N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES);
+					same[3] = 1;
+					for (level = 0; level < 4; level++)
+						if (same[level]) {
+							dn[level] += tr->den[cell];
+							nm[level] += tr->num[cell];
+						}
+					dn[4] += tr->den[cell] + tr->den[other];
+					nm[4] += tr->num[cell] + tr->num[other];
+				}
+				for (level = 4; level >= 0; level--)
+					p = level == 4 ? (dn[4] ? (double)nm[4] / (double)dn[4] : 0)
+						       : ((double)nm[level] + SHRINK * p) / ((double)dn[level] + SHRINK);
+				e->p[dir][c0][f] = dn[4] >= MIN_CELL ? p : -1;
+			}
+}
+
+/*
+ * The person's results, each provisional one estimated, and the residence
+ * after each crossing as estimated: final results as they are; a
+ * provisional one follows its estimate, and the person's later crossings
+ * follow from there. A flagged person's estimates come from the repaired
+ * history; the results themselves keep the status. Returns how many
+ * provisional results in the migrating direction were estimated.
+ */
+static uint64_t person_estimate(struct person *p, const struct estimates *e, int32_t as_of)
+{
+	int back[2] = { 0, 0 }, state;
+	uint64_t estimated = 0;
+	size_t k;
+
+	for (k = 0; k < p->n; k++) {
+		const struct classified *c = &p->res[k];
+		struct result *r = &p->rs[k];
+
+		r->rb_known = c->res_before_known;
+		r->ra_known = c->res_after_known;
+		r->ltm_known = c->ltm_known;
+		r->res_before = c->res_before;
+		r->res_after = c->res_after;
+		r->ltm = c->ltm;
+		r->prov = c->res_after_known > as_of || c->ltm_known > as_of;
+		r->migdir = p->it[k].arrival ? !c->res_before : c->res_before;
+		r->p = c->ltm;
+	}
+	if (p->an != ANOMALY_NONE) {
+		/* the repaired history, estimated; the person's crossings take their places' */
+		state = p->res2[0].res_before;
+		for (k = 0; k < p->n2; k++) {
+			const struct classified *c = &p->res2[k];
+			int arrival = p->cs2[k].arrival;
+			int prov = c->res_after_known > as_of || c->ltm_known > as_of;
+
+			if (!prov) {
+				p->est2[k] = c->res_after;
+				if ((arrival ? !c->res_before : c->res_before) && !c->ltm)
+					back[arrival] = 1;
+			} else {
+				/* a put-back crossing takes the cell of the crossing after it */
+				size_t j = k, orig;
+				double pe;
+				int mig = arrival ? !state : state, yes;
+
+				for (orig = 0; orig < p->n && p->map[orig] < j; orig++)
+					;
+				if (orig == p->n)
+					orig = p->n - 1;
+				pe = e->p[arrival][(size_t)back[arrival] * N_BASE + p->it[orig].cell]
+					 [so_far(p->seen2, p->n2, k, as_of)];
+				yes = pe >= 0 ? pe >= 0.5 : c->ltm;
+				p->est2[k] = (uint8_t)(mig && yes ? !state : state);
+			}
+			state = p->est2[k];
+		}
+		for (k = 0; k < p->n; k++)
+			p->rs[k].res_est = p->est2[p->map[k]];
+		return 0;
+	}
+	state = p->rs[0].res_before;
+	for (k = 0; k < p->n; k++) {
+		struct result *r = &p->rs[k];
+		int arrival = p->it[k].arrival, yes = r->ltm;
+		size_t ec = (size_t)back[arrival] * N_BASE + p->it[k].cell;
+
+		if (!r->prov && r->migdir && !r->ltm)
+			back[arrival] = 1;
+		if (r->prov) {
+			/*
+			 * every provisional crossing gets an estimate: one that is not
+			 * in the migrating direction now may be once an earlier
+			 * estimate has turned the person's residence
+			 */
+			double pe = e->p[arrival][ec][so_far(p->seen, p->n, k, as_of)];
+
+			if (pe >= 0) {
+				yes = pe >= 0.5;
+				if (r->migdir) {
+					r->p = pe;
+					estimated++;
+				}
+			}
+		}
+		if (!r->prov)
+			r->res_est = r->res_after;
+		else
+			r->res_est = (uint8_t)((arrival ? !state : state) && yes ? !state : state);
+		state = r->res_est;
+	}
+	return estimated;
+}
+
+/* ==== The derived figures ==== */
+
+/* Long-term migrations by cell, added up as they come: bounded by the cells, not the crossings. */
+struct flows {
+	struct flow *f;
+	size_t n, cap;
+};
+
+static void flows_compact(struct flows *fl)
+{
+	size_t i, m = 0;
+
+	qsort(fl->f, fl->n, sizeof(*fl->f), cmp_flow);
+	for (i = 0; i < fl->n; i++) {
+		if (m > 0 && fl->f[m - 1].key == fl->f[i].key) {
+			fl->f[m - 1].final += fl->f[i].final;
+			fl->f[m - 1].estimated += fl->f[i].estimated;
+		} else {
+			fl->f[m++] = fl->f[i];
+		}
+	}
+	fl->n = m;
+}
+
+static void flows_add(struct flows *fl, uint64_t key, double final, double estimated)
+{
+	if (fl->n == fl->cap) {
+		if (fl->cap >= 1 << 16)
+			flows_compact(fl);
+		if (fl->n == fl->cap || fl->n > fl->cap / 2) {
+			fl->cap = fl->cap ? fl->cap * 2 : 4096;
+			fl->f = xrealloc(fl->f, st_mult(fl->cap, sizeof(*fl->f)));
+		}
+	}
+	fl->f[fl->n].key = key;
+	fl->f[fl->n].final = final;
+	fl->f[fl->n++].estimated = estimated;
+}
+
+static int flows_write(struct store *st, struct flows *fl, struct err *err)
+{
+	static const char *ages[] = { "Y0T17", "Y18T29", "Y30T44", "Y45T64", "Y_GE65" };
+	static const char *sexes[] = { "F", "M", "_U" };
+	sqlite3 *db = store_db(st);
+	sqlite3_stmt *fq = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = store_exec(st, "DROP TABLE IF EXISTS long_term_migration;"
+		       "CREATE TABLE long_term_migration(month TEXT, direction TEXT, nationality TEXT, sex TEXT,"
+		       " age_group TEXT, final INTEGER, provisional_estimated REAL);", err)))
+		return rc;
+	flows_compact(fl);
+	if (sqlite3_prepare_v2(db, "INSERT INTO long_term_migration VALUES(?,?,?,?,?,?,?)", -1, &fq, NULL) != SQLITE_OK)
+		return store_error(db, "cannot prepare", err);
+	for (i = 0; i < fl->n; i++) {
+		uint64_t key = fl->f[i].key;
+		unsigned month = (unsigned)(key >> 24), rest = (unsigned)(key & 0xFF);
+		char mon[16], nat[4];
+
+		snprintf(mon, sizeof(mon), "%04u-%02u", month / 12, month % 12 + 1);
+		unpack_nat((uint16_t)(key >> 8 & 0x7FFF), nat);
+		sqlite3_bind_text(fq, 1, mon, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(fq, 2, key >> 23 & 1 ? "ENTRY" : "EXIT", -1, SQLITE_STATIC);
+		sqlite3_bind_text(fq, 3, nat, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(fq, 4, sexes[rest % N_SEXES], -1, SQLITE_STATIC);
+		sqlite3_bind_text(fq, 5, ages[rest / N_SEXES], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(fq, 6, (sqlite3_int64)fl->f[i].final);
+		sqlite3_bind_double(fq, 7, fl->f[i].estimated);
+		if (sqlite3_step(fq) != SQLITE_DONE) {
+			rc = store_error(db, "cannot store the figures", err);
+			break;
+		}
+		sqlite3_reset(fq);
+	}
+	sqlite3_finalize(fq);
+	return rc;
+}
+
+/* ==== Against the story (--truth) ==== */
+
+/*
+ * Per true person: how many of its crossings are in the store, the linked
+ * person the first went to, and whether linkage split it over more than
+ * one person. Grown to the largest true person number.
+ */
+struct truth_count {
+	uint32_t *stored, *first;
+	uint8_t *split;
+	size_t n;
+};
+
+static void truth_count_add(struct truth_count *tc, uint32_t tp, uint32_t person)
+{
+	if (!tp)
+		return;
+	if (tp >= tc->n) {
+		size_t m = tc->n ? tc->n : 1024;
+
+		while (m <= tp)
+			m *= 2;
+		tc->stored = xrealloc(tc->stored, st_mult(m, sizeof(*tc->stored)));
+		tc->first = xrealloc(tc->first, st_mult(m, sizeof(*tc->first)));
+		tc->split = xrealloc(tc->split, m);
+		memset(tc->stored + tc->n, 0, (m - tc->n) * sizeof(*tc->stored));
+		memset(tc->first + tc->n, 0, (m - tc->n) * sizeof(*tc->first));
+		memset(tc->split + tc->n, 0, m - tc->n);
+		tc->n = m;
+	}
+	tc->stored[tp]++;
+	if (!tc->first[tp])
+		tc->first[tp] = person ? person : UINT32_MAX;
+	else if (tc->first[tp] != person || !person)
+		tc->split[tp] = 1;
+}
+
+static void truth_count_release(struct truth_count *tc)
+{
+	free(tc->stored);
+	free(tc->first);
+	free(tc->split);
+}
+
+/* Why the person's crossing k, as estimated, differs from the story (see enum classify_why). */
+static enum classify_why why_differs(const struct person *p, size_t k, const struct truth *t,
+				     const struct truth_count *tc, int32_t window)
+{
+	uint32_t tp = p->it[k].true_person;
+	size_t j;
+
+	if (tp < tc->n && tc->split[tp])
+		return WHY_LINKAGE;
+	for (j = 0; j < p->n; j++)
+		if (p->it[j].true_person != tp)
+			return WHY_LINKAGE;
+	if (p->an != ANOMALY_NONE)
+		return WHY_FLAGGED;
+	if (truth_moves(t, tp, p->it[k].date, window, p->rs[k].res_est))
+		return WHY_RULE_EARLY;
+	if (tp < tc->n && tc->stored[tp] < truth_records(t, tp))
+		return WHY_MISSING;
+	return p->rs[k].prov ? WHY_ESTIMATE : WHY_OTHER;
+}
+
+/* ==== The stage ==== */
+
+#ifndef SORT_MEMORY
+#define SORT_MEMORY (256u << 20)  /* bytes of movements sorted in memory; more spill to runs */
+#endif
+
+/* The SQL that reads every linked movement with what classification needs. */
+static void movements_sql(const struct classify_run_opts *o, struct buf *b)
+{
+	buf_adds(b, "SELECT m.rowid, ", NULL);
+	buf_adds(b, o->true_persons ? "t.person" : "l.person_id", NULL);
+	buf_adds(b, ", m.direction, m.event_time, m.birth_date, ", NULL);
+	buf_adds(b, o->truth_dir ? "t.person" : "NULL", NULL);
+	buf_adds(b, ", m.nationality, m.sex, m.permitted_stay_days, ", NULL);
+	buf_adds(b, o->residents ? "r.status, r.finalised" : "NULL, NULL", NULL);
+	buf_adds(b, ", m.purpose, m.country_of_residence", NULL);
+	buf_adds(b, " FROM reg_movements m", NULL);
+	if (o->true_persons)
+		buf_adds(b, " JOIN truth_rec t ON t.record_id = m.movement_id", NULL);
+	else
+		buf_adds(b, " JOIN person_links l ON l.register = 'movements' AND l.record_id = m.movement_id", NULL);
+	if (o->truth_dir && !o->true_persons)
+		buf_adds(b, " LEFT JOIN truth_rec t ON t.record_id = m.movement_id", NULL);
+	if (o->residents)
+		buf_adds(b, " LEFT JOIN residents r ON r.doc_type = m.document_type AND"
+			 " r.doc_country = m.document_country AND r.doc_number = m.document_number", NULL);
+}
+
+/* One row of the movements query as an item; 0 when its time is not a date. */
+static int movement_item(sqlite3_stmt *q, struct item *it)
+{
+	const char *t = (const char *)sqlite3_column_text(q, 3), *b = (const char *)sqlite3_column_text(q, 4);
+	const char *dir = (const char *)sqlite3_column_text(q, 2);
+	const char *nat = (const char *)sqlite3_column_text(q, 6), *sex = (const char *)sqlite3_column_text(q, 7);
+	const char *pu = (const char *)sqlite3_column_text(q, 11), *cr = (const char *)sqlite3_column_text(q, 12);
+	int sx = sex && sex[0] == 'F' ? 0 : sex && sex[0] == 'M' ? 1 : 2, stay;
+
+	memset(it, 0, sizeof(*it));
+	it->date = t ? (int32_t)date_parse(t, strlen(t)) : DATE_INVALID;
+	if (it->date == DATE_INVALID)
+		return 0;
+	it->rowid = sqlite3_column_int64(q, 0);
+	it->person = (uint32_t)sqlite3_column_int64(q, 1);
+	it->true_person = (uint32_t)sqlite3_column_int64(q, 5);
+	it->arrival = dir && dir[0] == 'E' && dir[1] == 'N';
+	it->time = strlen(t) >= 19 ? (int32_t)(atoi(t + 11) * 3600 + atoi(t + 14) * 60 + atoi(t + 17)) : -1;
+	it->birth = b ? (int32_t)date_parse(b, strlen(b)) : DATE_INVALID;
+	it->bolivian = nat && !strcmp(nat, "BOL");
+	it->nat = pack_nat(nat);
+	/*
+	 * declares a stay: a purpose of residence, work or study, or a
+	 * country of residence on the far side of the crossing
+	 */
+	stay = (pu && (!strcmp(pu, "RESIDENCE") || !strcmp(pu, "WORK") || !strcmp(pu, "STUDY"))) ||
+	       (cr && *cr && (it->arrival ? !strcmp(cr, "BOL") : strcmp(cr, "BOL") != 0));
+	it->decl = cr && *cr ? !strcmp(cr, "BOL") : 2;
+	it->cell = (uint8_t)(((stay * N_NAT_GROUPS + nat_group(nat)) * N_AGE_GROUPS +
+			      age_group(it->birth, it->date)) * N_SEXES + sx);
+	it->stay = sqlite3_column_type(q, 8) == SQLITE_INTEGER ? sqlite3_column_int(q, 8) : -1;
+	it->initial = sqlite3_column_type(q, 9) == SQLITE_NULL ? -1 : (int8_t)sqlite3_column_int(q, 9);
+	it->init_final = INT32_MIN;
+	if (sqlite3_column_type(q, 10) == SQLITE_TEXT) {
+		const char *f = (const char *)sqlite3_column_text(q, 10);
+		long fd = date_parse(f, strlen(f));
+
+		if (fd != DATE_INVALID)
+			it->init_final = (int32_t)fd;
+	}
+	return 1;
+}
+
+/* Bind one result to the insert statement and run it. */
+static int write_result(sqlite3 *db, sqlite3_stmt *ins, const struct item *it, const struct result *c,
+			enum classify_anomaly an, struct err *err)
+{
+	char d1[11], d2[11], d3[11];
+
+	date_format(c->rb_known, d1);
+	date_format(c->ra_known, d2);
+	date_format(c->ltm_known, d3);
+	sqlite3_bind_int64(ins, 1, it->rowid);
+	sqlite3_bind_int64(ins, 2, it->person);
+	sqlite3_bind_int(ins, 3, c->res_before);
+	sqlite3_bind_int(ins, 4, c->res_after);
+	sqlite3_bind_int(ins, 5, c->ltm);
+	sqlite3_bind_text(ins, 6, d1, 10, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 7, d2, 10, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 8, d3, 10, SQLITE_TRANSIENT);
+	sqlite3_bind_int(ins, 9, c->prov);
+	if (an != ANOMALY_NONE)
+		sqlite3_bind_text(ins, 10, classify_anomaly_name(an), -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(ins, 10);
+	sqlite3_bind_int(ins, 11, c->res_est);
+	if (sqlite3_step(ins) != SQLITE_DONE)
+		return store_error(db, "cannot store a result", err);
+	sqlite3_reset(ins);
+	return 0;
+}
+
+/*
+ * Everything the summary says of one person, its results written, its
+ * migrations added to the figures, and, with the truth, compared.
+ */
+static int person_finish(struct person *p, const struct classify_run_opts *o, int32_t as_of, sqlite3 *db,
+			 sqlite3_stmt *ins, struct flows *fl, const struct truth *truth,
+			 const struct truth_count *tc, struct classify_summary *sum, struct err *err)
+{
+	int ever_left = 0, rc;
+	size_t k;
+
+	sum->persons++;
+	sum->flagged[p->an] += p->an != ANOMALY_NONE;
+	sum->known_residents += p->initial >= 0;
+	for (k = 0; k < p->n; k++) {
+		const struct item *it = &p->it[k];
+		const struct result *r = &p->rs[k];
+
+		if ((rc = write_result(db, ins, it, r, p->an, err)))
+			return rc;
+		sum->crossings++;
+		sum->provisional += r->prov;
+		if (r->ltm && !it->arrival && r->res_before)
+			ever_left = 1;
+		/* a foreign visitor who stayed beyond the permitted days */
+		if (it->arrival && !it->bolivian && it->stay > 0 && !r->res_after) {
+			int32_t left = k + 1 < p->n ? p->it[k + 1].date : as_of;
+
+			if (left - it->date > it->stay)
+				sum->overstays++;
+		}
+		if (r->p > 0) {
+			int y, mo, dd;
+
+			date_to_civil(it->date, &y, &mo, &dd);
+			count_year(sum, y, it->arrival, r->prov, r->p);
+			flows_add(fl, (uint64_t)(y * 12 + mo - 1) << 24 | (uint64_t)it->arrival << 23 |
+				      (uint64_t)it->nat << 8 | it->cell % (N_AGE_GROUPS * N_SEXES),
+				  r->prov ? 0 : 1, r->prov ? r->p : 0);
+		}
+		if (truth && it->true_person) {
+			int lived = truth_lived(truth, it->true_person, it->date);
+
+			if (lived >= 0) {
+				sum->compared++;
+				sum->agree += lived == r->res_after;
+				if (!r->prov) {
+					sum->compared_final++;
+					sum->agree_final += lived == r->res_after;
+				}
+				/* with provisional results as estimated */
+				sum->agree_est += lived == r->res_est;
+				if (lived != r->res_est)
+					sum->differ[why_differs(p, k, truth, tc, o->params.window)][it->arrival]++;
+			}
+		}
+	}
+	/* a Bolivian abroad: left as a migrant and not back as a resident */
+	if (p->it[0].bolivian && ever_left && !p->rs[p->n - 1].res_after)
+		sum->bolivians_abroad++;
+	return 0;
+}
+
+/*
+ * The stage: every linked movement read once from the store into an
+ * external sort by person and time (bounded memory), then two passes over
+ * the persons: the first learns how closed windows came out, the second
+ * classifies again, estimates the provisional results and writes
+ * everything back in one transaction.
+ */
 int classify_store(struct store *st, const struct classify_run_opts *o, struct classify_summary *sum,
 		   struct err *err)
 {
 	sqlite3 *db = store_db(st);
 	sqlite3_stmt *q = NULL, *ins = NULL;
-	struct item *it = NULL;
+	struct extsort *sorter = NULL;
+	struct person per = { 0 };
+	struct training *tr = NULL;
+	struct estimates *est = NULL;
+	struct flows fl = { 0 };
 	struct truth *truth = NULL;
-	uint8_t *split = NULL;
-	uint32_t *stored = NULL;
-	size_t n = 0, cap = 0, i, j, k;
-	struct crossing *cs = NULL, *cs2 = NULL;
-	struct classified *res2 = NULL;
-	size_t *rmap = NULL;
-	struct flagged_set fs = { 0 };
-	struct classified *res = NULL;
-	struct result *rs = NULL;
-	struct flow *flows = NULL;
-	size_t n_flows = 0, cap_flows = 0;
+	struct truth_count tc = { 0 };
+	struct item item, next;
 	struct buf sqlb;
-	uint64_t tr_den[N_CELLS * N_SOFAR] = { 0 }, tr_num[N_CELLS * N_SOFAR] = { 0 };
-	int32_t *births = NULL, as_of = o->as_of;
-	struct seen *seen = NULL;
-	int rc = 0, step, in_tx = 0;
-	const char *sql;
+	int32_t as_of = o->as_of;
+	int rc = 0, step, in_tx = 0, have_next, pass;
 
 	memset(sum, 0, sizeof(*sum));
 	if (o->true_persons && !o->truth_dir)
@@ -473,80 +931,20 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		goto out;
 	if (o->residents && (rc = load_residents(st, o->residents, err)))
 		goto out;
-	buf_adds(&sqlb, "SELECT m.rowid, ", NULL);
-	buf_adds(&sqlb, o->true_persons ? "t.person" : "l.person_id", NULL);
-	buf_adds(&sqlb, ", m.direction, m.event_time, m.birth_date, ", NULL);
-	buf_adds(&sqlb, o->truth_dir ? "t.person" : "NULL", NULL);
-	buf_adds(&sqlb, ", m.nationality, m.sex, m.permitted_stay_days, ", NULL);
-	buf_adds(&sqlb, o->residents ? "r.status, r.finalised" : "NULL, NULL", NULL);
-	buf_adds(&sqlb, ", m.purpose, m.country_of_residence", NULL);
-	buf_adds(&sqlb, " FROM reg_movements m", NULL);
-	if (o->true_persons)
-		buf_adds(&sqlb, " JOIN truth_rec t ON t.record_id = m.movement_id", NULL);
-	else
-		buf_adds(&sqlb, " JOIN person_links l ON l.register = 'movements' AND l.record_id = m.movement_id", NULL);
-	if (o->truth_dir && !o->true_persons)
-		buf_adds(&sqlb, " LEFT JOIN truth_rec t ON t.record_id = m.movement_id", NULL);
-	if (o->residents)
-		buf_adds(&sqlb, " LEFT JOIN residents r ON r.doc_type = m.document_type AND"
-			 " r.doc_country = m.document_country AND r.doc_number = m.document_number", NULL);
-	sql = sqlb.p;
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
+	movements_sql(o, &sqlb);
+	if (sqlite3_prepare_v2(db, sqlb.p, -1, &q, NULL) != SQLITE_OK) {
 		rc = ERR_SET(err, ERR_USAGE, "no linked movements in the store (run 'pasos ingest' and 'pasos link' first): %s",
 			     sqlite3_errmsg(db));
 		goto out;
 	}
+	sorter = extsort_new(sizeof(struct item), SORT_MEMORY, cmp_item);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(q, 3), *b = (const char *)sqlite3_column_text(q, 4);
-		const char *dir = (const char *)sqlite3_column_text(q, 2);
-
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1 << 16;
-			it = xrealloc(it, st_mult(cap, sizeof(*it)));
-		}
-		it[n].rowid = sqlite3_column_int64(q, 0);
-		it[n].person = (uint32_t)sqlite3_column_int64(q, 1);
-		it[n].true_person = (uint32_t)sqlite3_column_int64(q, 5);
-		it[n].arrival = dir && dir[0] == 'E' && dir[1] == 'N';
-		it[n].date = t ? (int32_t)date_parse(t, strlen(t)) : DATE_INVALID;
-		it[n].time = t && strlen(t) >= 19 ? (int32_t)(atoi(t + 11) * 3600 + atoi(t + 14) * 60 + atoi(t + 17)) : -1;
-		it[n].birth = b ? (int32_t)date_parse(b, strlen(b)) : DATE_INVALID;
-		if (it[n].date == DATE_INVALID)
+		if (!movement_item(q, &item))
 			continue;
-		{
-			const char *nat = (const char *)sqlite3_column_text(q, 6), *sex = (const char *)sqlite3_column_text(q, 7);
-			int sx = sex && sex[0] == 'F' ? 0 : sex && sex[0] == 'M' ? 1 : 2;
-
-			it[n].bolivian = nat && !strcmp(nat, "BOL");
-			it[n].nat = pack_nat(nat);
-			{
-				const char *pu = (const char *)sqlite3_column_text(q, 11);
-				const char *cr = (const char *)sqlite3_column_text(q, 12);
-				/*
-				 * declares a stay: a purpose of residence, work or study, or a
-				 * country of residence on the far side of the crossing
-				 */
-				int stay = (pu && (!strcmp(pu, "RESIDENCE") || !strcmp(pu, "WORK") || !strcmp(pu, "STUDY"))) ||
-					   (cr && *cr && (it[n].arrival ? !strcmp(cr, "BOL") : strcmp(cr, "BOL") != 0));
-
-				it[n].decl = cr && *cr ? !strcmp(cr, "BOL") : 2;
-				it[n].cell = (uint8_t)(((stay * N_NAT_GROUPS + nat_group(nat)) * N_AGE_GROUPS +
-							age_group(it[n].birth, it[n].date)) * N_SEXES + sx);
-			}
-			it[n].stay = sqlite3_column_type(q, 8) == SQLITE_INTEGER ? sqlite3_column_int(q, 8) : -1;
-			it[n].initial = sqlite3_column_type(q, 9) == SQLITE_NULL ? -1 : (int8_t)sqlite3_column_int(q, 9);
-			it[n].init_final = INT32_MIN;
-			if (sqlite3_column_type(q, 10) == SQLITE_TEXT) {
-				const char *f = (const char *)sqlite3_column_text(q, 10);
-				long fd = date_parse(f, strlen(f));
-
-				if (fd != DATE_INVALID)
-					it[n].init_final = (int32_t)fd;
-			}
-		}
-		if (o->as_of == INT32_MIN && it[n].date > as_of)
-			as_of = it[n].date;
-		n++;
+		if (o->as_of == INT32_MIN && item.date > as_of)
+			as_of = item.date;
+		if ((rc = extsort_add(sorter, &item, err)))
+			goto out;
 	}
 	if (step != SQLITE_DONE) {
 		rc = store_error(db, "cannot read movements", err);
@@ -554,19 +952,11 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	}
 	sqlite3_finalize(q);
 	q = NULL;
-	if (n == 0) {
+	if (extsort_count(sorter) == 0) {
 		rc = ERR_SET(err, ERR_USAGE, "no linked movements in the store (run 'pasos link' first)");
 		goto out;
 	}
 	sum->as_of = as_of;
-	qsort(it, n, sizeof(*it), cmp_item);
-	cs = xmalloc(st_mult(n, sizeof(*cs)));
-	cs2 = xmalloc(st_mult(2 * n, sizeof(*cs2)));
-	res2 = xmalloc(st_mult(2 * n, sizeof(*res2)));
-	rmap = xmalloc(st_mult(n, sizeof(*rmap)));
-	res = xmalloc(st_mult(n, sizeof(*res)));
-	births = xmalloc(st_mult(n, sizeof(*births)));
-	seen = xmalloc(st_mult(n, sizeof(*seen)));
 	if ((rc = store_exec(st, "BEGIN IMMEDIATE;"
 		       "DROP TABLE IF EXISTS classified_crossings;"
 		       "CREATE TABLE classified_crossings(movement_rowid INTEGER NOT NULL, person_id INTEGER NOT NULL,"
@@ -582,343 +972,37 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		rc = store_error(db, "cannot prepare", err);
 		goto out;
 	}
-	rs = xcalloc(n, sizeof(*rs));
-	/* pass 1: each person's crossings in time order */
-	for (i = 0; i < n; i = j) {
-		int32_t birth = DATE_INVALID;
-		enum classify_anomaly an;
-		size_t best = 0, run = 0;
-		int ever_left = 0, initial = -1;
-		int32_t init_final = INT32_MIN;
+	tr = xcalloc(1, sizeof(*tr));
+	est = xcalloc(1, sizeof(*est));
+	/* pass 1 learns (and counts each true person's crossings); pass 2 estimates and writes */
+	for (pass = 1; pass <= 2; pass++) {
+		if ((rc = extsort_rewind(sorter, err)))
+			goto out;
+		if ((rc = extsort_next(sorter, &next, err)) < 0)
+			goto out;
+		have_next = rc;
+		while ((rc = person_read(sorter, &per, &next, &have_next, err)) == 1) {
+			size_t k;
 
-		for (j = i; j < n && it[j].person == it[i].person; j++) {
-			if (initial < 0 && it[j].initial >= 0) {
-				initial = it[j].initial;
-				init_final = it[j].init_final;
-			}
-			cs[j - i].date = it[j].date;
-			cs[j - i].time = it[j].time;
-			cs[j - i].arrival = it[j].arrival;
-			births[j - i] = it[j].birth;
-			seen[j - i].date = it[j].date;
-			seen[j - i].arrival = it[j].arrival;
-			seen[j - i].decl = it[j].decl;
-		}
-		/* the person's birth date: the one most of the records give */
-		qsort(births, j - i, sizeof(*births), cmp_i32);
-		for (k = 0; k < j - i; k++) {
-			run = (k > 0 && births[k] == births[k - 1]) ? run + 1 : 1;
-			if (run > best && births[k] != DATE_INVALID) {
-				best = run;
-				birth = births[k];
-			}
-		}
-		an = classify_person(cs, j - i, initial, init_final, as_of, birth == DATE_INVALID ? INT32_MIN : birth,
-				     &o->params, res);
-		sum->known_residents += initial >= 0;
-		if (an != ANOMALY_NONE) {
-			size_t m2 = repair(cs, j - i, initial, init_final, as_of, &o->params, cs2, res2, rmap);
-
-			keep_repaired(&fs, it, i, j - i, cs2, res2, m2, rmap, as_of);
-		}
-		/*
-		 * How results like today's provisional ones came out (ABS, Stats
-		 * NZ): every crossing in the migrating direction whose window
-		 * closed before today's (so that migrations and returns are
-		 * equally final), seen as it stood every STAGE_STEP days of its
-		 * window while it was still provisional: which side the person
-		 * was on and for how long, and what it turned out to be.
-		 */
-		if (an == ANOMALY_NONE) {
-			int back[2] = { 0, 0 };
-			int32_t closed = as_of - o->params.window;
-
-			for (k = 0; k < j - i; k++) {
-				const struct classified *c = &res[k];
-				int32_t fin = c->res_after_known > c->ltm_known ? c->res_after_known : c->ltm_known, day;
-				int mig = cs[k].arrival ? !c->res_before : c->res_before;
-				size_t ec = (size_t)back[cs[k].arrival] * N_BASE + it[i + k].cell;
-
-				if (mig && fin <= as_of && cs[k].date <= closed)
-					for (day = cs[k].date + STAGE_STEP / 2; day < fin; day += STAGE_STEP) {
-						size_t cell = ((size_t)cs[k].arrival * (N_CELLS / 2) + ec) * N_SOFAR +
-							      (size_t)so_far(seen, j - i, k, day);
-
-						tr_den[cell]++;
-						tr_num[cell] += c->ltm;
-					}
-				if (fin <= as_of && mig && !c->ltm)
-					back[cs[k].arrival] = 1;
-			}
-		}
-		sum->persons++;
-		sum->flagged[an] += an != ANOMALY_NONE;
-		for (k = i; k < j; k++) {
-			const struct classified *c = &res[k - i];
-			struct result *r = &rs[k];
-
-			r->rb_known = c->res_before_known;
-			r->ra_known = c->res_after_known;
-			r->ltm_known = c->ltm_known;
-			r->res_before = c->res_before;
-			r->res_after = c->res_after;
-			r->ltm = c->ltm;
-			r->anomaly = (uint8_t)an;
-			r->res_repaired = an != ANOMALY_NONE ? res2[rmap[k - i]].res_after : c->res_after;
-			r->prov = c->res_after_known > as_of || c->ltm_known > as_of;
-			r->migdir = it[k].arrival ? !c->res_before : c->res_before;
-			if (c->ltm && !it[k].arrival && c->res_before)
-				ever_left = 1;
-			/* a foreign visitor who stayed beyond the permitted days */
-			if (it[k].arrival && !it[k].bolivian && it[k].stay > 0 && !c->res_after) {
-				int32_t left = k + 1 < j ? it[k + 1].date : as_of;
-
-				if (left - it[k].date > it[k].stay)
-					sum->overstays++;
-			}
-		}
-		/* a Bolivian abroad: left as a migrant and not back as a resident */
-		if (it[i].bolivian && ever_left && !rs[j - 1].res_after)
-			sum->bolivians_abroad++;
-	}
-	/* pass 2: each provisional result estimated from how such results came out before */
-	{
-		/* one estimate per (direction, cell, provisional flag); coarser cells when thin */
-		double est[2][N_CELLS / 2][N_SOFAR];
-		int have[2][N_CELLS / 2][N_SOFAR];
-		int dir, c0, f;
-
-		for (dir = 0; dir < 2; dir++)
-			for (c0 = 0; c0 < N_CELLS / 2; c0++)
-				for (f = 0; f < N_SOFAR; f++) {
-					uint64_t dn[5] = { 0 }, nm[5] = { 0 };
-					double p = 0;
-					int level, c;
-
-					/*
-					 * the cell, its ages and sexes together, its nationality
-					 * groups together, everything, and everything whatever
-					 * later cards declared: each level's share pulled towards
-					 * the coarser one's as far as it is thin
-					 */
-					for (c = 0; c < N_CELLS / 2; c++) {
-						size_t cell = ((size_t)dir * (N_CELLS / 2) + (size_t)c) * N_SOFAR + (size_t)f;
-						size_t other = cell - (size_t)f + (size_t)(f / SOFAR_SAID % 2 ? f - SOFAR_SAID : f + SOFAR_SAID);
-						int same[4];
-
-						same[0] = c == c0;
-						same[1] = c / (N_AGE_GROUPS * N_SEXES) == c0 / (N_AGE_GROUPS * N_SEXES);
-						same[2] = c / (N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES) == c0 / (N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES);
-						same[3] = 1;
-						for (level = 0; level < 4; level++)
-							if (same[level]) {
-								dn[level] += tr_den[cell];
-								nm[level] += tr_num[cell];
-							}
-						dn[4] += tr_den[cell] + tr_den[other];
-						nm[4] += tr_num[cell] + tr_num[other];
-					}
-					for (level = 4; level >= 0; level--)
-						p = level == 4 ? (dn[4] ? (double)nm[4] / (double)dn[4] : 0)
-							       : ((double)nm[level] + SHRINK * p) / ((double)dn[level] + SHRINK);
-					have[dir][c0][f] = dn[4] >= MIN_CELL;
-					est[dir][c0][f] = p;
-				}
-		/*
-		 * a flagged person's repaired history: its final results as they
-		 * are, its provisional ones estimated, each from the residence the
-		 * estimates before it left; the person's crossings take theirs
-		 */
-		for (i = 0; i < fs.n; i++) {
-			const struct flagged *g = &fs.p[i];
-			struct repaired *r = fs.r + g->rep;
-			int state = r[0].res_before, back[2] = { 0, 0 };
-			size_t x;
-
-			for (x = 0; x < g->n_rep; x++) {
-				size_t ec = (size_t)back[r[x].arrival] * N_BASE + r[x].cell;
-
-				if (!r[x].prov) {
-					r[x].est = r[x].res_after;
-					if ((r[x].arrival ? !r[x].res_before : r[x].res_before) && !r[x].ltm)
-						back[r[x].arrival] = 1;
-				} else {
-					int mig = r[x].arrival ? !state : state;
-					int yes = r[x].sofar >= 0 && have[r[x].arrival][ec][r[x].sofar]
-						  ? est[r[x].arrival][ec][r[x].sofar] >= 0.5 : r[x].ltm;
-
-					r[x].est = (uint8_t)(mig && yes ? !state : state);
-				}
-				state = r[x].est;
-			}
-			for (k = 0; k < g->n_items; k++)
-				rs[g->item + k].res_repaired = r[fs.map[g->map + k]].est;
-		}
-		int back[2] = { 0, 0 };
-		size_t first = 0, m = 0;
-
-		for (i = 0; i < n; i++) {
-			double p = rs[i].ltm, pe;
-			int y, mo, dd;
-			int flag;
-			size_t ec;
-
-			if (i == 0 || it[i].person != it[i - 1].person || !it[i].person) {
-				back[0] = back[1] = 0;
-				/* the person's crossings as so_far sees them */
-				for (first = i, m = 0; i + m < n && it[i + m].person == it[i].person && (m == 0 || it[i].person); m++) {
-					seen[m].date = it[i + m].date;
-					seen[m].arrival = it[i + m].arrival;
-					seen[m].decl = it[i + m].decl;
-				}
-			}
-			ec = (size_t)back[it[i].arrival] * N_BASE + it[i].cell;
-			if (!rs[i].prov && rs[i].migdir && !rs[i].ltm)
-				back[it[i].arrival] = 1;
-			flag = rs[i].prov && !rs[i].anomaly ? so_far(seen, m, i - first, as_of) : -1;
-			/*
-			 * every provisional crossing gets an estimate: one that is not in
-			 * the migrating direction now may be once an earlier estimate
-			 * has turned the person's residence
-			 */
-			pe = flag >= 0 && have[it[i].arrival][ec][flag] ? est[it[i].arrival][ec][flag] : -1;
-			rs[i].est = pe >= 0 ? pe >= 0.5 : rs[i].ltm;
-			if (rs[i].migdir && pe >= 0) {
-				p = pe;
-				sum->estimated++;
-			}
-			if (p <= 0)
+			person_classify(&per, &o->params, as_of);
+			if (pass == 1) {
+				person_train(&per, as_of, o->params.window, tr);
+				if (truth)
+					for (k = 0; k < per.n; k++)
+						truth_count_add(&tc, per.it[k].true_person, per.it[k].person);
 				continue;
-			date_to_civil(it[i].date, &y, &mo, &dd);
-			count_year(sum, y, it[i].arrival, rs[i].prov, p);
-			if (n_flows == cap_flows) {
-				cap_flows = cap_flows ? cap_flows * 2 : 4096;
-				flows = xrealloc(flows, st_mult(cap_flows, sizeof(*flows)));
 			}
-			flows[n_flows].key = (uint64_t)(y * 12 + mo - 1) << 24 | (uint64_t)it[i].arrival << 23 |
-					     (uint64_t)it[i].nat << 8 | it[i].cell % (N_AGE_GROUPS * N_SEXES);
-			flows[n_flows].final = rs[i].prov ? 0 : 1;
-			flows[n_flows++].estimated = rs[i].prov ? p : 0;
-		}
-	}
-	/*
-	 * The residence after each crossing as estimated: final results as they
-	 * are; a provisional one follows the estimate, and the person's later
-	 * crossings follow from there.
-	 */
-	for (i = 0; i < n; i = j) {
-		int state = rs[i].res_before;
-
-		for (j = i; j < n && it[j].person == it[i].person; j++) {
-			struct result *r = &rs[j];
-
-			if (r->anomaly) {
-				r->res_est = r->res_repaired;
-			} else if (!r->prov) {
-				r->res_est = r->res_after;
-			} else {
-				int mig = it[j].arrival ? !state : state;
-
-				r->res_est = (uint8_t)(mig && r->est ? !state : state);
-			}
-			state = r->res_est;
-		}
-	}
-	if (truth)
-		truth_persons(it, n, &split, &stored);
-	/*
-	 * pass 3: write the results in person order into a table without a
-	 * key: appends, with no random access to the items or the b-tree.
-	 */
-	for (i = 0; i < n; i++) {
-		const struct result *c = &rs[i];
-		char d1[11], d2[11], d3[11];
-
-		date_format(c->rb_known, d1);
-		date_format(c->ra_known, d2);
-		date_format(c->ltm_known, d3);
-		sqlite3_bind_int64(ins, 1, it[i].rowid);
-		sqlite3_bind_int64(ins, 2, it[i].person);
-		sqlite3_bind_int(ins, 3, c->res_before);
-		sqlite3_bind_int(ins, 4, c->res_after);
-		sqlite3_bind_int(ins, 5, c->ltm);
-		sqlite3_bind_text(ins, 6, d1, 10, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 7, d2, 10, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 8, d3, 10, SQLITE_TRANSIENT);
-		sqlite3_bind_int(ins, 9, c->prov);
-		if (c->anomaly)
-			sqlite3_bind_text(ins, 10, classify_anomaly_name((enum classify_anomaly)c->anomaly), -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(ins, 10);
-		sqlite3_bind_int(ins, 11, c->res_est);
-		if (sqlite3_step(ins) != SQLITE_DONE) {
-			rc = store_error(db, "cannot store a result", err);
-			goto out;
-		}
-		sqlite3_reset(ins);
-		sum->crossings++;
-		sum->provisional += c->prov;
-		if (truth && it[i].true_person) {
-			int lived = truth_lived(truth, it[i].true_person, it[i].date);
-
-			if (lived >= 0) {
-				sum->compared++;
-				sum->agree += lived == c->res_after;
-				if (!c->prov) {
-					sum->compared_final++;
-					sum->agree_final += lived == c->res_after;
-				}
-				/* with provisional results as estimated */
-				sum->agree_est += lived == c->res_est;
-				if (lived != c->res_est)
-					sum->differ[why_differs(it, n, rs, i, truth, split, stored,
-								o->params.window)][it[i].arrival]++;
-			}
-		}
-	}
-	/* the derived figures: long-term migrations by month, direction, nationality, sex, age group */
-	if ((rc = store_exec(st, "DROP TABLE IF EXISTS long_term_migration;"
-		       "CREATE TABLE long_term_migration(month TEXT, direction TEXT, nationality TEXT, sex TEXT,"
-		       " age_group TEXT, final INTEGER, provisional_estimated REAL);", err)))
-		goto out;
-	if (n_flows) {
-		static const char *ages[] = { "Y0T17", "Y18T29", "Y30T44", "Y45T64", "Y_GE65" };
-		static const char *sexes[] = { "F", "M", "_U" };
-		sqlite3_stmt *fq = NULL;
-
-		qsort(flows, n_flows, sizeof(*flows), cmp_flow);
-		if (sqlite3_prepare_v2(db, "INSERT INTO long_term_migration VALUES(?,?,?,?,?,?,?)", -1, &fq, NULL) != SQLITE_OK) {
-			rc = store_error(db, "cannot prepare", err);
-			goto out;
-		}
-		for (i = 0; i < n_flows; i = j) {
-			double fin = 0, est = 0;
-			uint64_t key = flows[i].key;
-			unsigned month = (unsigned)(key >> 24), rest = (unsigned)(key & 0xFF);
-			char mon[16], nat[4];
-
-			for (j = i; j < n_flows && flows[j].key == key; j++) {
-				fin += flows[j].final;
-				est += flows[j].estimated;
-			}
-			snprintf(mon, sizeof(mon), "%04u-%02u", month / 12, month % 12 + 1);
-			unpack_nat((uint16_t)(key >> 8 & 0x7FFF), nat);
-			sqlite3_bind_text(fq, 1, mon, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(fq, 2, key >> 23 & 1 ? "ENTRY" : "EXIT", -1, SQLITE_STATIC);
-			sqlite3_bind_text(fq, 3, nat, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(fq, 4, sexes[rest % N_SEXES], -1, SQLITE_STATIC);
-			sqlite3_bind_text(fq, 5, ages[rest / N_SEXES], -1, SQLITE_STATIC);
-			sqlite3_bind_int64(fq, 6, (sqlite3_int64)fin);
-			sqlite3_bind_double(fq, 7, est);
-			if (sqlite3_step(fq) != SQLITE_DONE) {
-				sqlite3_finalize(fq);
-				rc = store_error(db, "cannot store the figures", err);
+			sum->estimated += person_estimate(&per, est, as_of);
+			if ((rc = person_finish(&per, o, as_of, db, ins, &fl, truth, &tc, sum, err)))
 				goto out;
-			}
-			sqlite3_reset(fq);
 		}
-		sqlite3_finalize(fq);
+		if (rc < 0)
+			goto out;
+		if (pass == 1)
+			estimates_make(tr, est);
 	}
+	if ((rc = flows_write(st, &fl, err)))
+		goto out;
 	{
 		char sqlrun[256], d[11];
 
@@ -937,20 +1021,13 @@ out:
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(q);
 	sqlite3_finalize(ins);
-	free(it);
-	free(cs);
-	free(res);
-	free(cs2);
-	free(res2);
-	free(rmap);
-	flagged_release(&fs);
-	free(births);
-	free(seen);
+	extsort_free(sorter);
+	person_release(&per);
+	free(tr);
+	free(est);
+	free(fl.f);
 	truth_free(truth);
-	free(split);
-	free(stored);
-	free(rs);
-	free(flows);
+	truth_count_release(&tc);
 	buf_release(&sqlb);
 	return rc;
 }

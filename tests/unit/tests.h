@@ -20,7 +20,8 @@
 	X(test_schema_shipped_registers) X(test_schema_errors_name_the_line) \
 	X(test_schema_unknown_register) \
 	X(test_names_normalize) X(test_names_phonetic) X(test_names_similarity) \
-	X(test_protect_ptable_promises) X(test_protect_opts) X(test_protect_move_reach)
+	X(test_protect_ptable_promises) X(test_protect_opts) X(test_protect_move_reach) \
+	X(test_extsort_in_memory) X(test_extsort_spills_and_merges)
 
 #define DECLARE(name) void name(void);
 UNIT_TESTS(DECLARE)
