@@ -37,5 +37,6 @@ awk -v rows="$rows" -v bytes="$bytes" -v ps="$p_s" -v pk="$p_kb" -v ss="$s_s" -v
 stored=$(sqlite3 "$dir/pasos.db" "select accepted + rejected + duplicates + conflicts = rows_read, rows_read from batches")
 echo "  accounting (sum = read, rows read): $stored"
 bench/link.sh
+bench/classify.sh
 bench/tabulate.sh
 bench/protect.sh
