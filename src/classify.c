@@ -29,6 +29,7 @@ const char *classify_anomaly_name(enum classify_anomaly a)
 	case ANOMALY_SAME_DIRECTION: return "two crossings in a row in the same direction";
 	case ANOMALY_SAME_TIME: return "two crossings at the same time";
 	case ANOMALY_BEFORE_BIRTH: return "a crossing before the birth date";
+	case ANOMALY_ONLY_EXITS: return "only exits";
 	case N_ANOMALIES: break;
 	}
 	return "?";
@@ -41,14 +42,19 @@ static int32_t max32(int32_t a, int32_t b)
 
 static enum classify_anomaly check(const struct crossing *c, size_t n, int32_t birth)
 {
-	size_t i;
+	size_t i, exits = 0;
 
 	for (i = 0; i < n; i++) {
 		if (birth != UNSET && c[i].date < birth)
 			return ANOMALY_BEFORE_BIRTH;
-		if (i > 0 && c[i].date == c[i - 1].date && c[i].time >= 0 && c[i].time == c[i - 1].time)
+		exits += !c[i].arrival;
+	}
+	if (n > 1 && exits == n)
+		return ANOMALY_ONLY_EXITS;
+	for (i = 1; i < n; i++) {
+		if (c[i].date == c[i - 1].date && c[i].time >= 0 && c[i].time == c[i - 1].time)
 			return ANOMALY_SAME_TIME;
-		if (i > 0 && c[i].arrival == c[i - 1].arrival)
+		if (c[i].arrival == c[i - 1].arrival)
 			return ANOMALY_SAME_DIRECTION;
 	}
 	return ANOMALY_NONE;

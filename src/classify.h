@@ -34,6 +34,7 @@ enum classify_anomaly {
 	ANOMALY_SAME_DIRECTION,  /* two crossings in a row in the same direction (a missed record) */
 	ANOMALY_SAME_TIME,       /* two crossings at the same moment */
 	ANOMALY_BEFORE_BIRTH,    /* a crossing dated before the birth date */
+	ANOMALY_ONLY_EXITS,      /* two or more crossings, every one an exit */
 	N_ANOMALIES
 };
 

@@ -29,10 +29,15 @@ static void help(FILE *f)
 		"Without --crossings it classifies the stored movements of every linked person\n"
 		"(run pasos link first) into the table classified_crossings and prints the\n"
 		"migrants by year. With --crossings it reads a CSV with person,direction,date\n"
-		"(direction arrival/departure or ENTRY/EXIT; optional initial_status and\n"
-		"initial_status_finalised) and writes it back with days_to_next, res_before,\n"
-		"res_after, long_term_migration, res_before_known_on, res_after_known_on and\n"
-		"ltm_known_on.\n\n"
+		"(direction arrival/departure or ENTRY/EXIT; a date with a time,\n"
+		"YYYY-MM-DDTHH:MM:SS, orders crossings on the same day; optional\n"
+		"initial_status, initial_status_finalised and birth_date) and writes it\n"
+		"back with days_to_next, res_before, res_after, long_term_migration,\n"
+		"res_before_known_on, res_after_known_on and ltm_known_on.\n\n"
+		"A person whose history cannot be as recorded (two crossings in a row in the\n"
+		"same direction, two at the same moment, only exits, a crossing before the\n"
+		"birth date) keeps the status, as the reference classifier does, and is\n"
+		"flagged and counted by kind.\n\n"
 		"options:\n"
 		"  --as-of DATE         observation day (default: the latest crossing, never\n"
 		"                       the wall clock, so results are reproducible)\n"
@@ -61,8 +66,23 @@ struct row {
 	size_t n;
 	char *person;    /* key, owned */
 	struct crossing c;
+	int32_t birth;   /* DATE_INVALID when not given */
 	size_t order;
 };
+
+/* Seconds into the day of a date-time YYYY-MM-DDTHH:MM:SS (or with a space), or -1 for a date alone. */
+static int32_t parse_time(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) < 19 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
+		return -1;
+	for (i = 11; i < 19; i++)
+		if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	return (int32_t)(((s[11] - '0') * 10 + (s[12] - '0')) * 3600 + ((s[14] - '0') * 10 + (s[15] - '0')) * 60 +
+			 (s[17] - '0') * 10 + (s[18] - '0'));
+}
 
 static int parse_direction(const char *s, uint8_t *arrival)
 {
@@ -114,7 +134,7 @@ static int classify_file(const char *path, const char *out_path, const char *per
 	struct row *rows = NULL, **sorted = NULL;
 	char **head = NULL;
 	size_t n_head = 0, n_rows = 0, cap = 0, i, j, k;
-	int c_dir, c_date, c_init, c_final, c_res[N_RESULT], key[16], n_key = 0, rc = EXIT_OK;
+	int c_dir, c_date, c_init, c_final, c_birth, c_res[N_RESULT], key[16], n_key = 0, rc = EXIT_OK;
 	size_t anomalies[N_ANOMALIES] = { 0 };
 	FILE *f = NULL;
 
@@ -148,6 +168,7 @@ static int classify_file(const char *path, const char *out_path, const char *per
 	c_date = find_col(head, n_head, "date");
 	c_init = find_col(head, n_head, "initial_status");
 	c_final = find_col(head, n_head, "initial_status_finalised");
+	c_birth = find_col(head, n_head, "birth_date");
 	if (c_dir < 0 || c_date < 0) {
 		fprintf(stderr, "pasos classify: error: %s:1: the header needs person, direction and date\n", path);
 		rc = EXIT_DATA;
@@ -186,10 +207,15 @@ static int classify_file(const char *path, const char *out_path, const char *per
 		}
 		w->order = n_rows++;
 		w->c.date = (int32_t)date_parse(w->f[c_date], strlen(w->f[c_date]));
-		w->c.time = -1;
-		if (w->c.date == DATE_INVALID || parse_direction(w->f[c_dir], &w->c.arrival)) {
+		w->c.time = parse_time(w->f[c_date]);
+		w->birth = c_birth >= 0 && w->f[c_birth][0] ? (int32_t)date_parse(w->f[c_birth], strlen(w->f[c_birth]))
+							    : DATE_INVALID;
+		if (w->c.date == DATE_INVALID || parse_direction(w->f[c_dir], &w->c.arrival) ||
+		    (c_birth >= 0 && w->f[c_birth][0] && w->birth == DATE_INVALID)) {
 			fprintf(stderr, "pasos classify: error: %s:%llu: %s\n", path, (unsigned long long)rec.line,
 				w->c.date == DATE_INVALID ? "field 'date': not a date YYYY-MM-DD"
+				: w->birth == DATE_INVALID && c_birth >= 0 && w->f[c_birth][0]
+				? "field 'birth_date': not a date YYYY-MM-DD"
 				: "field 'direction': not arrival, departure, ENTRY or EXIT");
 			rc = EXIT_DATA;
 			goto out;
@@ -209,11 +235,14 @@ static int classify_file(const char *path, const char *out_path, const char *per
 
 		for (i = 0; i < n_rows; i = j) {
 			int initial = -1;
-			int32_t final = INT32_MIN;
+			int32_t final = INT32_MIN, birth = INT32_MIN;
 			enum classify_anomaly an;
 
-			for (j = i; j < n_rows && !strcmp(sorted[j]->person, sorted[i]->person); j++)
+			for (j = i; j < n_rows && !strcmp(sorted[j]->person, sorted[i]->person); j++) {
 				cs[j - i] = sorted[j]->c;
+				if (birth == INT32_MIN && sorted[j]->birth != DATE_INVALID)
+					birth = sorted[j]->birth;
+			}
 			if (c_init >= 0 && sorted[i]->f[c_init][0]) {
 				initial = sorted[i]->f[c_init][0] == '1';
 				if (c_final >= 0 && sorted[i]->f[c_final][0])
@@ -221,7 +250,7 @@ static int classify_file(const char *path, const char *out_path, const char *per
 				if (final == DATE_INVALID)
 					final = INT32_MIN;
 			}
-			an = classify_person(cs, j - i, initial, final, as_of, INT32_MIN, cp, res);
+			an = classify_person(cs, j - i, initial, final, as_of, birth, cp, res);
 			anomalies[an]++;
 			for (k = i; k < j; k++) {
 				const struct classified *o = &res[k - i];
@@ -290,7 +319,7 @@ static int classify_file(const char *path, const char *out_path, const char *per
 	}
 	for (k = 1; k < N_ANOMALIES; k++)
 		if (anomalies[k])
-			fprintf(stderr, "pasos classify: %zu persons flagged: %s (status kept)\n", anomalies[k],
+			fprintf(stderr, "pasos classify: persons flagged, status kept: %zu (%s)\n", anomalies[k],
 				classify_anomaly_name((enum classify_anomaly)k));
 out:
 	csv_reader_free(r);

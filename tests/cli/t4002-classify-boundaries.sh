@@ -26,3 +26,31 @@ expect_eq "$rc" 2 "threshold longer than the window"
 printf 'person,direction,date\nA,sideways,2017-01-01\n' > bad.csv
 set +e; $PASOS classify --crossings bad.csv 2> err.txt; rc=$?; set -e
 expect_eq "$rc" 3 "bad direction"; grep -q "bad.csv:2: field 'direction'" err.txt || fail "bad direction message"
+# histories as they really are: each kind flagged and counted, the status
+# kept, every crossing still in the output
+cat > real.csv <<'CSV'
+person,direction,date,birth_date
+T,departure,2017-01-01T10:00:00,
+T,arrival,2017-01-01T10:00:00,
+X,departure,2017-01-01,
+X,departure,2017-03-01,
+X,departure,2017-05-01,
+B,arrival,2017-02-01,2018-01-01
+B,departure,2019-02-01,2018-01-01
+S,arrival,2017-02-01,
+S,arrival,2017-03-01,
+N,departure,2017-01-01T08:00:00,
+N,arrival,2017-01-01T18:00:00,
+CSV
+$PASOS classify --crossings real.csv --as-of 2026-01-01 -o real.out 2> real.err
+expect_eq "$(($(wc -l < real.out) - 1))" 11 "every crossing in the output"
+for kind in "two crossings at the same time" "only exits" "a crossing before the birth date" \
+  "two crossings in a row in the same direction"; do
+  expect_eq "$(grep -c "flagged, status kept: 1 ($kind)" real.err)" 1 "$kind flagged once"
+done
+expect_eq "$(grep -c flagged real.err)" 4 "the same-day trip with times is not flagged"
+# the status is kept: the person who only leaves stays resident throughout
+expect_eq "$(grep '^X,' real.out | tr -d '\r' | cut -d, -f6,7 | sort -u)" "1,1" "only exits: status kept"
+printf 'person,direction,date,birth_date\nA,arrival,2017-01-01,1990-13-01\n' > badbirth.csv
+set +e; $PASOS classify --crossings badbirth.csv 2> err.txt; rc=$?; set -e
+expect_eq "$rc" 3 "bad birth date"; grep -q "badbirth.csv:2: field 'birth_date'" err.txt || fail "bad birth date message"
