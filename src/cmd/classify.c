@@ -415,8 +415,9 @@ int cmd_classify(struct app *app, int argc, char **argv)
 				printf("persons flagged, status kept: %llu (%s)\n", (unsigned long long)sum.flagged[k],
 				       classify_anomaly_name((enum classify_anomaly)k));
 		printf("long-term migrations by year of crossing: final + provisional, estimated from how\n"
-		       "crossings whose window has closed came out when they stood the same way (side and days\n"
-		       "there so far, direction, declared purpose of stay, nationality group, age group, sex)\n");
+		       "crossings whose window has closed came out when they stood the same way (side now, days\n"
+		       "there and back so far, residence declared since, direction, declared purpose of stay,\n"
+		       "nationality group, age group, sex)\n");
 		printf("  %4s %10s %12s %10s %12s %14s\n", "year", "arrivals", "(estimated)", "departures",
 		       "(estimated)", "net migration");
 		for (y = 0; y < sum.n_years; y++) {
