@@ -1,11 +1,13 @@
 /*
- * classify_store.c: the classify stage over the store. Loads (person, day,
- * time, direction, birth) of every linked movement into compact memory,
- * sorts, classifies person by person and writes the results back in one
- * transaction.
+ * classify_store.c: the classify stage over the store. Reads every linked
+ * movement once into an external sort by person and time (compact items,
+ * bounded memory), then goes over the persons twice: the first pass
+ * learns how closed windows came out (classify_estimate.c), the second
+ * classifies, estimates and writes the results back in one transaction.
  * SPDX-License-Identifier: MIT
  */
 #include "classify_store.h"
+#include "classify_int.h"
 #include "csv.h"
 #include "date.h"
 #include "extsort.h"
@@ -15,21 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct item {
-	int64_t rowid;
-	uint32_t person;
-	uint32_t true_person;   /* 0: unknown */
-	int32_t date, time, birth;
-	int32_t stay;           /* permitted_stay_days, or -1 */
-	uint8_t arrival;
-	uint8_t cell;           /* nationality group, age group, sex: the estimation cell */
-	uint8_t bolivian;
-	uint8_t decl;           /* country of residence declared: 1 Bolivia, 0 abroad, 2 none */
-	uint16_t nat;           /* nationality, three letters A-Z packed in 5 bits each */
-	int8_t initial;         /* from the list of known residents: 1, 0, or -1 */
-	int32_t init_final;     /* the day that status became final, or INT32_MIN */
-};
 
 /* One cell of the derived figures: month, direction, nationality, sex, age group. */
 struct flow {
@@ -59,59 +46,6 @@ static void unpack_nat(uint16_t v, char out[4])
 	out[3] = '\0';
 }
 
-#define N_NAT_GROUPS 3   /* Bolivian, neighbouring country, other */
-#define N_AGE_GROUPS 5   /* 0-17 (Ley 548), 18-29, 30-44, 45-64, 65+ */
-#define N_SEXES 3
-#define N_PURPOSES 2   /* declared a stay (residence, work, study) or not */
-#define N_BASE (N_PURPOSES * N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES)  /* struct item's cell */
-#define N_HISTORY 2    /* came back before from a crossing in this direction, or not */
-#define N_CELLS (2 * N_HISTORY * N_BASE)
-#define MIN_CELL 10      /* final crossings the estimates need, all cells together */
-#define STAGE_STEP 15    /* days between the stages a closed window is seen at */
-#define SHRINK 5.0       /* a cell's share counts as this many crossings of its coarser cell's */
-#define N_SOFAR 72       /* so_far's values: 3 (days back) x 2 (declared) x 2 (side now) x 6 (days away) */
-#define SOFAR_SAID 12    /* what a later card declaring the new side adds to so_far's value */
-
-/* A crossing as so_far sees it: its day and the residence its card declared. */
-struct seen {
-	int32_t date;
-	uint8_t arrival;
-	uint8_t decl;   /* country of residence declared: 1 Bolivia, 0 abroad, 2 none */
-};
-
-/*
- * How a crossing in the migrating direction stands on day `on`: whether
- * the person is on the new side now, how many days they have spent there
- * and back on the old side so far (the person's later crossings,
- * seen[k+1..m), alternate sides), and whether a later card declared a
- * residence on the new side (a Bolivian back on a visit who writes the
- * country they now live in). What the 12/16-month rule will say depends
- * on all of them: 365 days on the new side make a migration, 122 back
- * on the old one rule it out.
- */
-static int so_far(const struct seen *seen, size_t m, size_t k, int32_t on)
-{
-	int32_t t = seen[k].date, away = 0, back = 0;
-	int side = 1, said = 0, to_bolivia = seen[k].arrival;
-	size_t j;
-
-	for (j = k + 1; j < m && seen[j].date <= on; j++) {
-		if (side)
-			away += seen[j].date - t;
-		else
-			back += seen[j].date - t;
-		t = seen[j].date;
-		side = !side;
-		said |= seen[j].decl == to_bolivia;
-	}
-	if (side)
-		away += on - t;
-	else
-		back += on - t;
-	return (back < 30 ? 0 : back < 91 ? 1 : 2) * 2 * SOFAR_SAID + said * SOFAR_SAID + side * 6 +
-	       (away < 14 ? 0 : away < 30 ? 1 : away < 60 ? 2 : away < 91 ? 3 : away < 183 ? 4 : 5);
-}
-
 static int nat_group(const char *nat)
 {
 	static const char *neighbours[] = { "ARG", "PER", "CHL", "BRA", "PRY", NULL };
@@ -135,38 +69,9 @@ static int age_group(int32_t birth, int32_t d)
 	return years < 18 ? 0 : years < 30 ? 1 : years < 45 ? 2 : years < 65 ? 3 : 4;
 }
 
-/*
- * For the estimates only (the results themselves keep the status, as the
- * reference classifier does): a flagged person's history repaired, a
- * missed crossing put back halfway between two in the same direction,
- * the second of two at the same moment dropped, the birth date set aside,
- * and classified again. map[k] is crossing k's place in the repaired one.
- */
-static size_t repair(const struct crossing *c, size_t n, int initial, int32_t init_final, int32_t as_of,
-		     const struct classify_params *p, struct crossing *c2, struct classified *out, size_t *map)
-{
-	size_t k, m = 0;
-
-	for (k = 0; k < n; k++) {
-		if (m > 0 && c[k].date == c2[m - 1].date && c[k].time >= 0 && c[k].time == c2[m - 1].time) {
-			map[k] = m - 1;
-			continue;
-		}
-		if (m > 0 && c2[m - 1].arrival == c[k].arrival) {
-			c2[m].date = c2[m - 1].date + (c[k].date - c2[m - 1].date) / 2;
-			c2[m].time = -1;
-			c2[m++].arrival = (uint8_t)!c[k].arrival;
-		}
-		c2[m] = c[k];
-		map[k] = m++;
-	}
-	classify_person(c2, m, initial, init_final, as_of, INT32_MIN, p, out);
-	return m;
-}
-
 static int cmp_item(const void *x, const void *y)
 {
-	const struct item *a = x, *b = y;
+	const struct classify_item *a = x, *b = y;
 
 	if (a->person != b->person)
 		return a->person < b->person ? -1 : 1;
@@ -278,34 +183,7 @@ static int cmp_year(const void *x, const void *y)
 
 /* ==== One person at a time ==== */
 
-/* The result of one crossing, as written to classified_crossings. */
-struct result {
-	int32_t rb_known, ra_known, ltm_known;
-	uint8_t res_before, res_after, ltm, prov, migdir;
-	uint8_t res_est;        /* the residence after, with provisional results as estimated */
-	double p;               /* how likely a long-term migration: the result, or its estimate */
-};
-
-/*
- * One person's crossings, in time order, and the scratch to classify them:
- * grown to the person with the most crossings, so memory follows the
- * longest history, not the register.
- */
-struct person {
-	struct item *it;
-	struct crossing *cs, *cs2;       /* the history; repaired (flagged persons) */
-	struct classified *res, *res2;
-	struct seen *seen, *seen2;
-	struct result *rs;
-	size_t *map;                     /* crossing k's place in the repaired history */
-	uint8_t *est2;                   /* the repaired history's residence as estimated */
-	int32_t *births;
-	size_t n, n2, cap;
-	enum classify_anomaly an;
-	int initial;
-};
-
-static void person_grow(struct person *p, size_t need)
+static void person_grow(struct classify_person *p, size_t need)
 {
 	if (need <= p->cap)
 		return;
@@ -323,7 +201,7 @@ static void person_grow(struct person *p, size_t need)
 	p->est2 = xrealloc(p->est2, st_mult(2 * p->cap, 1));
 }
 
-static void person_release(struct person *p)
+static void person_release(struct classify_person *p)
 {
 	free(p->it);
 	free(p->cs);
@@ -342,7 +220,7 @@ static void person_release(struct person *p)
  * The next person's items from the sorted stream: 1, or 0 at the end.
  * *next is the item read ahead (*have_next says whether there is one).
  */
-static int person_read(struct extsort *s, struct person *p, struct item *next, int *have_next, struct err *err)
+static int person_read(struct extsort *s, struct classify_person *p, struct classify_item *next, int *have_next, struct err *err)
 {
 	int rc;
 
@@ -360,14 +238,14 @@ static int person_read(struct extsort *s, struct person *p, struct item *next, i
 }
 
 /* Classify the person's history, and repair a flagged one for the estimates. */
-static void person_classify(struct person *p, const struct classify_params *params, int32_t as_of)
+static void person_classify(struct classify_person *p, const struct classify_params *params, int32_t as_of)
 {
 	int32_t birth = DATE_INVALID, init_final = INT32_MIN;
 	size_t k, best = 0, run = 0;
 
 	p->initial = -1;
 	for (k = 0; k < p->n; k++) {
-		const struct item *it = &p->it[k];
+		const struct classify_item *it = &p->it[k];
 
 		if (p->initial < 0 && it->initial >= 0) {
 			p->initial = it->initial;
@@ -395,7 +273,7 @@ static void person_classify(struct person *p, const struct classify_params *para
 	p->n2 = 0;
 	if (p->an == ANOMALY_NONE)
 		return;
-	p->n2 = repair(p->cs, p->n, p->initial, init_final, as_of, params, p->cs2, p->res2, p->map);
+	p->n2 = classify_repair(p->cs, p->n, p->initial, init_final, as_of, params, p->cs2, p->res2, p->map);
 	for (k = 0; k < p->n2; k++) {
 		p->seen2[k].date = p->cs2[k].date;
 		p->seen2[k].arrival = p->cs2[k].arrival;
@@ -403,193 +281,6 @@ static void person_classify(struct person *p, const struct classify_params *para
 	}
 	for (k = 0; k < p->n; k++)
 		p->seen2[p->map[k]].decl = p->it[k].decl;
-}
-
-/* ==== Estimates ==== */
-
-/* Training counts: crossings that stood a way (cell, so_far), and how many turned out migrations. */
-struct training {
-	uint64_t den[N_CELLS * N_SOFAR], num[N_CELLS * N_SOFAR];
-};
-
-static size_t training_cell(int arrival, size_t ec, int sofar)
-{
-	return ((size_t)arrival * (N_CELLS / 2) + ec) * N_SOFAR + (size_t)sofar;
-}
-
-/*
- * How results like today's provisional ones came out (ABS, Stats NZ):
- * every crossing in the migrating direction whose window closed before
- * today's (so that migrations and returns are equally final), seen as it
- * stood every STAGE_STEP days of its window while it was still
- * provisional: which side the person was on and for how long, and what it
- * turned out to be. Unflagged persons only.
- */
-static void person_train(const struct person *p, int32_t as_of, int32_t window, struct training *tr)
-{
-	int back[2] = { 0, 0 };
-	int32_t closed = as_of - window;
-	size_t k;
-
-	if (p->an != ANOMALY_NONE)
-		return;
-	for (k = 0; k < p->n; k++) {
-		const struct classified *c = &p->res[k];
-		int32_t fin = c->res_after_known > c->ltm_known ? c->res_after_known : c->ltm_known, day;
-		int arrival = p->cs[k].arrival;
-		int mig = arrival ? !c->res_before : c->res_before;
-		size_t ec = (size_t)back[arrival] * N_BASE + p->it[k].cell;
-
-		if (mig && fin <= as_of && p->cs[k].date <= closed)
-			for (day = p->cs[k].date + STAGE_STEP / 2; day < fin; day += STAGE_STEP) {
-				size_t cell = training_cell(arrival, ec, so_far(p->seen, p->n, k, day));
-
-				tr->den[cell]++;
-				tr->num[cell] += c->ltm;
-			}
-		if (fin <= as_of && mig && !c->ltm)
-			back[arrival] = 1;
-	}
-}
-
-/* The estimates: the share of migrations per (direction, cell, so_far); -1 where too few crossings. */
-struct estimates {
-	double p[2][N_CELLS / 2][N_SOFAR];
-};
-
-static void estimates_make(const struct training *tr, struct estimates *e)
-{
-	int dir, c0, f;
-
-	for (dir = 0; dir < 2; dir++)
-		for (c0 = 0; c0 < N_CELLS / 2; c0++)
-			for (f = 0; f < N_SOFAR; f++) {
-				uint64_t dn[5] = { 0 }, nm[5] = { 0 };
-				double p = 0;
-				int level, c;
-
-				/*
-				 * the cell, its ages and sexes together, its nationality
-				 * groups together, everything, and everything whatever
-				 * later cards declared: each level's share pulled towards
-				 * the coarser one's as far as it is thin
-				 */
-				for (c = 0; c < N_CELLS / 2; c++) {
-					size_t cell = training_cell(dir, (size_t)c, f);
-					size_t other = training_cell(dir, (size_t)c, f / SOFAR_SAID % 2 ? f - SOFAR_SAID : f + SOFAR_SAID);
-					int same[4];
-
-					same[0] = c == c0;
-					same[1] = c / (N_AGE_GROUPS * N_SEXES) == c0 / (N_AGE_GROUPS * N_SEXES);
-					same[2] = c / (N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES) == c0 / (N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES);
-					same[3] = 1;
-					for (level = 0; level < 4; level++)
-						if (same[level]) {
-							dn[level] += tr->den[cell];
-							nm[level] += tr->num[cell];
-						}
-					dn[4] += tr->den[cell] + tr->den[other];
-					nm[4] += tr->num[cell] + tr->num[other];
-				}
-				for (level = 4; level >= 0; level--)
-					p = level == 4 ? (dn[4] ? (double)nm[4] / (double)dn[4] : 0)
-						       : ((double)nm[level] + SHRINK * p) / ((double)dn[level] + SHRINK);
-				e->p[dir][c0][f] = dn[4] >= MIN_CELL ? p : -1;
-			}
-}
-
-/*
- * The person's results, each provisional one estimated, and the residence
- * after each crossing as estimated: final results as they are; a
- * provisional one follows its estimate, and the person's later crossings
- * follow from there. A flagged person's estimates come from the repaired
- * history; the results themselves keep the status. Returns how many
- * provisional results in the migrating direction were estimated.
- */
-static uint64_t person_estimate(struct person *p, const struct estimates *e, int32_t as_of)
-{
-	int back[2] = { 0, 0 }, state;
-	uint64_t estimated = 0;
-	size_t k;
-
-	for (k = 0; k < p->n; k++) {
-		const struct classified *c = &p->res[k];
-		struct result *r = &p->rs[k];
-
-		r->rb_known = c->res_before_known;
-		r->ra_known = c->res_after_known;
-		r->ltm_known = c->ltm_known;
-		r->res_before = c->res_before;
-		r->res_after = c->res_after;
-		r->ltm = c->ltm;
-		r->prov = c->res_after_known > as_of || c->ltm_known > as_of;
-		r->migdir = p->it[k].arrival ? !c->res_before : c->res_before;
-		r->p = c->ltm;
-	}
-	if (p->an != ANOMALY_NONE) {
-		/* the repaired history, estimated; the person's crossings take their places' */
-		state = p->res2[0].res_before;
-		for (k = 0; k < p->n2; k++) {
-			const struct classified *c = &p->res2[k];
-			int arrival = p->cs2[k].arrival;
-			int prov = c->res_after_known > as_of || c->ltm_known > as_of;
-
-			if (!prov) {
-				p->est2[k] = c->res_after;
-				if ((arrival ? !c->res_before : c->res_before) && !c->ltm)
-					back[arrival] = 1;
-			} else {
-				/* a put-back crossing takes the cell of the crossing after it */
-				size_t j = k, orig;
-				double pe;
-				int mig = arrival ? !state : state, yes;
-
-				for (orig = 0; orig < p->n && p->map[orig] < j; orig++)
-					;
-				if (orig == p->n)
-					orig = p->n - 1;
-				pe = e->p[arrival][(size_t)back[arrival] * N_BASE + p->it[orig].cell]
-					 [so_far(p->seen2, p->n2, k, as_of)];
-				yes = pe >= 0 ? pe >= 0.5 : c->ltm;
-				p->est2[k] = (uint8_t)(mig && yes ? !state : state);
-			}
-			state = p->est2[k];
-		}
-		for (k = 0; k < p->n; k++)
-			p->rs[k].res_est = p->est2[p->map[k]];
-		return 0;
-	}
-	state = p->rs[0].res_before;
-	for (k = 0; k < p->n; k++) {
-		struct result *r = &p->rs[k];
-		int arrival = p->it[k].arrival, yes = r->ltm;
-		size_t ec = (size_t)back[arrival] * N_BASE + p->it[k].cell;
-
-		if (!r->prov && r->migdir && !r->ltm)
-			back[arrival] = 1;
-		if (r->prov) {
-			/*
-			 * every provisional crossing gets an estimate: one that is not
-			 * in the migrating direction now may be once an earlier
-			 * estimate has turned the person's residence
-			 */
-			double pe = e->p[arrival][ec][so_far(p->seen, p->n, k, as_of)];
-
-			if (pe >= 0) {
-				yes = pe >= 0.5;
-				if (r->migdir) {
-					r->p = pe;
-					estimated++;
-				}
-			}
-		}
-		if (!r->prov)
-			r->res_est = r->res_after;
-		else
-			r->res_est = (uint8_t)((arrival ? !state : state) && yes ? !state : state);
-		state = r->res_est;
-	}
-	return estimated;
 }
 
 /* ==== The derived figures ==== */
@@ -716,7 +407,7 @@ static void truth_count_release(struct truth_count *tc)
 }
 
 /* Why the person's crossing k, as estimated, differs from the story (see enum classify_why). */
-static enum classify_why why_differs(const struct person *p, size_t k, const struct truth *t,
+static enum classify_why why_differs(const struct classify_person *p, size_t k, const struct truth *t,
 				     const struct truth_count *tc, int32_t window)
 {
 	uint32_t tp = p->it[k].true_person;
@@ -765,7 +456,7 @@ static void movements_sql(const struct classify_run_opts *o, struct buf *b)
 }
 
 /* One row of the movements query as an item; 0 when its time is not a date. */
-static int movement_item(sqlite3_stmt *q, struct item *it)
+static int movement_item(sqlite3_stmt *q, struct classify_item *it)
 {
 	const char *t = (const char *)sqlite3_column_text(q, 3), *b = (const char *)sqlite3_column_text(q, 4);
 	const char *dir = (const char *)sqlite3_column_text(q, 2);
@@ -808,7 +499,7 @@ static int movement_item(sqlite3_stmt *q, struct item *it)
 }
 
 /* Bind one result to the insert statement and run it. */
-static int write_result(sqlite3 *db, sqlite3_stmt *ins, const struct item *it, const struct result *c,
+static int write_result(sqlite3 *db, sqlite3_stmt *ins, const struct classify_item *it, const struct classify_result *c,
 			enum classify_anomaly an, struct err *err)
 {
 	char d1[11], d2[11], d3[11];
@@ -840,7 +531,7 @@ static int write_result(sqlite3 *db, sqlite3_stmt *ins, const struct item *it, c
  * Everything the summary says of one person, its results written, its
  * migrations added to the figures, and, with the truth, compared.
  */
-static int person_finish(struct person *p, const struct classify_run_opts *o, int32_t as_of, sqlite3 *db,
+static int person_finish(struct classify_person *p, const struct classify_run_opts *o, int32_t as_of, sqlite3 *db,
 			 sqlite3_stmt *ins, struct flows *fl, const struct truth *truth,
 			 const struct truth_count *tc, struct classify_summary *sum, struct err *err)
 {
@@ -851,8 +542,8 @@ static int person_finish(struct person *p, const struct classify_run_opts *o, in
 	sum->flagged[p->an] += p->an != ANOMALY_NONE;
 	sum->known_residents += p->initial >= 0;
 	for (k = 0; k < p->n; k++) {
-		const struct item *it = &p->it[k];
-		const struct result *r = &p->rs[k];
+		const struct classify_item *it = &p->it[k];
+		const struct classify_result *r = &p->rs[k];
 
 		if ((rc = write_result(db, ins, it, r, p->an, err)))
 			return rc;
@@ -912,13 +603,13 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	sqlite3 *db = store_db(st);
 	sqlite3_stmt *q = NULL, *ins = NULL;
 	struct extsort *sorter = NULL;
-	struct person per = { 0 };
-	struct training *tr = NULL;
-	struct estimates *est = NULL;
+	struct classify_person per = { 0 };
+	struct classify_training *tr = NULL;
+	struct classify_estimates *est = NULL;
 	struct flows fl = { 0 };
 	struct truth *truth = NULL;
 	struct truth_count tc = { 0 };
-	struct item item, next;
+	struct classify_item item, next;
 	struct buf sqlb;
 	int32_t as_of = o->as_of;
 	int rc = 0, step, in_tx = 0, have_next, pass;
@@ -937,7 +628,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			     sqlite3_errmsg(db));
 		goto out;
 	}
-	sorter = extsort_new(sizeof(struct item), SORT_MEMORY, cmp_item);
+	sorter = extsort_new(sizeof(struct classify_item), SORT_MEMORY, cmp_item);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		if (!movement_item(q, &item))
 			continue;
@@ -986,20 +677,20 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 
 			person_classify(&per, &o->params, as_of);
 			if (pass == 1) {
-				person_train(&per, as_of, o->params.window, tr);
+				classify_train(&per, as_of, o->params.window, tr);
 				if (truth)
 					for (k = 0; k < per.n; k++)
 						truth_count_add(&tc, per.it[k].true_person, per.it[k].person);
 				continue;
 			}
-			sum->estimated += person_estimate(&per, est, as_of);
+			sum->estimated += classify_estimate(&per, est, as_of);
 			if ((rc = person_finish(&per, o, as_of, db, ins, &fl, truth, &tc, sum, err)))
 				goto out;
 		}
 		if (rc < 0)
 			goto out;
 		if (pass == 1)
-			estimates_make(tr, est);
+			classify_estimates_make(tr, est);
 	}
 	if ((rc = flows_write(st, &fl, err)))
 		goto out;
