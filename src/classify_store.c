@@ -455,6 +455,19 @@ static void movements_sql(const struct classify_run_opts *o, struct buf *b)
 			 " r.doc_country = m.document_country AND r.doc_number = m.document_number", NULL);
 }
 
+/* About how many movements there are, for progress: the largest rowid (instant). */
+static uint64_t movements_expected(sqlite3 *db)
+{
+	sqlite3_stmt *q = NULL;
+	uint64_t n = 1;
+
+	if (sqlite3_prepare_v2(db, "SELECT max(rowid) FROM reg_movements", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int64(q, 0) > 0)
+		n = (uint64_t)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
 /* One row of the movements query as an item; 0 when its time is not a date. */
 static int movement_item(sqlite3_stmt *q, struct classify_item *it)
 {
@@ -612,6 +625,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	struct classify_item item, next;
 	struct buf sqlb;
 	int32_t as_of = o->as_of;
+	uint64_t rows, read = 0, done;
 	int rc = 0, step, in_tx = 0, have_next, pass;
 
 	memset(sum, 0, sizeof(*sum));
@@ -628,8 +642,11 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			     sqlite3_errmsg(db));
 		goto out;
 	}
+	rows = movements_expected(db);
 	sorter = extsort_new(sizeof(struct classify_item), SORT_MEMORY, cmp_item);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		if (o->progress && (++read & 0xFFFF) == 0)
+			o->progress(o->progress_ctx, read, 3 * rows);
 		if (!movement_item(q, &item))
 			continue;
 		if (o->as_of == INT32_MIN && item.date > as_of)
@@ -643,7 +660,8 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	}
 	sqlite3_finalize(q);
 	q = NULL;
-	if (extsort_count(sorter) == 0) {
+	rows = extsort_count(sorter);
+	if (rows == 0) {
 		rc = ERR_SET(err, ERR_USAGE, "no linked movements in the store (run 'pasos link' first)");
 		goto out;
 	}
@@ -672,8 +690,13 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		if ((rc = extsort_next(sorter, &next, err)) < 0)
 			goto out;
 		have_next = rc;
+		done = (uint64_t)pass * rows;
 		while ((rc = person_read(sorter, &per, &next, &have_next, err)) == 1) {
 			size_t k;
+
+			if (o->progress && (done & ~(uint64_t)0xFFFF) != ((done + per.n) & ~(uint64_t)0xFFFF))
+				o->progress(o->progress_ctx, done + per.n, 3 * rows);
+			done += per.n;
 
 			person_classify(&per, &o->params, as_of);
 			if (pass == 1) {
@@ -692,6 +715,8 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		if (pass == 1)
 			classify_estimates_make(tr, est);
 	}
+	if (o->progress)
+		o->progress(o->progress_ctx, 3 * rows, 3 * rows);
 	if ((rc = flows_write(st, &fl, err)))
 		goto out;
 	{

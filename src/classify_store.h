@@ -20,6 +20,8 @@ struct classify_run_opts {
 	const char *truth_dir;  /* synth output with truth_records.csv, truth_residence.csv; or NULL */
 	int true_persons;       /* use the truth's persons instead of linkage */
 	const char *residents;  /* CSV of known residents by document, or NULL */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);  /* or NULL */
+	void *progress_ctx;
 };
 
 struct classify_year {

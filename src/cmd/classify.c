@@ -9,6 +9,7 @@
 #include "../csv.h"
 #include "../date.h"
 #include "../mem.h"
+#include "../progress.h"
 #include "../store.h"
 
 #include <errno.h>
@@ -342,11 +343,12 @@ out:
 int cmd_classify(struct app *app, int argc, char **argv)
 {
 	struct classify_run_opts o;
+	struct progress bar;
 	const char *crossings = NULL, *out = NULL, *person = "person";
 	struct classify_summary sum;
 	struct err err;
 	char *end;
-	int i;
+	int i, rc;
 
 	memset(&o, 0, sizeof(o));
 	classify_params_init(&o.params);
@@ -396,7 +398,12 @@ int cmd_classify(struct app *app, int argc, char **argv)
 		return classify_file(crossings, out, person, o.as_of == INT32_MIN ? INT32_MIN + 1 : o.as_of,
 				     o.as_of != INT32_MIN, &o.params);
 	err_init(&err);
-	if (classify_store(app->store, &o, &sum, &err))
+	progress_init(&bar, "classify", app->progress);
+	o.progress = progress_cb;
+	o.progress_ctx = &bar;
+	rc = classify_store(app->store, &o, &sum, &err);
+	progress_done(&bar);
+	if (rc)
 		return cli_report("classify", &err);
 	{
 		char d[11];
