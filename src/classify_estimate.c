@@ -192,17 +192,10 @@ uint64_t classify_estimate(struct classify_person *p, const struct classify_esti
 				if ((arrival ? !c->res_before : c->res_before) && !c->ltm)
 					back[arrival] = 1;
 			} else {
-				/* a put-back crossing takes the cell of the crossing after it */
-				size_t j = k, orig;
-				double pe;
+				double pe = e->p[arrival][(size_t)back[arrival] * N_BASE + p->seen2[k].cell]
+						[so_far(p->seen2, p->n2, k, as_of)];
 				int mig = arrival ? !state : state, yes;
 
-				for (orig = 0; orig < p->n && p->map[orig] < j; orig++)
-					;
-				if (orig == p->n)
-					orig = p->n - 1;
-				pe = e->p[arrival][(size_t)back[arrival] * N_BASE + p->it[orig].cell]
-					 [so_far(p->seen2, p->n2, k, as_of)];
 				yes = pe >= 0 ? pe >= 0.5 : c->ltm;
 				p->est2[k] = (uint8_t)(mig && yes ? !state : state);
 			}

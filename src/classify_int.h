@@ -46,6 +46,7 @@ struct classify_seen {
 	int32_t date;
 	uint8_t arrival;
 	uint8_t decl;   /* country of residence declared: 1 Bolivia, 0 abroad, 2 none */
+	uint8_t cell;   /* the estimation cell (a put-back crossing: the next crossing's) */
 };
 
 /* The result of one crossing, as written to classified_crossings. */

@@ -258,6 +258,7 @@ static void person_classify(struct classify_person *p, const struct classify_par
 		p->seen[k].date = it->date;
 		p->seen[k].arrival = it->arrival;
 		p->seen[k].decl = it->decl;
+		p->seen[k].cell = it->cell;
 	}
 	/* the person's birth date: the one most of the records give */
 	qsort(p->births, p->n, sizeof(*p->births), cmp_i32);
@@ -278,9 +279,17 @@ static void person_classify(struct classify_person *p, const struct classify_par
 		p->seen2[k].date = p->cs2[k].date;
 		p->seen2[k].arrival = p->cs2[k].arrival;
 		p->seen2[k].decl = 2;  /* a put-back crossing declared nothing */
+		p->seen2[k].cell = UINT8_MAX;
 	}
 	for (k = 0; k < p->n; k++)
-		p->seen2[p->map[k]].decl = p->it[k].decl;
+		if (p->seen2[p->map[k]].cell == UINT8_MAX) {
+			p->seen2[p->map[k]].decl = p->it[k].decl;
+			p->seen2[p->map[k]].cell = p->it[k].cell;
+		}
+	/* the history ends with a recorded crossing: put-back ones take the cell after them */
+	for (k = p->n2; k-- > 1;)
+		if (p->seen2[k - 1].cell == UINT8_MAX)
+			p->seen2[k - 1].cell = p->seen2[k].cell;
 }
 
 /* ==== The derived figures ==== */
