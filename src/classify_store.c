@@ -371,6 +371,59 @@ static int flows_write(struct store *st, struct flows *fl, struct err *err)
 	return rc;
 }
 
+/* One row of migration_figures; year < 0 for a stock on the as-of day. */
+static int put_figure(sqlite3 *db, sqlite3_stmt *q, const char *figure, int year, double final, double est,
+		      const char *as_of, struct err *err)
+{
+	sqlite3_bind_text(q, 1, figure, -1, SQLITE_STATIC);
+	if (year >= 0)
+		sqlite3_bind_int(q, 2, year);
+	else
+		sqlite3_bind_null(q, 2);
+	sqlite3_bind_double(q, 3, final);
+	sqlite3_bind_double(q, 4, est);
+	sqlite3_bind_text(q, 5, as_of, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		return store_error(db, "cannot store the figures", err);
+	sqlite3_reset(q);
+	return 0;
+}
+
+/*
+ * The figures of the summary, kept for the tables: long-term immigrant
+ * arrivals, emigrant departures and net migration by year (final, and
+ * provisional as estimated), Bolivians living abroad and visitors who
+ * overstayed on the as-of day.
+ */
+static int figures_write(struct store *st, const struct classify_summary *sum, struct err *err)
+{
+	sqlite3 *db = store_db(st);
+	sqlite3_stmt *q = NULL;
+	char d[11];
+	size_t i;
+	int rc;
+
+	if ((rc = store_exec(st, "DROP TABLE IF EXISTS migration_figures;"
+		       "CREATE TABLE migration_figures(figure TEXT NOT NULL, year INTEGER, final REAL NOT NULL,"
+		       " provisional_estimated REAL NOT NULL, as_of TEXT NOT NULL);", err)))
+		return rc;
+	if (sqlite3_prepare_v2(db, "INSERT INTO migration_figures VALUES(?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK)
+		return store_error(db, "cannot prepare", err);
+	date_format(sum->as_of, d);
+	for (i = 0; i < sum->n_years && !rc; i++) {
+		const struct classify_year *y = &sum->years[i];
+
+		if (!(rc = put_figure(db, q, "immigrant_arrivals", y->year, (double)y->arrivals, y->arrivals_est, d, err)) &&
+		    !(rc = put_figure(db, q, "emigrant_departures", y->year, (double)y->departures, y->departures_est, d, err)))
+			rc = put_figure(db, q, "net_migration", y->year, (double)y->arrivals - (double)y->departures,
+					y->arrivals_est - y->departures_est, d, err);
+	}
+	if (!rc && !(rc = put_figure(db, q, "bolivians_abroad", -1, (double)sum->bolivians_abroad, 0, d, err)))
+		rc = put_figure(db, q, "overstaying_visitors", -1, (double)sum->overstays, 0, d, err);
+	sqlite3_finalize(q);
+	return rc;
+}
+
 /* ==== Against the story (--truth) ==== */
 
 /*
@@ -728,6 +781,9 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		o->progress(o->progress_ctx, 3 * rows, 3 * rows);
 	if ((rc = flows_write(st, &fl, err)))
 		goto out;
+	qsort(sum->years, sum->n_years, sizeof(sum->years[0]), cmp_year);
+	if ((rc = figures_write(st, sum, err)))
+		goto out;
 	{
 		char sqlrun[256], d[11];
 
@@ -740,7 +796,6 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			goto out;
 		in_tx = 0;
 	}
-	qsort(sum->years, sum->n_years, sizeof(sum->years[0]), cmp_year);
 out:
 	if (in_tx)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);

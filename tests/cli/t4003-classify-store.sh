@@ -43,6 +43,19 @@ expect_eq "$(sqlite3 s.db 'select sum(final) from long_term_migration')" \
   "$(sqlite3 s.db 'select count(*) from classified_crossings where long_term_migration = 1 and provisional = 0')" \
   "final migrations in the derived figures"
 sqlite3 s.db "select distinct age_group from long_term_migration" | grep -q Y18T29 || fail "age groups"
+# the figures by year agree with the crossings, and with the derived figures by month
+expect_eq "$(sqlite3 s.db "select cast(sum(final) as int) from migration_figures where figure = 'immigrant_arrivals'")" \
+  "$(sqlite3 s.db "select count(*) from classified_crossings c join reg_movements m on m.rowid = c.movement_rowid
+    where c.long_term_migration = 1 and c.provisional = 0 and m.direction = 'ENTRY'")" "final immigrant arrivals"
+expect_eq "$(sqlite3 s.db "select printf('%.3f', sum(provisional_estimated)) from migration_figures where figure = 'emigrant_departures'")" \
+  "$(sqlite3 s.db "select printf('%.3f', sum(provisional_estimated)) from long_term_migration where direction = 'EXIT'")" \
+  "estimated emigrant departures"
+expect_eq "$(sqlite3 s.db "select count(*) from migration_figures where figure = 'net_migration'
+    and abs(final + provisional_estimated - (select sum(a.final + a.provisional_estimated) - sum(b.final + b.provisional_estimated)
+      from migration_figures a, migration_figures b where a.figure = 'immigrant_arrivals' and b.figure = 'emigrant_departures'
+      and a.year = migration_figures.year and b.year = migration_figures.year)) > 1e-6")" 0 "net migration"
+expect_eq "$(sqlite3 s.db "select cast(final as int) from migration_figures where figure = 'bolivians_abroad'")" \
+  "$(grep -o 'Bolivians living abroad[^:]*: [0-9]*' linked.txt | grep -o '[0-9]*$')" "Bolivians abroad stored as printed"
 # a list of known residents sets the initial status: a resident whose first
 # crossing is an entry starts resident (not inferred from the entry)
 row=$(sqlite3 -csv s.db "select m.document_type, m.document_country, m.document_number, c.person_id
