@@ -2,12 +2,13 @@
  * extsort.c: external merge sort of fixed-size records (see extsort.h).
  * Hand-written because nothing in Debian's C libraries sorts records
  * larger than memory: qsort runs of what fits, appended to one unlinked
- * temporary file, and a k-way merge through a binary heap of run heads,
+ * scratch file, and a k-way merge through a binary heap of run heads,
  * each run read through its own slice of the same memory.
  * SPDX-License-Identifier: MIT
  */
 #include "extsort.h"
 #include "mem.h"
+#include "scratch.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -68,16 +69,8 @@ static int spill(struct extsort *s, struct err *err)
 {
 	int rc;
 
-	if (s->fd < 0) {
-		const char *dir = getenv("TMPDIR");
-		char path[1024];
-
-		snprintf(path, sizeof(path), "%s/pasos-sort-XXXXXX", dir && *dir ? dir : "/tmp");
-		if ((s->fd = mkstemp(path)) < 0)
-			return ERR_SET(err, ERR_IO, "cannot create a temporary file in %s: %s",
-				       dir && *dir ? dir : "/tmp", strerror(errno));
-		unlink(path);
-	}
+	if (s->fd < 0 && (s->fd = scratch_open(err)) < 0)
+		return s->fd;
 	qsort(s->buf, s->n_mem, s->rec, s->cmp);
 	if ((rc = write_all(s->fd, s->buf, s->n_mem * s->rec, err)))
 		return rc;

@@ -15,11 +15,14 @@
 #include "link_int.h"
 #include "mem.h"
 #include "names.h"
+#include "scratch.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NULL_LEVEL 15
 #define NAME_MAX_BYTES 96
@@ -173,6 +176,8 @@ struct linker *link_new(const struct link_opts *o)
 
 void link_free(struct linker *lk)
 {
+	int r;
+
 	if (!lk)
 		return;
 	link_pool_release(&lk->names);
@@ -185,6 +190,11 @@ void link_free(struct linker *lk)
 	free(lk->sig_first);
 	free(lk->sig_tbl);
 	free(lk->cands);
+	free(lk->keys);
+	for (r = 0; r < LINK_N_RULES; r++)
+		free(lk->block_ent[r]);
+	if (lk->cand_file)
+		fclose(lk->cand_file);
 	free(lk->parent);
 	free(lk->person);
 	free(lk->id_tbl);
@@ -632,6 +642,7 @@ static const unsigned rule_fields[N_RULES] = {
 struct key {
 	uint64_t key;
 	uint32_t sig;
+	uint8_t slot;   /* which of the identity's keys (struct sig_keys) */
 };
 
 static uint64_t mix3(uint64_t r, uint64_t a, uint64_t b)
@@ -742,39 +753,61 @@ static int cmp_cand(const void *x, const void *y)
 	return a->b < b->b ? -1 : a->b > b->b;
 }
 
-static void push_cand(struct cand **c, size_t *n, size_t *cap, uint32_t a, uint32_t b, int r)
-{
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 1 << 16;
-		*c = xrealloc(*c, st_mult(*cap, sizeof(**c)));
-	}
-	(*c)[*n].a = a < b ? a : b;
-	(*c)[*n].b = a < b ? b : a;
-	(*c)[*n].mask = (uint8_t)(1u << r);
-	(*c)[*n].p = 0;
-	(*n)++;
-}
+/*
+ * An identity's keys under every rule (at most 9: rule_keys gives one or
+ * two per rule), and which of them sit in a block small enough to compare.
+ */
+#define MAX_KEYS 9
 
-static void block(struct linker *lk, struct link_stats *st)
+struct sig_keys {
+	uint64_t k[MAX_KEYS];
+	uint8_t first[N_RULES + 1];   /* rule r's keys are k[first[r] .. first[r + 1]) */
+	uint16_t valid;               /* bit x: k[x]'s block is compared (not over max_block) */
+};
+
+/*
+ * Blocking without a list of pairs: every identity's keys, and per rule
+ * the identities of each block to compare, in key order (sig << 4 | slot).
+ * The pairs themselves are visited block by block (for_each_pair) and
+ * never all held, so memory follows the identities, not the square of
+ * the largest blocks.
+ */
+static int build_blocks(struct linker *lk, struct link_stats *st, struct err *err)
 {
-	struct key *keys = xmalloc(st_mult(lk->n_sig * 3 + 1, sizeof(*keys)));
-	struct cand *c = NULL;
-	size_t n_c = 0, cap = 0, i, j, w;
+	struct key *keys;
+	size_t i, j, x;
 	int r;
 
-	for (r = 0; r < N_RULES; r++) {
-		size_t n_keys = 0, before = n_c;
+	if (lk->n_sig >= (size_t)1 << 28)
+		return ERR_SET(err, ERR_NOMEM, "more than 268 million distinct identities to link");
+	keys = xmalloc(st_mult(lk->n_sig * 2 + 1, sizeof(*keys)));
+	lk->keys = xmalloc(st_mult(lk->n_sig + 1, sizeof(*lk->keys)));
+	for (i = 0; i < lk->n_sig; i++) {
+		struct sig_keys *sk = &lk->keys[i];
+		int n = 0;
 
-		for (i = 0; i < lk->n_sig; i++) {
+		for (r = 0; r < N_RULES; r++) {
 			uint64_t k[3];
 			int nk = rule_keys(lk, (enum rule)r, &lk->sig[i], k), t;
 
-			for (t = 0; t < nk; t++) {
-				keys[n_keys].key = k[t];
-				keys[n_keys++].sig = (uint32_t)i;
-			}
+			sk->first[r] = (uint8_t)n;
+			for (t = 0; t < nk && n < MAX_KEYS; t++)
+				sk->k[n++] = k[t];
 		}
+		sk->first[N_RULES] = (uint8_t)n;
+		sk->valid = 0;
+	}
+	for (r = 0; r < N_RULES; r++) {
+		size_t n_keys = 0, n_ent = 0;
+
+		for (i = 0; i < lk->n_sig; i++)
+			for (x = lk->keys[i].first[r]; x < lk->keys[i].first[r + 1]; x++) {
+				keys[n_keys].key = lk->keys[i].k[x];
+				keys[n_keys].sig = (uint32_t)i;
+				keys[n_keys++].slot = (uint8_t)x;
+			}
 		qsort(keys, n_keys, sizeof(*keys), cmp_key);
+		lk->block_ent[r] = xmalloc(st_mult(n_keys + 1, sizeof(*lk->block_ent[r])));
 		for (i = 0; i < n_keys; i = j) {
 			for (j = i + 1; j < n_keys && keys[j].key == keys[i].key; j++)
 				;
@@ -782,28 +815,100 @@ static void block(struct linker *lk, struct link_stats *st)
 				st->rules[r].skipped_blocks++;
 				continue;
 			}
-			for (size_t x = i; x < j; x++)
-				for (size_t y = x + 1; y < j; y++)
-					if (keys[x].sig != keys[y].sig)
-						push_cand(&c, &n_c, &cap, keys[x].sig, keys[y].sig, r);
+			if (j - i < 2)
+				continue;
+			for (x = i; x < j; x++) {
+				if (x > i && keys[x].sig == keys[x - 1].sig)
+					continue;  /* one identity under one key twice */
+				lk->keys[keys[x].sig].valid |= (uint16_t)(1u << keys[x].slot);
+				lk->block_ent[r][n_ent++] = keys[x].sig << 4 | keys[x].slot;
+			}
 		}
+		lk->n_block_ent[r] = n_ent;
 		st->rules[r].name = rule_names[r];
-		st->rules[r].pairs = n_c - before;
 	}
 	st->n_rules = N_RULES;
 	free(keys);
-	/* union of the rules: one candidate per pair, with the rules that made it */
-	if (n_c)
-		qsort(c, n_c, sizeof(*c), cmp_cand);
-	for (i = 0, w = 0; i < n_c; i++) {
-		if (w > 0 && c[w - 1].a == c[i].a && c[w - 1].b == c[i].b)
-			c[w - 1].mask |= c[i].mask;
-		else
-			c[w++] = c[i];
-	}
-	lk->cands = c;
-	lk->n_cands = w;
+	return 0;
 }
+
+/*
+ * The rules under which identities a and b meet in a compared block, and
+ * the smallest key they meet on under the first of those rules.
+ */
+static unsigned pair_rules(const struct sig_keys *a, const struct sig_keys *b, uint64_t *first_key)
+{
+	unsigned mask = 0;
+	int r, r0 = -1;
+	size_t x, y;
+
+	for (r = 0; r < N_RULES; r++)
+		for (x = a->first[r]; x < a->first[r + 1]; x++)
+			if (a->valid >> x & 1)
+				for (y = b->first[r]; y < b->first[r + 1]; y++)
+					if (a->k[x] == b->k[y]) {
+						if (r0 < 0) {
+							r0 = r;
+							*first_key = a->k[x];
+						} else if (r == r0 && a->k[x] < *first_key) {
+							*first_key = a->k[x];
+						}
+						mask |= 1u << r;
+					}
+	return mask;
+}
+
+static uint64_t ent_key(const struct linker *lk, uint32_t e)
+{
+	return lk->keys[e >> 4].k[e & 15];
+}
+
+/*
+ * Visit every candidate pair once (the union of the rules): a pair is
+ * visited in the block of its first rule and smallest key only, with the
+ * rules that make it. fn returns nonzero to stop.
+ */
+static int for_each_pair(struct linker *lk, int (*fn)(struct linker *lk, uint32_t a, uint32_t b, unsigned mask, void *ctx),
+			 void *ctx)
+{
+	size_t i, j, x, y;
+	int r, rc;
+
+	for (r = 0; r < N_RULES; r++) {
+		const uint32_t *ent = lk->block_ent[r];
+		size_t n = lk->n_block_ent[r];
+
+		for (i = 0; i < n; i = j) {
+			uint64_t key = ent_key(lk, ent[i]), first = 0;
+
+			for (j = i + 1; j < n && ent_key(lk, ent[j]) == key; j++)
+				;
+			for (x = i; x < j; x++)
+				for (y = x + 1; y < j; y++) {
+					uint32_t a = ent[x] >> 4, b = ent[y] >> 4;
+					unsigned mask = pair_rules(&lk->keys[a], &lk->keys[b], &first);
+
+					if ((mask & ((1u << r) - 1)) || first != key)
+						continue;
+					if ((rc = fn(lk, a < b ? a : b, a < b ? b : a, mask, ctx)))
+						return rc;
+				}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The candidates, once compared, go to an unlinked temporary file (16
+ * bytes each: the two identities, the comparison levels and the rules),
+ * read back for scoring and evaluation instead of compared again.
+ */
+struct cand_rec {
+	uint32_t a, b;
+	uint64_t g;   /* comparison levels, 4 bits each (48 bits at most); the rules from bit 56 */
+};
+
+#define CAND_RULES_SHIFT 56
 
 /* ==== Model: u from random pairs, m by EM per blocking rule ==== */
 
@@ -861,26 +966,58 @@ static int cmp_pattern(const void *x, const void *y)
 	return a->g < b->g ? -1 : a->g > b->g;
 }
 
-/* Distinct comparison vectors of the candidates with mask bit(s), with counts (weighted by records). */
-static struct pattern *patterns(const struct linker *lk, const uint64_t *gv, unsigned mask, size_t *n_out)
-{
-	struct pattern *p = xmalloc(st_mult(lk->n_cands + 1, sizeof(*p)));
-	size_t i, n = 0, w = 0;
+/*
+ * Distinct comparison vectors with their counts, added up as candidates
+ * come (open addressing on g; there are a few thousand at most), then
+ * sorted by g for EM.
+ */
+struct ptable {
+	struct pattern *p;
+	size_t n, cap;
+};
 
-	for (i = 0; i < lk->n_cands; i++)
-		if (lk->cands[i].mask & mask) {
-			p[n].g = gv[i];
-			p[n++].n = 1;  /* identity pairs: frequent travellers must not swamp EM */
-		}
-	qsort(p, n, sizeof(*p), cmp_pattern);
-	for (i = 0; i < n; i++) {
-		if (w > 0 && p[w - 1].g == p[i].g)
-			p[w - 1].n += p[i].n;
-		else
-			p[w++] = p[i];
+#define EMPTY_PATTERN UINT64_MAX
+
+static void ptable_add(struct ptable *t, uint64_t g, double n)
+{
+	size_t i;
+
+	if (2 * (t->n + 1) > t->cap) {
+		struct ptable old = *t;
+
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->p = xmalloc(st_mult(t->cap, sizeof(*t->p)));
+		t->n = 0;
+		for (i = 0; i < t->cap; i++)
+			t->p[i].g = EMPTY_PATTERN;
+		for (i = 0; i < old.cap; i++)
+			if (old.p[i].g != EMPTY_PATTERN)
+				ptable_add(t, old.p[i].g, old.p[i].n);
+		free(old.p);
 	}
+	for (i = (size_t)(mix3(0, g, 0) & (t->cap - 1)); t->p[i].g != EMPTY_PATTERN && t->p[i].g != g;
+	     i = (i + 1) & (t->cap - 1))
+		;
+	if (t->p[i].g == EMPTY_PATTERN) {
+		t->p[i].g = g;
+		t->p[i].n = 0;
+		t->n++;
+	}
+	t->p[i].n += n;
+}
+
+/* The patterns in g order (the table is emptied into the array it returns). */
+static struct pattern *ptable_sorted(struct ptable *t, size_t *n_out)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < t->cap; i++)
+		if (t->p[i].g != EMPTY_PATTERN)
+			t->p[w++] = t->p[i];
+	if (w)
+		qsort(t->p, w, sizeof(*t->p), cmp_pattern);
 	*n_out = w;
-	return p;
+	return t->p;
 }
 
 static void init_m(double m[LINK_MAX_COMPARISONS][MAX_LEVELS], size_t nc)
@@ -987,25 +1124,70 @@ static int is_anchor(size_t k, int fallback, const uint8_t *g)
 	return doc && birth && sur;
 }
 
-static void estimate_m(struct linker *lk, const uint64_t *gv)
+/* What the model needs from the candidates, gathered in one pass over them. */
+struct model_pass {
+	size_t nc;
+	struct ptable rule[N_RULES], all;   /* comparison vectors of each rule's pairs, and of all */
+	double acnt[2][LINK_MAX_COMPARISONS][MAX_LEVELS], atot[2][LINK_MAX_COMPARISONS];  /* anchors */
+	uint8_t *mark;                      /* identities in an anchor pair, per anchor set */
+	struct link_stats *st;
+	FILE *f;                            /* the candidates, compared */
+	int write_failed;
+};
+
+/* One candidate: compared, counted for EM and the anchors, and kept in the file. */
+static int model_pair(struct linker *lk, uint32_t a, uint32_t b, unsigned mask, void *ctx)
 {
-	size_t nc = n_comparisons(lk), k, i;
+	struct model_pass *mp = ctx;
+	uint8_t g[LINK_MAX_COMPARISONS];
+	/* weighted by record pairs: m is about records, not spellings */
+	double w = (double)lk->sig_n[a] * (double)lk->sig_n[b];
+	struct cand_rec rec;
+	uint64_t gv;
+	size_t k;
+	int r, an;
+
+	compare(lk, &lk->sig[a], &lk->sig[b], g);
+	gv = pack(g, mp->nc);
+	mp->st->candidate_pairs++;
+	for (r = 0; r < N_RULES; r++)
+		if (mask & (1u << r)) {
+			ptable_add(&mp->rule[r], gv, 1);  /* identity pairs: frequent travellers must not swamp EM */
+			mp->st->rules[r].pairs++;
+		}
+	ptable_add(&mp->all, gv, 1);
+	for (an = 0; an < 2; an++)
+		for (k = 0; k < mp->nc; k++)
+			if (g[k] != NULL_LEVEL && is_anchor(k, an, g)) {
+				mp->acnt[an][k][g[k]] += w;
+				mp->atot[an][k] += w;
+				mp->mark[a] |= (uint8_t)(1u << an);
+				mp->mark[b] |= (uint8_t)(1u << an);
+			}
+	rec.a = a;
+	rec.b = b;
+	rec.g = gv | (uint64_t)mask << CAND_RULES_SHIFT;
+	if (fwrite(&rec, sizeof(rec), 1, mp->f) != 1) {
+		mp->write_failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void estimate_m(struct linker *lk, struct model_pass *mp)
+{
+	size_t nc = mp->nc, k, i;
 	double sum[LINK_MAX_COMPARISONS][MAX_LEVELS] = { { 0 } };
-	double acnt[2][LINK_MAX_COMPARISONS][MAX_LEVELS] = { { { 0 } } };
-	double atot[2][LINK_MAX_COMPARISONS] = { { 0 } };
 	int used[LINK_MAX_COMPARISONS] = { 0 }, r, l, a;
-	uint8_t g[LINK_MAX_COMPARISONS], *mark;
 	struct pattern *p;
 	size_t np;
 
 	for (r = 0; r < N_RULES; r++) {
 		double m[LINK_MAX_COMPARISONS][MAX_LEVELS];
 
-		p = patterns(lk, gv, 1u << r, &np);
-		if (np == 0) {
-			free(p);
+		p = ptable_sorted(&mp->rule[r], &np);
+		if (np == 0)
 			continue;
-		}
 		init_m(m, nc);
 		em(lk, p, np, rule_fields[r], m, 1, 0.1);
 		for (k = 0; k < nc; k++) {
@@ -1015,60 +1197,42 @@ static void estimate_m(struct linker *lk, const uint64_t *gv)
 				sum[k][l] += m[k][l];
 			used[k]++;
 		}
-		free(p);
 	}
 	init_m(lk->m, nc);
 	for (k = 0; k < nc; k++)
 		if (used[k])
 			for (l = 0; l < n_levels_of[k]; l++)
 				lk->m[k][l] = sum[k][l] / used[k];
-	/* anchors override EM where they are enough */
-	mark = xcalloc(lk->n_sig + 1, 1);
-	for (i = 0; i < lk->n_cands; i++) {
-		/* weighted by record pairs: m is about records, not spellings */
-		double w = (double)lk->sig_n[lk->cands[i].a] * (double)lk->sig_n[lk->cands[i].b];
-
-		unpack(gv[i], g, nc);
-		for (a = 0; a < 2; a++)
-			for (k = 0; k < nc; k++)
-				if (g[k] != NULL_LEVEL && is_anchor(k, a, g)) {
-					acnt[a][k][g[k]] += w;
-					atot[a][k] += w;
-					mark[lk->cands[i].a] |= (uint8_t)(1u << a);
-					mark[lk->cands[i].b] |= (uint8_t)(1u << a);
-				}
-	}
 	/*
-	 * The record pairs of an anchored person that share one identity agree
-	 * on everything: counted too, so that m is the chance of a level for two
-	 * records of one person, as the model means it.
+	 * Anchors override EM where they are enough. The record pairs of an
+	 * anchored person that share one identity agree on everything: counted
+	 * too, so that m is the chance of a level for two records of one
+	 * person, as the model means it.
 	 */
 	for (i = 0; i < lk->n_sig; i++)
 		for (a = 0; a < 2; a++)
-			if (mark[i] & (1u << a)) {
+			if (mp->mark[i] & (1u << a)) {
 				double self = (double)lk->sig_n[i] * (double)(lk->sig_n[i] - 1) / 2;
 
 				for (k = 0; k < nc; k++) {
-					acnt[a][k][n_levels_of[k] - 1] += self;
-					atot[a][k] += self;
+					mp->acnt[a][k][n_levels_of[k] - 1] += self;
+					mp->atot[a][k] += self;
 				}
 			}
-	free(mark);
 	for (k = 0; k < nc; k++) {
-		a = atot[0][k] >= MIN_ANCHORS ? 0 : (k != C_DOC && atot[1][k] >= MIN_ANCHORS) ? 1 : -1;
+		a = mp->atot[0][k] >= MIN_ANCHORS ? 0 : (k != C_DOC && mp->atot[1][k] >= MIN_ANCHORS) ? 1 : -1;
 		if (a < 0)
 			continue;
 		for (l = 0; l < n_levels_of[k]; l++) {
 			/* add-one smoothing: a level never seen among anchors stays possible */
-			double v = (acnt[a][k][l] + 0.5) / (atot[a][k] + 0.5 * n_levels_of[k]);
+			double v = (mp->acnt[a][k][l] + 0.5) / (mp->atot[a][k] + 0.5 * n_levels_of[k]);
 
 			lk->m[k][l] = v < FLOOR ? FLOOR : v;
 		}
 	}
 	/* the prior over all candidates, with m and u fixed */
-	p = patterns(lk, gv, 0xFF, &np);
+	p = ptable_sorted(&mp->all, &np);
 	lk->lambda = np ? em(lk, p, np, 0, lk->m, 0, 0.1) : 0.5;
-	free(p);
 }
 
 /* ==== Scoring ==== */
@@ -1284,50 +1448,110 @@ static void cluster(struct linker *lk, struct link_stats *st)
 	free(ci);
 }
 
+/* A scratch file for the candidates, as a stream. */
+static FILE *temp_file(struct err *err)
+{
+	FILE *f;
+	int fd;
+
+	if ((fd = scratch_open(err)) < 0)
+		return NULL;
+	if (!(f = fdopen(fd, "w+b"))) {
+		close(fd);
+		ERR_SET(err, ERR_IO, "cannot open a temporary file: %s", strerror(errno));
+	}
+	return f;
+}
+
+/*
+ * Score the compared candidates from the file; keep those the clustering
+ * can use (a probability at the threshold, or the same document), in
+ * identity-pair order.
+ */
+static int score(struct linker *lk, struct err *err)
+{
+	size_t nc = n_comparisons(lk), cap = 0;
+	uint8_t g[LINK_MAX_COMPARISONS];
+	struct cand_rec rec;
+
+	rewind(lk->cand_file);
+	while (fread(&rec, sizeof(rec), 1, lk->cand_file) == 1) {
+		const struct sig *a = &lk->sig[rec.a], *b = &lk->sig[rec.b];
+		float p;
+		int same_doc;
+
+		unpack(rec.g, g, nc);
+		p = (float)probability(weight(lk, g, nc) + tf_adjust(lk, a, b, g));
+		same_doc = g[C_DOC] == 2 && a->doct == b->doct && a->docc == b->docc;
+		if (p < lk->o.threshold && !same_doc)
+			continue;
+		if (lk->n_cands == cap) {
+			cap = cap ? cap * 2 : 1 << 16;
+			lk->cands = xrealloc(lk->cands, st_mult(cap, sizeof(*lk->cands)));
+		}
+		lk->cands[lk->n_cands].a = rec.a;
+		lk->cands[lk->n_cands].b = rec.b;
+		lk->cands[lk->n_cands].mask = (uint8_t)(rec.g >> CAND_RULES_SHIFT);
+		lk->cands[lk->n_cands].same_doc = (uint8_t)same_doc;
+		lk->cands[lk->n_cands++].p = p;
+	}
+	if (ferror(lk->cand_file))
+		return ERR_SET(err, ERR_IO, "cannot read the candidates' temporary file back");
+	if (lk->n_cands)
+		qsort(lk->cands, lk->n_cands, sizeof(*lk->cands), cmp_cand);
+	return 0;
+}
+
+void link_each_candidate(const struct linker *lk, void (*fn)(void *ctx, uint32_t a, uint32_t b, unsigned rules),
+			 void *ctx)
+{
+	struct cand_rec rec;
+
+	if (!lk->cand_file)
+		return;
+	rewind(lk->cand_file);
+	while (fread(&rec, sizeof(rec), 1, lk->cand_file) == 1)
+		fn(ctx, rec.a, rec.b, (unsigned)(rec.g >> CAND_RULES_SHIFT));
+}
+
 int link_run(struct linker *lk, struct link_stats *st, struct err *err)
 {
-	size_t nc, i;
-	uint64_t *gv;
+	struct model_pass *mp = NULL;
+	size_t i;
 	uint32_t *label, next = 0;
-	uint8_t g[LINK_MAX_COMPARISONS];
-	int r;
+	int rc, r;
 
 	memset(st, 0, sizeof(*st));
 	if (lk->n_rec == 0)
 		return ERR_SET(err, ERR_USAGE, "there are no records to link");
-	nc = n_comparisons(lk);
 	st->records = lk->n_rec;
 	st->identities = lk->n_sig;
 	if (lk->o.progress)
 		lk->o.progress(lk->o.progress_ctx, 1, 5);
-	block(lk, st);
-	st->candidate_pairs = lk->n_cands;
-	for (r = 0; r < N_RULES; r++) {
-		st->rules[r].pairs = 0;
-		for (i = 0; i < lk->n_cands; i++)
-			if (lk->cands[i].mask & (1u << r))
-				st->rules[r].pairs++;
-	}
+	if ((rc = build_blocks(lk, st, err)))
+		return rc;
+	if (!(lk->cand_file = temp_file(err)))
+		return err->code;
 	if (lk->o.progress)
 		lk->o.progress(lk->o.progress_ctx, 2, 5);
-	gv = xmalloc(st_mult(lk->n_cands + 1, sizeof(*gv)));
-	for (i = 0; i < lk->n_cands; i++) {
-		compare(lk, &lk->sig[lk->cands[i].a], &lk->sig[lk->cands[i].b], g);
-		gv[i] = pack(g, nc);
+	/* every candidate compared once: the model's counts, and the file */
+	mp = xcalloc(1, sizeof(*mp));
+	mp->nc = n_comparisons(lk);
+	mp->mark = xcalloc(lk->n_sig + 1, 1);
+	mp->st = st;
+	mp->f = lk->cand_file;
+	for_each_pair(lk, model_pair, mp);
+	if (mp->write_failed || fflush(lk->cand_file)) {
+		rc = ERR_SET(err, ERR_IO, "cannot write the candidates' temporary file: %s", strerror(errno));
+		goto out;
 	}
 	estimate_u(lk);
-	estimate_m(lk, gv);
+	estimate_m(lk, mp);
 	st->lambda = lk->lambda;
 	if (lk->o.progress)
 		lk->o.progress(lk->o.progress_ctx, 3, 5);
-	for (i = 0; i < lk->n_cands; i++) {
-		const struct sig *a = &lk->sig[lk->cands[i].a], *b = &lk->sig[lk->cands[i].b];
-
-		unpack(gv[i], g, nc);
-		lk->cands[i].p = (float)probability(weight(lk, g, nc) + tf_adjust(lk, a, b, g));
-		lk->cands[i].same_doc = g[C_DOC] == 2 && a->doct == b->doct && a->docc == b->docc;
-	}
-	free(gv);
+	if ((rc = score(lk, err)))
+		goto out;
 	cluster(lk, st);
 	if (lk->o.progress)
 		lk->o.progress(lk->o.progress_ctx, 4, 5);
@@ -1347,7 +1571,15 @@ int link_run(struct linker *lk, struct link_stats *st, struct err *err)
 	st->persons = next;
 	if (lk->o.progress)
 		lk->o.progress(lk->o.progress_ctx, 5, 5);
-	return 0;
+out:
+	if (mp) {
+		for (r = 0; r < N_RULES; r++)
+			free(mp->rule[r].p);
+		free(mp->all.p);
+		free(mp->mark);
+		free(mp);
+	}
+	return rc;
 }
 
 void link_explain(const struct linker *lk, size_t i, size_t j, struct link_explanation *e)

@@ -19,6 +19,24 @@ static int cmp_u64(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+/* For the rules' recall: a candidate pair of one true person counts for each rule that made it. */
+struct rule_truth {
+	const uint32_t *sig_truth;
+	struct link_stats *st;
+};
+
+static void count_true_pair(void *ctx, uint32_t a, uint32_t b, unsigned rules)
+{
+	struct rule_truth *rt = ctx;
+	uint32_t ta = rt->sig_truth[a], tb = rt->sig_truth[b];
+	int r;
+
+	if (ta && ta == tb)
+		for (r = 0; r < LINK_N_RULES; r++)
+			if (rules & (1u << r))
+				rt->st->rules[r].true_pairs++;
+}
+
 static uint64_t pairs_of(uint64_t n)
 {
 	return n * (n - 1) / 2;
@@ -99,15 +117,9 @@ void link_evaluate(const struct linker *lk, const char *const *truth, struct lin
 		for (i = 0; i < lk->n_rec; i++)
 			if (tid[i] && !sig_truth[lk->rec_sig[i]])
 				sig_truth[lk->rec_sig[i]] = tid[i];
-		for (i = 0; i < lk->n_cands; i++) {
-			uint32_t ta = sig_truth[lk->cands[i].a], tb = sig_truth[lk->cands[i].b];
-			int r;
+		struct rule_truth rt = { sig_truth, st };
 
-			if (ta && ta == tb)
-				for (r = 0; r < LINK_N_RULES; r++)
-					if (lk->cands[i].mask & (1u << r))
-						st->rules[r].true_pairs++;
-		}
+		link_each_candidate(lk, count_true_pair, &rt);
 	}
 	free(sig_truth);
 	free(tid);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "link.h"
 
 #define MAX_LEVELS 5       /* comparison levels at most */
@@ -34,6 +35,8 @@ struct sig {
 	char pad[3];
 	uint32_t solo;  /* a record with no person fields: its own identity (index + 1) */
 };
+
+struct sig_keys;
 
 /* A candidate pair of identities. */
 struct cand {
@@ -66,8 +69,13 @@ struct linker {
 	/* model */
 	double m[LINK_MAX_COMPARISONS][MAX_LEVELS], u[LINK_MAX_COMPARISONS][MAX_LEVELS];
 	double lambda;
+	/* blocks: every identity's keys, and per rule the identities to compare in key order */
+	struct sig_keys *keys;
+	uint32_t *block_ent[LINK_N_RULES];
+	size_t n_block_ent[LINK_N_RULES];
+	FILE *cand_file;        /* every candidate pair, compared (unlinked temporary file) */
 	/* results */
-	struct cand *cands;
+	struct cand *cands;     /* the candidates clustering uses, in identity-pair order */
 	size_t n_cands;
 	uint32_t *parent;       /* union-find over identities */
 	uint32_t *person;       /* per record */
@@ -75,6 +83,9 @@ struct linker {
 	size_t id_tbl_cap;
 };
 
+/** Every candidate pair of identities once, with the blocking rules that made it (after link_run). */
+void link_each_candidate(const struct linker *lk, void (*fn)(void *ctx, uint32_t a, uint32_t b, unsigned rules),
+			 void *ctx);
 /** Intern n bytes of s (copied); 0 for the empty string. */
 uint32_t link_intern(struct pool *pl, const char *s, size_t n);
 /** Free a pool's contents. */
