@@ -2,7 +2,9 @@
  * link.c: link stage. Records are reduced to their distinct identities
  * (the same person fields written the same way), so a commuter's two
  * hundred crossings are compared once. Then: blocking rules give candidate
- * pairs, each pair gets a comparison vector, u comes from random record
+ * pairs, visited block by block and never all held (their number grows
+ * with the square of the common names' blocks), each pair gets a
+ * comparison vector, kept in a scratch file, u comes from random record
  * pairs, m from EM run separately on each blocking rule's pairs (the
  * fields a rule blocks on are left out of its EM: they always agree
  * there), and clustering merges the most probable pairs first, refusing a
