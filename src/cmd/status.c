@@ -17,9 +17,53 @@ static void help(FILE *f)
 	fprintf(f,
 		"usage: pasos [--db PATH] status [--register NAME]\n\n"
 		"Print what the store holds: each register's records, its batches with\n"
-		"their provenance and counts, and its records by month of the event.\n\n"
+		"their provenance and counts, and its records by month of the event; then\n"
+		"(without --register) what linkage and classification left: records\n"
+		"linked and persons, the latest classification and its migration figures.\n\n"
 		"example:\n"
 		"  pasos status --register movements\n");
+}
+
+static int table_exists(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *q;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+		found = sqlite3_step(q) == SQLITE_ROW;
+	}
+	sqlite3_finalize(q);
+	return found;
+}
+
+static int print_table(sqlite3 *db, const char *sql, const char *bind, const char *titles,
+		       struct err *err);
+
+/* What the later stages left in the store: linkage, classification and its figures. */
+static int print_stages(sqlite3 *db, struct err *err)
+{
+	int rc = 0;
+
+	if (table_exists(db, "person_links")) {
+		printf("\nlinkage\n");
+		rc = print_table(db, "SELECT register, count(*), count(DISTINCT person_id) FROM person_links"
+				 " GROUP BY register UNION ALL SELECT 'all registers', count(*), count(DISTINCT person_id)"
+				 " FROM person_links", NULL, "register\trecords linked\tpersons", err);
+	}
+	if (rc >= 0 && table_exists(db, "classify_runs")) {
+		printf("\nclassification (the latest run)\n");
+		rc = print_table(db, "SELECT as_of, window, threshold, persons, crossings, provisional, run_at"
+				 " FROM classify_runs ORDER BY run_id DESC LIMIT 1", NULL,
+				 "as of\twindow\tthreshold\tpersons\tcrossings\tprovisional\trun at", err);
+	}
+	if (rc >= 0 && table_exists(db, "migration_figures")) {
+		printf("\nlong-term migration (final, and provisional as estimated)\n");
+		rc = print_table(db, "SELECT figure, coalesce(year, as_of), CAST(round(final) AS INTEGER),"
+				 " round(provisional_estimated, 1) FROM migration_figures", NULL,
+				 "figure\tyear\tfinal\testimated", err);
+	}
+	return rc;
 }
 
 /*
@@ -60,7 +104,7 @@ static int print_table(sqlite3 *db, const char *sql, const char *bind, const cha
 			cell[n_cells++] = xstrdup(v ? v : "");
 			if ((int)strlen(cell[n_cells - 1]) > w[c])
 				w[c] = (int)strlen(cell[n_cells - 1]);
-			if (sqlite3_column_type(q, c) != SQLITE_INTEGER)
+			if (sqlite3_column_type(q, c) != SQLITE_INTEGER && sqlite3_column_type(q, c) != SQLITE_FLOAT)
 				num[c] = 0;
 		}
 		rows++;
@@ -151,6 +195,8 @@ int cmd_status(struct app *app, int argc, char **argv)
 		rc = 0;
 	}
 	sqlite3_finalize(regs);
+	if (rc >= 0 && !only)
+		rc = print_stages(db, &err);
 	if (rc < 0)
 		return cli_report("status", &err);
 	return EXIT_OK;
