@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,8 +196,8 @@ void link_free(struct linker *lk)
 	free(lk->keys);
 	for (r = 0; r < LINK_N_RULES; r++)
 		free(lk->block_ent[r]);
-	if (lk->cand_file)
-		fclose(lk->cand_file);
+	for (r = 0; r < (int)lk->n_cand_files; r++)
+		fclose(lk->cand_file[r]);
 	free(lk->parent);
 	free(lk->person);
 	free(lk->id_tbl);
@@ -868,12 +869,13 @@ static uint64_t ent_key(const struct linker *lk, uint32_t e)
 /*
  * Visit every candidate pair once (the union of the rules): a pair is
  * visited in the block of its first rule and smallest key only, with the
- * rules that make it. fn returns nonzero to stop.
+ * rules that make it. Part `part` of `parts` takes every parts-th block,
+ * so that threads share the work. fn returns nonzero to stop.
  */
-static int for_each_pair(struct linker *lk, int (*fn)(struct linker *lk, uint32_t a, uint32_t b, unsigned mask, void *ctx),
-			 void *ctx)
+static int for_each_pair(struct linker *lk, unsigned part, unsigned parts,
+			 int (*fn)(struct linker *lk, uint32_t a, uint32_t b, unsigned mask, void *ctx), void *ctx)
 {
-	size_t i, j, x, y;
+	size_t i, j, x, y, block = 0;
 	int r, rc;
 
 	for (r = 0; r < N_RULES; r++) {
@@ -885,6 +887,8 @@ static int for_each_pair(struct linker *lk, int (*fn)(struct linker *lk, uint32_
 
 			for (j = i + 1; j < n && ent_key(lk, ent[j]) == key; j++)
 				;
+			if (block++ % parts != part)
+				continue;  /* another thread's block */
 			for (x = i; x < j; x++)
 				for (y = x + 1; y < j; y++) {
 					uint32_t a = ent[x] >> 4, b = ent[y] >> 4;
@@ -1132,9 +1136,12 @@ struct model_pass {
 	struct ptable rule[N_RULES], all;   /* comparison vectors of each rule's pairs, and of all */
 	double acnt[2][LINK_MAX_COMPARISONS][MAX_LEVELS], atot[2][LINK_MAX_COMPARISONS];  /* anchors */
 	uint8_t *mark;                      /* identities in an anchor pair, per anchor set */
-	struct link_stats *st;
+	uint64_t pairs, rule_pairs[N_RULES];
 	FILE *f;                            /* the candidates, compared */
 	int write_failed;
+	/* the thread's share of the blocks */
+	struct linker *lk;
+	unsigned part, parts;
 };
 
 /* One candidate: compared, counted for EM and the anchors, and kept in the file. */
@@ -1151,11 +1158,11 @@ static int model_pair(struct linker *lk, uint32_t a, uint32_t b, unsigned mask, 
 
 	compare(lk, &lk->sig[a], &lk->sig[b], g);
 	gv = pack(g, mp->nc);
-	mp->st->candidate_pairs++;
+	mp->pairs++;
 	for (r = 0; r < N_RULES; r++)
 		if (mask & (1u << r)) {
 			ptable_add(&mp->rule[r], gv, 1);  /* identity pairs: frequent travellers must not swamp EM */
-			mp->st->rules[r].pairs++;
+			mp->rule_pairs[r]++;
 		}
 	ptable_add(&mp->all, gv, 1);
 	for (an = 0; an < 2; an++)
@@ -1174,6 +1181,51 @@ static int model_pair(struct linker *lk, uint32_t a, uint32_t b, unsigned mask, 
 		return 1;
 	}
 	return 0;
+}
+
+static void *model_thread(void *arg)
+{
+	struct model_pass *mp = arg;
+
+	for_each_pair(mp->lk, mp->part, mp->parts, model_pair, mp);
+	return NULL;
+}
+
+/* Add what thread pass b gathered into a (counts are whole numbers: the sums do not depend on the order). */
+static void model_merge(struct model_pass *a, struct model_pass *b, size_t n_sig)
+{
+	size_t i, k;
+	int r, an, l;
+
+	for (r = 0; r < N_RULES; r++) {
+		for (i = 0; i < b->rule[r].cap; i++)
+			if (b->rule[r].p[i].g != EMPTY_PATTERN)
+				ptable_add(&a->rule[r], b->rule[r].p[i].g, b->rule[r].p[i].n);
+		a->rule_pairs[r] += b->rule_pairs[r];
+	}
+	for (i = 0; i < b->all.cap; i++)
+		if (b->all.p[i].g != EMPTY_PATTERN)
+			ptable_add(&a->all, b->all.p[i].g, b->all.p[i].n);
+	for (an = 0; an < 2; an++)
+		for (k = 0; k < LINK_MAX_COMPARISONS; k++) {
+			for (l = 0; l < MAX_LEVELS; l++)
+				a->acnt[an][k][l] += b->acnt[an][k][l];
+			a->atot[an][k] += b->atot[an][k];
+		}
+	for (i = 0; i < n_sig; i++)
+		a->mark[i] |= b->mark[i];
+	a->pairs += b->pairs;
+	a->write_failed |= b->write_failed;
+}
+
+static void model_release(struct model_pass *mp)
+{
+	int r;
+
+	for (r = 0; r < N_RULES; r++)
+		free(mp->rule[r].p);
+	free(mp->all.p);
+	free(mp->mark);
 }
 
 static void estimate_m(struct linker *lk, struct model_pass *mp)
@@ -1470,14 +1522,14 @@ static FILE *temp_file(struct err *err)
  * can use (a probability at the threshold, or the same document), in
  * identity-pair order.
  */
-static int score(struct linker *lk, struct err *err)
+static int score_file(struct linker *lk, FILE *f, size_t *cap, struct err *err)
 {
-	size_t nc = n_comparisons(lk), cap = 0;
+	size_t nc = n_comparisons(lk);
 	uint8_t g[LINK_MAX_COMPARISONS];
 	struct cand_rec rec;
 
-	rewind(lk->cand_file);
-	while (fread(&rec, sizeof(rec), 1, lk->cand_file) == 1) {
+	rewind(f);
+	while (fread(&rec, sizeof(rec), 1, f) == 1) {
 		const struct sig *a = &lk->sig[rec.a], *b = &lk->sig[rec.b];
 		float p;
 		int same_doc;
@@ -1487,9 +1539,9 @@ static int score(struct linker *lk, struct err *err)
 		same_doc = g[C_DOC] == 2 && a->doct == b->doct && a->docc == b->docc;
 		if (p < lk->o.threshold && !same_doc)
 			continue;
-		if (lk->n_cands == cap) {
-			cap = cap ? cap * 2 : 1 << 16;
-			lk->cands = xrealloc(lk->cands, st_mult(cap, sizeof(*lk->cands)));
+		if (lk->n_cands == *cap) {
+			*cap = *cap ? *cap * 2 : 1 << 16;
+			lk->cands = xrealloc(lk->cands, st_mult(*cap, sizeof(*lk->cands)));
 		}
 		lk->cands[lk->n_cands].a = rec.a;
 		lk->cands[lk->n_cands].b = rec.b;
@@ -1497,8 +1549,20 @@ static int score(struct linker *lk, struct err *err)
 		lk->cands[lk->n_cands].same_doc = (uint8_t)same_doc;
 		lk->cands[lk->n_cands++].p = p;
 	}
-	if (ferror(lk->cand_file))
+	if (ferror(f))
 		return ERR_SET(err, ERR_IO, "cannot read the candidates' temporary file back");
+	return 0;
+}
+
+static int score(struct linker *lk, struct err *err)
+{
+	size_t cap = 0;
+	unsigned t;
+	int rc;
+
+	for (t = 0; t < lk->n_cand_files; t++)
+		if ((rc = score_file(lk, lk->cand_file[t], &cap, err)))
+			return rc;
 	if (lk->n_cands)
 		qsort(lk->cands, lk->n_cands, sizeof(*lk->cands), cmp_cand);
 	return 0;
@@ -1508,17 +1572,28 @@ void link_each_candidate(const struct linker *lk, void (*fn)(void *ctx, uint32_t
 			 void *ctx)
 {
 	struct cand_rec rec;
+	unsigned t;
 
-	if (!lk->cand_file)
-		return;
-	rewind(lk->cand_file);
-	while (fread(&rec, sizeof(rec), 1, lk->cand_file) == 1)
-		fn(ctx, rec.a, rec.b, (unsigned)(rec.g >> CAND_RULES_SHIFT));
+	for (t = 0; t < lk->n_cand_files; t++) {
+		rewind(lk->cand_file[t]);
+		while (fread(&rec, sizeof(rec), 1, lk->cand_file[t]) == 1)
+			fn(ctx, rec.a, rec.b, (unsigned)(rec.g >> CAND_RULES_SHIFT));
+	}
+}
+
+/* Threads for comparing: as asked, else the processors online; at most LINK_MAX_THREADS. */
+static unsigned n_threads(const struct linker *lk)
+{
+	long n = lk->o.threads ? (long)lk->o.threads : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > LINK_MAX_THREADS ? LINK_MAX_THREADS : (unsigned)n;
 }
 
 int link_run(struct linker *lk, struct link_stats *st, struct err *err)
 {
 	struct model_pass *mp = NULL;
+	pthread_t tid[LINK_MAX_THREADS];
+	unsigned t, parts = n_threads(lk), started = 0;
 	size_t i;
 	uint32_t *label, next = 0;
 	int rc, r;
@@ -1532,21 +1607,48 @@ int link_run(struct linker *lk, struct link_stats *st, struct err *err)
 		lk->o.progress(lk->o.progress_ctx, 1, 5);
 	if ((rc = build_blocks(lk, st, err)))
 		return rc;
-	if (!(lk->cand_file = temp_file(err)))
-		return err->code;
+	for (t = 0; t < parts; t++) {
+		if (!(lk->cand_file[t] = temp_file(err)))
+			return err->code;
+		lk->n_cand_files++;
+	}
 	if (lk->o.progress)
 		lk->o.progress(lk->o.progress_ctx, 2, 5);
-	/* every candidate compared once: the model's counts, and the file */
-	mp = xcalloc(1, sizeof(*mp));
-	mp->nc = n_comparisons(lk);
-	mp->mark = xcalloc(lk->n_sig + 1, 1);
-	mp->st = st;
-	mp->f = lk->cand_file;
-	for_each_pair(lk, model_pair, mp);
-	if (mp->write_failed || fflush(lk->cand_file)) {
+	/*
+	 * every candidate compared once, the blocks shared among threads:
+	 * each gathers the model's counts and writes its own file
+	 */
+	mp = xcalloc(parts, sizeof(*mp));
+	for (t = 0; t < parts; t++) {
+		mp[t].nc = n_comparisons(lk);
+		mp[t].mark = xcalloc(lk->n_sig + 1, 1);
+		mp[t].f = lk->cand_file[t];
+		mp[t].lk = lk;
+		mp[t].part = t;
+		mp[t].parts = parts;
+	}
+	for (t = 1; t < parts; t++)
+		if (pthread_create(&tid[t], NULL, model_thread, &mp[t]) == 0)
+			started |= 1u << t;
+	/* what no thread could take, this one does */
+	for (t = 0; t < parts; t++)
+		if (t == 0 || !(started & (1u << t)))
+			model_thread(&mp[t]);
+	for (t = 1; t < parts; t++)
+		if (started & (1u << t))
+			pthread_join(tid[t], NULL);
+	for (t = 1; t < parts; t++)
+		model_merge(&mp[0], &mp[t], lk->n_sig);
+	for (t = 0; t < parts; t++)
+		if (fflush(lk->cand_file[t]))
+			mp[0].write_failed = 1;
+	if (mp[0].write_failed) {
 		rc = ERR_SET(err, ERR_IO, "cannot write the candidates' temporary file: %s", strerror(errno));
 		goto out;
 	}
+	st->candidate_pairs = mp[0].pairs;
+	for (r = 0; r < N_RULES; r++)
+		st->rules[r].pairs = mp[0].rule_pairs[r];
 	estimate_u(lk);
 	estimate_m(lk, mp);
 	st->lambda = lk->lambda;
@@ -1575,10 +1677,8 @@ int link_run(struct linker *lk, struct link_stats *st, struct err *err)
 		lk->o.progress(lk->o.progress_ctx, 5, 5);
 out:
 	if (mp) {
-		for (r = 0; r < N_RULES; r++)
-			free(mp->rule[r].p);
-		free(mp->all.p);
-		free(mp->mark);
+		for (t = 0; t < parts; t++)
+			model_release(&mp[t]);
 		free(mp);
 	}
 	return rc;

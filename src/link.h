@@ -17,6 +17,7 @@
 #include "schema.h"
 
 #define LINK_MAX_EXTRA 6
+#define LINK_MAX_THREADS 8  /* threads comparing candidate pairs */
 #define LINK_MAX_COMPARISONS (6 + LINK_MAX_EXTRA)
 #define LINK_MAX_RULES 8
 
@@ -34,6 +35,7 @@ struct link_opts {
 	unsigned u_samples;      /* random record pairs for u (default 400000) */
 	uint64_t seed;
 	size_t max_block;        /* larger blocks are skipped and counted (default 2000) */
+	unsigned threads;        /* threads comparing candidate pairs; 0: the processors online */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
 };

@@ -73,7 +73,8 @@ struct linker {
 	struct sig_keys *keys;
 	uint32_t *block_ent[LINK_N_RULES];
 	size_t n_block_ent[LINK_N_RULES];
-	FILE *cand_file;        /* every candidate pair, compared (unlinked temporary file) */
+	FILE *cand_file[LINK_MAX_THREADS];  /* every candidate pair, compared: one scratch file per thread */
+	unsigned n_cand_files;
 	/* results */
 	struct cand *cands;     /* the candidates clustering uses, in identity-pair order */
 	size_t n_cands;

@@ -43,7 +43,9 @@ static void help(FILE *f)
 		"  --explain ID1 ID2    each field's comparison level and weight, and the match\n"
 		"                       probability of two records (REGISTER:ID in store mode;\n"
 		"                       in two-file mode ID1 is in A and ID2 in B)\n"
-		"  --seed N             seed of the random pairs for u (default 1)\n\n"
+		"  --seed N             seed of the random pairs for u (default 1)\n"
+		"  --threads N          threads comparing candidate pairs (default: the\n"
+		"                       processors online, at most 8); the links are the same\n\n"
 		"examples:\n"
 		"  pasos link --truth data/truth_records.csv\n"
 		"  pasos link --schema registers/febrl.reg febrl1.csv -o persons.csv --truth-id-parts 2\n"
@@ -422,6 +424,12 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->lo.threshold = strtod(argv[++i], &end);
 			if (*end || o->lo.threshold <= 0 || o->lo.threshold >= 1)
 				goto bad;
+		} else if (!strcmp(a, "--threads") && v) {
+			long t = strtol(argv[++i], &end, 10);
+
+			if (*end || t < 1 || t > LINK_MAX_THREADS)
+				goto bad;
+			o->lo.threads = (unsigned)t;
 		} else if (!strcmp(a, "--seed") && v) {
 			o->lo.seed = strtoull(argv[++i], &end, 10);
 			if (*end)
@@ -523,24 +531,23 @@ int cmd_link(struct app *app, int argc, char **argv)
 			rc = cli_report("link", &err);
 			goto out;
 		}
-		for (k = 0; k < n; k++) {
+		for (k = 0; k < n && !rc; k++) {
 			struct schema *s = NULL;
 			struct loader ld = { lk, 0, { 0 }, 0, 0 };
 
-			if (n_src < MAX_SOURCES && schema_load_named(&s, names[k], &err) == 0 &&
-			    has_person_fields(s)) {
+			/* a register whose definition cannot be read stops the run: never linked without it */
+			rc = schema_load_named(&s, names[k], &err);
+			if (!rc && n_src < MAX_SOURCES && has_person_fields(s)) {
 				ld.source = n_src;
 				link_view_fields(s, ld.idx, &ld.n_extra);
 				ld.id_field = s->id_field;
 				src_names[n_src++] = xstrdup(names[k]);
 				rc = store_scan(app->store, s, add_record, &ld, &err);
 			}
-			err_init(&err);
 			schema_free(s);
-			free(names[k]);
-			if (rc)
-				break;
 		}
+		for (k = 0; k < n; k++)
+			free(names[k]);
 		free(names);
 		if (rc) {
 			rc = cli_report("link", &err);

@@ -1,6 +1,6 @@
 # Link the stored registers of synth: person-level F1 of at least 0.99 against
 # the generator's truth, a person id for every record of every register, the
-# same on a rerun.
+# same on a rerun and with any number of threads.
 . "$ROOT/tests/cli/lib.sh"
 $PASOS synth --out d --movements 30000 --seed 21 > /dev/null
 $PASOS --db s.db ingest -q movements d/movements.csv
@@ -19,4 +19,11 @@ sqlite3 s.db "select * from person_links order by register, record_id" | sha256s
 $PASOS --db s.db link > /dev/null
 sqlite3 s.db "select * from person_links order by register, record_id" | sha256sum > second
 cmp -s first second || fail "person ids changed on a rerun"
+# the same links whatever the number of threads that compare the pairs
+for t in 1 3; do
+  $PASOS --db s.db link --threads $t > t$t.txt
+  sqlite3 s.db "select * from person_links order by register, record_id" | sha256sum > third
+  cmp -s first third || fail "person ids changed with $t threads"
+  expect_eq "$(grep 'candidate pairs' t$t.txt)" "$(grep 'candidate pairs' st.txt)" "candidate pairs with $t threads"
+done
 $PASOS --db s.db link --explain movements:M0000000001 movements:M0000000002 | grep -q "total weight" || fail "explain in store mode"
