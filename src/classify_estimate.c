@@ -37,7 +37,7 @@ static int so_far(const struct classify_seen *seen, size_t m, size_t k, int32_t 
 		away += on - t;
 	else
 		back += on - t;
-	return (back < 30 ? 0 : back < 91 ? 1 : 2) * 2 * SOFAR_SAID + said * SOFAR_SAID + side * 6 +
+	return (back < 30 ? 0 : back < 91 ? 1 : 2) * 2 * CLASSIFY_SOFAR_SAID + said * CLASSIFY_SOFAR_SAID + side * 6 +
 	       (away < 14 ? 0 : away < 30 ? 1 : away < 60 ? 2 : away < 91 ? 3 : away < 183 ? 4 : 5);
 }
 
@@ -72,14 +72,14 @@ size_t classify_repair(const struct crossing *c, size_t n, int initial, int32_t 
 
 static size_t training_cell(int arrival, size_t ec, int sofar)
 {
-	return ((size_t)arrival * (N_CELLS / 2) + ec) * N_SOFAR + (size_t)sofar;
+	return ((size_t)arrival * (CLASSIFY_CELLS / 2) + ec) * CLASSIFY_SOFAR + (size_t)sofar;
 }
 
 /*
  * How results like today's provisional ones came out (ABS, Stats NZ):
  * every crossing in the migrating direction whose window closed before
  * today's (so that migrations and returns are equally final), seen as it
- * stood every STAGE_STEP days of its window while it was still
+ * stood every CLASSIFY_STAGE_STEP days of its window while it was still
  * provisional: which side the person was on and for how long, and what it
  * turned out to be. Unflagged persons only.
  */
@@ -96,10 +96,10 @@ void classify_train(const struct classify_person *p, int32_t as_of, int32_t wind
 		int32_t fin = c->res_after_known > c->ltm_known ? c->res_after_known : c->ltm_known, day;
 		int arrival = p->cs[k].arrival;
 		int mig = arrival ? !c->res_before : c->res_before;
-		size_t ec = (size_t)back[arrival] * N_BASE + p->it[k].cell;
+		size_t ec = (size_t)back[arrival] * CLASSIFY_BASE + p->it[k].cell;
 
 		if (mig && fin <= as_of && p->cs[k].date <= closed)
-			for (day = p->cs[k].date + STAGE_STEP / 2; day < fin; day += STAGE_STEP) {
+			for (day = p->cs[k].date + CLASSIFY_STAGE_STEP / 2; day < fin; day += CLASSIFY_STAGE_STEP) {
 				size_t cell = training_cell(arrival, ec, so_far(p->seen, p->n, k, day));
 
 				tr->den[cell]++;
@@ -115,8 +115,8 @@ void classify_estimates_make(const struct classify_training *tr, struct classify
 	int dir, c0, f;
 
 	for (dir = 0; dir < 2; dir++)
-		for (c0 = 0; c0 < N_CELLS / 2; c0++)
-			for (f = 0; f < N_SOFAR; f++) {
+		for (c0 = 0; c0 < CLASSIFY_CELLS / 2; c0++)
+			for (f = 0; f < CLASSIFY_SOFAR; f++) {
 				uint64_t dn[5] = { 0 }, nm[5] = { 0 };
 				double p = 0;
 				int level, c;
@@ -127,14 +127,14 @@ void classify_estimates_make(const struct classify_training *tr, struct classify
 				 * later cards declared: each level's share pulled towards
 				 * the coarser one's as far as it is thin
 				 */
-				for (c = 0; c < N_CELLS / 2; c++) {
+				for (c = 0; c < CLASSIFY_CELLS / 2; c++) {
 					size_t cell = training_cell(dir, (size_t)c, f);
-					size_t other = training_cell(dir, (size_t)c, f / SOFAR_SAID % 2 ? f - SOFAR_SAID : f + SOFAR_SAID);
+					size_t other = training_cell(dir, (size_t)c, f / CLASSIFY_SOFAR_SAID % 2 ? f - CLASSIFY_SOFAR_SAID : f + CLASSIFY_SOFAR_SAID);
 					int same[4];
 
 					same[0] = c == c0;
-					same[1] = c / (N_AGE_GROUPS * N_SEXES) == c0 / (N_AGE_GROUPS * N_SEXES);
-					same[2] = c / (N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES) == c0 / (N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES);
+					same[1] = c / (CLASSIFY_AGE_GROUPS * CLASSIFY_SEXES) == c0 / (CLASSIFY_AGE_GROUPS * CLASSIFY_SEXES);
+					same[2] = c / (CLASSIFY_NAT_GROUPS * CLASSIFY_AGE_GROUPS * CLASSIFY_SEXES) == c0 / (CLASSIFY_NAT_GROUPS * CLASSIFY_AGE_GROUPS * CLASSIFY_SEXES);
 					same[3] = 1;
 					for (level = 0; level < 4; level++)
 						if (same[level]) {
@@ -146,8 +146,8 @@ void classify_estimates_make(const struct classify_training *tr, struct classify
 				}
 				for (level = 4; level >= 0; level--)
 					p = level == 4 ? (dn[4] ? (double)nm[4] / (double)dn[4] : 0)
-						       : ((double)nm[level] + SHRINK * p) / ((double)dn[level] + SHRINK);
-				e->p[dir][c0][f] = dn[4] >= MIN_CELL ? p : -1;
+						       : ((double)nm[level] + CLASSIFY_SHRINK * p) / ((double)dn[level] + CLASSIFY_SHRINK);
+				e->p[dir][c0][f] = dn[4] >= CLASSIFY_MIN_CELL ? p : -1;
 			}
 }
 
@@ -192,7 +192,7 @@ uint64_t classify_estimate(struct classify_person *p, const struct classify_esti
 				if ((arrival ? !c->res_before : c->res_before) && !c->ltm)
 					back[arrival] = 1;
 			} else {
-				double pe = e->p[arrival][(size_t)back[arrival] * N_BASE + p->seen2[k].cell]
+				double pe = e->p[arrival][(size_t)back[arrival] * CLASSIFY_BASE + p->seen2[k].cell]
 						[so_far(p->seen2, p->n2, k, as_of)];
 				int mig = arrival ? !state : state, yes;
 
@@ -209,7 +209,7 @@ uint64_t classify_estimate(struct classify_person *p, const struct classify_esti
 	for (k = 0; k < p->n; k++) {
 		struct classify_result *r = &p->rs[k];
 		int arrival = p->it[k].arrival, yes = r->ltm;
-		size_t ec = (size_t)back[arrival] * N_BASE + p->it[k].cell;
+		size_t ec = (size_t)back[arrival] * CLASSIFY_BASE + p->it[k].cell;
 
 		if (!r->prov && r->migdir && !r->ltm)
 			back[arrival] = 1;

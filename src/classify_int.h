@@ -11,18 +11,18 @@
 #include <stdint.h>
 #include "classify.h"
 
-#define N_NAT_GROUPS 3   /* Bolivian, neighbouring country, other */
-#define N_AGE_GROUPS 5   /* 0-17 (Ley 548), 18-29, 30-44, 45-64, 65+ */
-#define N_SEXES 3
-#define N_PURPOSES 2   /* declared a stay (residence, work, study) or not */
-#define N_BASE (N_PURPOSES * N_NAT_GROUPS * N_AGE_GROUPS * N_SEXES)  /* struct classify_item's cell */
-#define N_HISTORY 2    /* came back before from a crossing in this direction, or not */
-#define N_CELLS (2 * N_HISTORY * N_BASE)
-#define MIN_CELL 10      /* final crossings the estimates need, all cells together */
-#define STAGE_STEP 15    /* days between the stages a closed window is seen at */
-#define SHRINK 5.0       /* a cell's share counts as this many crossings of its coarser cell's */
-#define N_SOFAR 72       /* so_far's values: 3 (days back) x 2 (declared) x 2 (side now) x 6 (days away) */
-#define SOFAR_SAID 12    /* what a later card declaring the new side adds to so_far's value */
+#define CLASSIFY_NAT_GROUPS 3           /* Bolivian, neighbouring country, other */
+#define CLASSIFY_AGE_GROUPS 5           /* 0-17 (Ley 548), 18-29, 30-44, 45-64, 65+ */
+#define CLASSIFY_SEXES 3
+#define CLASSIFY_PURPOSES 2             /* declared a stay (residence, work, study) or not */
+#define CLASSIFY_BASE (CLASSIFY_PURPOSES * CLASSIFY_NAT_GROUPS * CLASSIFY_AGE_GROUPS * CLASSIFY_SEXES)  /* struct classify_item's cell */
+#define CLASSIFY_HISTORY 2              /* came back before from a crossing in this direction, or not */
+#define CLASSIFY_CELLS (2 * CLASSIFY_HISTORY * CLASSIFY_BASE)
+#define CLASSIFY_MIN_CELL 10            /* final crossings the estimates need, all cells together */
+#define CLASSIFY_STAGE_STEP 15          /* days between the stages a closed window is seen at */
+#define CLASSIFY_SHRINK 5.0             /* a cell's share counts as this many crossings of its coarser cell's */
+#define CLASSIFY_SOFAR 72               /* so_far's values: 3 (days back) x 2 (declared) x 2 (side now) x 6 (days away) */
+#define CLASSIFY_SOFAR_SAID 12          /* what a later card declaring the new side adds to so_far's value */
 
 /* A linked movement, as the stage keeps it (sorted by person, day, time). */
 struct classify_item {
@@ -39,7 +39,6 @@ struct classify_item {
 	int8_t initial;         /* from the list of known residents: 1, 0, or -1 */
 	int32_t init_final;     /* the day that status became final, or INT32_MIN */
 };
-
 
 /* A crossing as so_far sees it: its day and the residence its card declared. */
 struct classify_seen {
@@ -78,12 +77,12 @@ struct classify_person {
 
 /* Training counts: crossings that stood a way (cell, so_far), and how many turned out migrations. */
 struct classify_training {
-	uint64_t den[N_CELLS * N_SOFAR], num[N_CELLS * N_SOFAR];
+	uint64_t den[CLASSIFY_CELLS * CLASSIFY_SOFAR], num[CLASSIFY_CELLS * CLASSIFY_SOFAR];
 };
 
 /* The estimates: the share of migrations per (direction, cell, so_far); -1 where too few crossings. */
 struct classify_estimates {
-	double p[2][N_CELLS / 2][N_SOFAR];
+	double p[2][CLASSIFY_CELLS / 2][CLASSIFY_SOFAR];
 };
 
 /**

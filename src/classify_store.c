@@ -357,8 +357,8 @@ static int flows_write(struct store *st, struct flows *fl, struct err *err)
 		sqlite3_bind_text(fq, 1, mon, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(fq, 2, key >> 23 & 1 ? "ENTRY" : "EXIT", -1, SQLITE_STATIC);
 		sqlite3_bind_text(fq, 3, nat, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(fq, 4, sexes[rest % N_SEXES], -1, SQLITE_STATIC);
-		sqlite3_bind_text(fq, 5, ages[rest / N_SEXES], -1, SQLITE_STATIC);
+		sqlite3_bind_text(fq, 4, sexes[rest % CLASSIFY_SEXES], -1, SQLITE_STATIC);
+		sqlite3_bind_text(fq, 5, ages[rest / CLASSIFY_SEXES], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(fq, 6, (sqlite3_int64)fl->f[i].final);
 		sqlite3_bind_double(fq, 7, fl->f[i].estimated);
 		if (sqlite3_step(fq) != SQLITE_DONE) {
@@ -558,8 +558,8 @@ static int movement_item(sqlite3_stmt *q, struct classify_item *it)
 	stay = (pu && (!strcmp(pu, "RESIDENCE") || !strcmp(pu, "WORK") || !strcmp(pu, "STUDY"))) ||
 	       (cr && *cr && (it->arrival ? !strcmp(cr, "BOL") : strcmp(cr, "BOL") != 0));
 	it->decl = cr && *cr ? !strcmp(cr, "BOL") : 2;
-	it->cell = (uint8_t)(((stay * N_NAT_GROUPS + nat_group(nat)) * N_AGE_GROUPS +
-			      age_group(it->birth, it->date)) * N_SEXES + sx);
+	it->cell = (uint8_t)(((stay * CLASSIFY_NAT_GROUPS + nat_group(nat)) * CLASSIFY_AGE_GROUPS +
+			      age_group(it->birth, it->date)) * CLASSIFY_SEXES + sx);
 	it->stay = sqlite3_column_type(q, 8) == SQLITE_INTEGER ? sqlite3_column_int(q, 8) : -1;
 	it->initial = sqlite3_column_type(q, 9) == SQLITE_NULL ? -1 : (int8_t)sqlite3_column_int(q, 9);
 	it->init_final = INT32_MIN;
@@ -639,7 +639,7 @@ static int person_finish(struct classify_person *p, const struct classify_run_op
 			date_to_civil(it->date, &y, &mo, &dd);
 			count_year(sum, y, it->arrival, r->prov, r->p);
 			flows_add(fl, (uint64_t)(y * 12 + mo - 1) << 24 | (uint64_t)it->arrival << 23 |
-				      (uint64_t)it->nat << 8 | it->cell % (N_AGE_GROUPS * N_SEXES),
+				      (uint64_t)it->nat << 8 | it->cell % (CLASSIFY_AGE_GROUPS * CLASSIFY_SEXES),
 				  r->prov ? 0 : 1, r->prov ? r->p : 0);
 		}
 		if (truth && it->true_person) {
