@@ -48,6 +48,7 @@ struct protection {
 	uint32_t *value[TABLE_MAX_MEASURES];    /* cell key: the published values (else NULL) */
 	size_t n_possible, n_primary, n_secondary, n_changed;
 	int rounds;                             /* suppression: audit and repair rounds */
+	int searched;                           /* suppression: the interval the moves were chosen for */
 	struct audit_result audit;              /* suppression: the last full audit */
 	double seconds;
 };

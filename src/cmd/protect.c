@@ -86,8 +86,11 @@ static void print_summary(const struct table *t, const struct protection *p)
 		printf("; %zu values changed (all measures), %.2f s\n", p->n_changed, p->seconds);
 		return;
 	}
-	printf(", %zu complementary; %zu suppressed = %.2f%%, %.2f s\n", p->n_secondary, p->n_primary + p->n_secondary,
+	printf(", %zu complementary; %zu suppressed = %.2f%%, %.2f s", p->n_secondary, p->n_primary + p->n_secondary,
 	       p->n_possible ? 100.0 * (double)(p->n_primary + p->n_secondary) / (double)p->n_possible : 0.0, p->seconds);
+	if (p->o.method == PROTECT_SUPPRESSION && p->n_primary && p->searched != p->o.interval)
+		printf(" (moves chosen for interval %d: fewer cells)", p->searched);
+	printf("\n");
 	if (!p->n_primary)
 		return;
 	printf("  audit: %zu groups (largest %zu cells), %zu balanced moves checked, %zu LPs, %.2f s, %d round%s; measures",
