@@ -2,9 +2,8 @@
  * link.c: link stage. Records are reduced to their distinct identities
  * (the same person fields written the same way), so a commuter's two
  * hundred crossings are compared once. Then: blocking rules give candidate
- * pairs, visited block by block and never all held (their number grows
- * with the square of the common names' blocks), each pair gets a
- * comparison vector, kept in a scratch file, u comes from random record
+ * pairs (link_block.c: visited block by block, never all held), each pair
+ * gets a comparison vector, kept in a scratch file, u comes from random record
  * pairs, m from EM run separately on each blocking rule's pairs (the
  * fields a rule blocks on are left out of its EM: they always agree
  * there), and clustering merges the most probable pairs first, refusing a
@@ -51,7 +50,6 @@ static const char *level_names[LINK_MAX_COMPARISONS][MAX_LEVELS] = {
 
 /* ==== Interned strings ==== */
 
-
 static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
 {
 	const unsigned char *s = p;
@@ -64,10 +62,6 @@ static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
 	return h ^ (h >> 29);
 }
 
-static const char *pool_str(const struct pool *pl, uint32_t id)
-{
-	return pl->p + pl->off[id];
-}
 
 static void pool_grow_tbl(struct pool *pl)
 {
@@ -75,7 +69,7 @@ static void pool_grow_tbl(struct pool *pl)
 	uint32_t *t = xcalloc(cap, sizeof(*t));
 
 	for (i = 1; i < pl->n; i++) {
-		uint64_t h = hash_bytes(pool_str(pl, (uint32_t)i), pl->slen[i], 0xcbf29ce484222325ULL);
+		uint64_t h = hash_bytes(link_pool_str(pl, (uint32_t)i), pl->slen[i], 0xcbf29ce484222325ULL);
 		size_t k = h & (cap - 1);
 
 		while (t[k])
@@ -112,7 +106,7 @@ uint32_t link_intern(struct pool *pl, const char *s, size_t n)
 	for (k = h & (pl->tbl_cap - 1); pl->tbl[k]; k = (k + 1) & (pl->tbl_cap - 1)) {
 		uint32_t id = pl->tbl[k];
 
-		if (pl->slen[id] == n && memcmp(pool_str(pl, id), s, n) == 0)
+		if (pl->slen[id] == n && memcmp(link_pool_str(pl, id), s, n) == 0)
 			return id;
 	}
 	if (pl->n == pl->n_cap) {
@@ -231,7 +225,7 @@ static uint32_t phon_intern(struct linker *lk, uint32_t id)
 
 	if (!id)
 		return 0;
-	n = names_phonetic(pool_str(&lk->names, id), buf, sizeof(buf));
+	n = names_phonetic(link_pool_str(&lk->names, id), buf, sizeof(buf));
 	return link_intern(&lk->names, buf, n);
 }
 
@@ -336,8 +330,8 @@ size_t link_add(struct linker *lk, int source, const char *id, size_t id_len,
 		s.s2 = 0;
 	}
 	/* "Quispe Mamani" in one field: split into the two surnames */
-	if (s.s1 && !s.s2 && (sp = strchr(pool_str(&lk->names, s.s1), ' ')) != NULL) {
-		const char *full = pool_str(&lk->names, s.s1);
+	if (s.s1 && !s.s2 && (sp = strchr(link_pool_str(&lk->names, s.s1), ' ')) != NULL) {
+		const char *full = link_pool_str(&lk->names, s.s1);
 		size_t l1 = (size_t)(sp - full);
 
 		if (!strchr(sp + 1, ' ')) {
@@ -352,7 +346,7 @@ size_t link_add(struct linker *lk, int source, const char *id, size_t id_len,
 	}
 	s.g = norm_intern(lk, &v->given);
 	if (s.g) {
-		const char *g = pool_str(&lk->names, s.g), *space = strchr(g, ' ');
+		const char *g = link_pool_str(&lk->names, s.g), *space = strchr(g, ' ');
 
 		s.g1 = space ? link_intern(&lk->names, g, (size_t)(space - g)) : s.g;
 	}
@@ -503,14 +497,14 @@ void link_view_from(struct link_view *v, const struct csv_field *vals, const int
 
 static double jw_ids(const struct linker *lk, uint32_t a, uint32_t b)
 {
-	return names_jaro_winkler(pool_str(&lk->names, a), lk->names.slen[a],
-				  pool_str(&lk->names, b), lk->names.slen[b]);
+	return names_jaro_winkler(link_pool_str(&lk->names, a), lk->names.slen[a],
+				  link_pool_str(&lk->names, b), lk->names.slen[b]);
 }
 
 static int dam_ids(const struct linker *lk, uint32_t a, uint32_t b, int max)
 {
-	return names_damerau(pool_str(&lk->names, a), lk->names.slen[a],
-			     pool_str(&lk->names, b), lk->names.slen[b], max);
+	return names_damerau(link_pool_str(&lk->names, a), lk->names.slen[a],
+			     link_pool_str(&lk->names, b), lk->names.slen[b], max);
 }
 
 static int birth_level(int32_t a, int32_t b)
@@ -570,8 +564,8 @@ static void compare(const struct linker *lk, const struct sig *a, const struct s
 		g[C_GIV] = NULL_LEVEL;
 	else if (a->g == b->g)
 		g[C_GIV] = 3;
-	else if (a->g1 == b->g1 || word_prefix(pool_str(&lk->names, a->g), lk->names.slen[a->g],
-					      pool_str(&lk->names, b->g), lk->names.slen[b->g]))
+	else if (a->g1 == b->g1 || word_prefix(link_pool_str(&lk->names, a->g), lk->names.slen[a->g],
+					      link_pool_str(&lk->names, b->g), lk->names.slen[b->g]))
 		g[C_GIV] = 2;
 	else if (jw_ids(lk, a->g, b->g) >= 0.88 || jw_ids(lk, a->g1, b->g1) >= 0.9)
 		g[C_GIV] = 1;
@@ -623,129 +617,13 @@ static void unpack(uint64_t v, uint8_t *g, size_t n)
 		g[k] = (uint8_t)((v >> (4 * k)) & 15);
 }
 
-/* ==== Blocking ==== */
+/* ==== Candidate pairs (blocking is in link_block.c) ==== */
 
-enum rule { R_DOC, R_BIRTH, R_NAMES, R_GIVEN_MONTH, R_SWAPPED, R_SURNAME_YEAR, R_EXTRA, N_RULES };
-_Static_assert(N_RULES == LINK_N_RULES, "the rule count in link_int.h");
-
-static const char *rule_names[N_RULES] = {
-	"document (type, country, number)", "birth date + a name initial",
-	"surnames + first given name (phonetic) + decade of birth",
-	"first given name (phonetic) + birth year, month + surname initial",
-	"birth date with day and month swapped + surname initial",
-	"surname (phonetic) + birth month, day + given initial", "first two extra fields"
-};
-
-/* Comparisons each rule blocks on: left out of that rule's EM. */
-static const unsigned rule_fields[N_RULES] = {
+/* Comparisons each rule blocks on, in the order of link_block.c's rules: left out of that rule's EM. */
+static const unsigned rule_fields[LINK_N_RULES] = {
 	1u << C_DOC, 1u << C_BIRTH, (1u << C_SUR) | (1u << C_GIV), (1u << C_GIV) | (1u << C_BIRTH),
 	1u << C_BIRTH, (1u << C_SUR) | (1u << C_BIRTH), (1u << C_EXTRA) | (1u << (C_EXTRA + 1))
 };
-
-struct key {
-	uint64_t key;
-	uint32_t sig;
-	uint8_t slot;   /* which of the identity's keys (struct sig_keys) */
-};
-
-static uint64_t mix3(uint64_t r, uint64_t a, uint64_t b)
-{
-	uint64_t h = (r + 1) * 0x9E3779B97F4A7C15ULL;
-
-	h ^= a + 0x632BE59BD9B4E019ULL + (h << 6) + (h >> 2);
-	h *= 0xBF58476D1CE4E5B9ULL;
-	h ^= b + 0x94D049BB133111EBULL + (h << 6) + (h >> 2);
-	h *= 0x94D049BB133111EBULL;
-	return h ^ (h >> 31);
-}
-
-/* Keys of identity s under rule r (0, 1 or 2). */
-static int rule_keys(const struct linker *lk, enum rule r, const struct sig *s, uint64_t out[3])
-{
-	int32_t b = s->birth;
-
-	switch (r) {
-	case R_DOC:
-		if (!s->doc)
-			return 0;
-		out[0] = mix3(r, s->doc, ((uint64_t)s->doct << 32) | s->docc);
-		return 1;
-	case R_BIRTH: {
-		/*
-		 * The birth date with the initial of a surname or of the given name:
-		 * a date alone makes blocks that grow with the square of the data.
-		 */
-		int n = 0;
-
-		if (!b)
-			return 0;
-		if (s->ph_s1)
-			out[n++] = mix3(r, (uint64_t)b, 's' << 8 | (unsigned char)pool_str(&lk->names, s->ph_s1)[0]);
-		if (s->ph_g1)
-			out[n++] = mix3(r, (uint64_t)b, 'g' << 8 | (unsigned char)pool_str(&lk->names, s->ph_g1)[0]);
-		if (!n)
-			out[n++] = mix3(r, (uint64_t)b, 0);
-		return n;
-	}
-	case R_NAMES:
-		/* both surnames in either order, so swapped surnames meet */
-		if (!s->ph_g1 || !s->ph_s1)
-			return 0;
-		/* and the decade of birth: Juan Mamani Quispe is not one block */
-		out[0] = mix3(r, (s->ph_s1 < s->ph_s2 || !s->ph_s2 ? s->ph_s1 : s->ph_s2) ^ ((uint64_t)(b / 100000) << 40),
-			      ((uint64_t)(s->ph_s1 < s->ph_s2 || !s->ph_s2 ? s->ph_s2 : s->ph_s1) << 32) | s->ph_g1);
-		return 1;
-	case R_GIVEN_MONTH: {
-		/* with a surname initial, so that Maria born in 1980-05 is not one block */
-		int n = 0;
-
-		if (!s->ph_g1 || !b)
-			return 0;
-		if (s->ph_s1)
-			out[n++] = mix3(r, s->ph_g1, (uint64_t)(b / 100) << 8 | (unsigned char)pool_str(&lk->names, s->ph_s1)[0]);
-		if (s->ph_s2 && (!s->ph_s1 || pool_str(&lk->names, s->ph_s2)[0] != pool_str(&lk->names, s->ph_s1)[0]))
-			out[n++] = mix3(r, s->ph_g1, (uint64_t)(b / 100) << 8 | (unsigned char)pool_str(&lk->names, s->ph_s2)[0]);
-		if (!n)
-			out[n++] = mix3(r, s->ph_g1, (uint64_t)(b / 100) << 8);
-		return n;
-	}
-	case R_SWAPPED: {
-		int32_t d = b % 100, m = b / 100 % 100;
-		const char *sur = s->s1 ? pool_str(&lk->names, s->s1) : "";
-
-		if (!b)
-			return 0;
-		/* both orders give the same key, so a swapped date meets its original */
-		out[0] = mix3(r, (uint64_t)(b / 10000) * 10000 + (uint64_t)(d < m ? d * 100 + m : m * 100 + d),
-			      (unsigned char)sur[0]);
-		return 1;
-	}
-	case R_SURNAME_YEAR:
-		/* a typo in the year and in a given name: surname and day of the year still meet */
-		if (!s->ph_s1 || !b)
-			return 0;
-		out[0] = mix3(r, s->ph_s1, (uint64_t)(b % 10000) << 8 |
-			      (s->ph_g1 ? (unsigned char)pool_str(&lk->names, s->ph_g1)[0] : 0));
-		return 1;
-	case R_EXTRA:
-		if (lk->n_extra < 2 || !s->extra[0] || !s->extra[1])
-			return 0;
-		out[0] = mix3(r, s->extra[0], s->extra[1]);
-		return 1;
-	case N_RULES:
-		break;
-	}
-	return 0;
-}
-
-static int cmp_key(const void *x, const void *y)
-{
-	const struct key *a = x, *b = y;
-
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	return a->sig < b->sig ? -1 : a->sig > b->sig;
-}
 
 static int cmp_cand(const void *x, const void *y)
 {
@@ -754,154 +632,6 @@ static int cmp_cand(const void *x, const void *y)
 	if (a->a != b->a)
 		return a->a < b->a ? -1 : 1;
 	return a->b < b->b ? -1 : a->b > b->b;
-}
-
-/*
- * An identity's keys under every rule (at most 9: rule_keys gives one or
- * two per rule), and which of them sit in a block small enough to compare.
- */
-#define MAX_KEYS 9
-
-struct sig_keys {
-	uint64_t k[MAX_KEYS];
-	uint8_t first[N_RULES + 1];   /* rule r's keys are k[first[r] .. first[r + 1]) */
-	uint16_t valid;               /* bit x: k[x]'s block is compared (not over max_block) */
-};
-
-/*
- * Blocking without a list of pairs: every identity's keys, and per rule
- * the identities of each block to compare, in key order (sig << 4 | slot).
- * The pairs themselves are visited block by block (for_each_pair) and
- * never all held, so memory follows the identities, not the square of
- * the largest blocks.
- */
-static int build_blocks(struct linker *lk, struct link_stats *st, struct err *err)
-{
-	struct key *keys;
-	size_t i, j, x;
-	int r;
-
-	if (lk->n_sig >= (size_t)1 << 28)
-		return ERR_SET(err, ERR_NOMEM, "more than 268 million distinct identities to link");
-	keys = xmalloc(st_mult(lk->n_sig * 2 + 1, sizeof(*keys)));
-	lk->keys = xmalloc(st_mult(lk->n_sig + 1, sizeof(*lk->keys)));
-	for (i = 0; i < lk->n_sig; i++) {
-		struct sig_keys *sk = &lk->keys[i];
-		int n = 0;
-
-		for (r = 0; r < N_RULES; r++) {
-			uint64_t k[3];
-			int nk = rule_keys(lk, (enum rule)r, &lk->sig[i], k), t;
-
-			sk->first[r] = (uint8_t)n;
-			for (t = 0; t < nk && n < MAX_KEYS; t++)
-				sk->k[n++] = k[t];
-		}
-		sk->first[N_RULES] = (uint8_t)n;
-		sk->valid = 0;
-	}
-	for (r = 0; r < N_RULES; r++) {
-		size_t n_keys = 0, n_ent = 0;
-
-		for (i = 0; i < lk->n_sig; i++)
-			for (x = lk->keys[i].first[r]; x < lk->keys[i].first[r + 1]; x++) {
-				keys[n_keys].key = lk->keys[i].k[x];
-				keys[n_keys].sig = (uint32_t)i;
-				keys[n_keys++].slot = (uint8_t)x;
-			}
-		qsort(keys, n_keys, sizeof(*keys), cmp_key);
-		lk->block_ent[r] = xmalloc(st_mult(n_keys + 1, sizeof(*lk->block_ent[r])));
-		for (i = 0; i < n_keys; i = j) {
-			for (j = i + 1; j < n_keys && keys[j].key == keys[i].key; j++)
-				;
-			if (j - i > lk->o.max_block) {
-				st->rules[r].skipped_blocks++;
-				continue;
-			}
-			if (j - i < 2)
-				continue;
-			for (x = i; x < j; x++) {
-				if (x > i && keys[x].sig == keys[x - 1].sig)
-					continue;  /* one identity under one key twice */
-				lk->keys[keys[x].sig].valid |= (uint16_t)(1u << keys[x].slot);
-				lk->block_ent[r][n_ent++] = keys[x].sig << 4 | keys[x].slot;
-			}
-		}
-		lk->n_block_ent[r] = n_ent;
-		st->rules[r].name = rule_names[r];
-	}
-	st->n_rules = N_RULES;
-	free(keys);
-	return 0;
-}
-
-/*
- * The rules under which identities a and b meet in a compared block, and
- * the smallest key they meet on under the first of those rules.
- */
-static unsigned pair_rules(const struct sig_keys *a, const struct sig_keys *b, uint64_t *first_key)
-{
-	unsigned mask = 0;
-	int r, r0 = -1;
-	size_t x, y;
-
-	for (r = 0; r < N_RULES; r++)
-		for (x = a->first[r]; x < a->first[r + 1]; x++)
-			if (a->valid >> x & 1)
-				for (y = b->first[r]; y < b->first[r + 1]; y++)
-					if (a->k[x] == b->k[y]) {
-						if (r0 < 0) {
-							r0 = r;
-							*first_key = a->k[x];
-						} else if (r == r0 && a->k[x] < *first_key) {
-							*first_key = a->k[x];
-						}
-						mask |= 1u << r;
-					}
-	return mask;
-}
-
-static uint64_t ent_key(const struct linker *lk, uint32_t e)
-{
-	return lk->keys[e >> 4].k[e & 15];
-}
-
-/*
- * Visit every candidate pair once (the union of the rules): a pair is
- * visited in the block of its first rule and smallest key only, with the
- * rules that make it. Part `part` of `parts` takes every parts-th block,
- * so that threads share the work. fn returns nonzero to stop.
- */
-static int for_each_pair(struct linker *lk, unsigned part, unsigned parts,
-			 int (*fn)(struct linker *lk, uint32_t a, uint32_t b, unsigned mask, void *ctx), void *ctx)
-{
-	size_t i, j, x, y, block = 0;
-	int r, rc;
-
-	for (r = 0; r < N_RULES; r++) {
-		const uint32_t *ent = lk->block_ent[r];
-		size_t n = lk->n_block_ent[r];
-
-		for (i = 0; i < n; i = j) {
-			uint64_t key = ent_key(lk, ent[i]), first = 0;
-
-			for (j = i + 1; j < n && ent_key(lk, ent[j]) == key; j++)
-				;
-			if (block++ % parts != part)
-				continue;  /* another thread's block */
-			for (x = i; x < j; x++)
-				for (y = x + 1; y < j; y++) {
-					uint32_t a = ent[x] >> 4, b = ent[y] >> 4;
-					unsigned mask = pair_rules(&lk->keys[a], &lk->keys[b], &first);
-
-					if ((mask & ((1u << r) - 1)) || first != key)
-						continue;
-					if ((rc = fn(lk, a < b ? a : b, a < b ? b : a, mask, ctx)))
-						return rc;
-				}
-		}
-	}
-	return 0;
 }
 
 /*
@@ -1001,7 +731,7 @@ static void ptable_add(struct ptable *t, uint64_t g, double n)
 				ptable_add(t, old.p[i].g, old.p[i].n);
 		free(old.p);
 	}
-	for (i = (size_t)(mix3(0, g, 0) & (t->cap - 1)); t->p[i].g != EMPTY_PATTERN && t->p[i].g != g;
+	for (i = (size_t)((g * 0x9E3779B97F4A7C15ULL) >> 32 & (t->cap - 1)); t->p[i].g != EMPTY_PATTERN && t->p[i].g != g;
 	     i = (i + 1) & (t->cap - 1))
 		;
 	if (t->p[i].g == EMPTY_PATTERN) {
@@ -1133,10 +863,10 @@ static int is_anchor(size_t k, int fallback, const uint8_t *g)
 /* What the model needs from the candidates, gathered in one pass over them. */
 struct model_pass {
 	size_t nc;
-	struct ptable rule[N_RULES], all;   /* comparison vectors of each rule's pairs, and of all */
+	struct ptable rule[LINK_N_RULES], all;   /* comparison vectors of each rule's pairs, and of all */
 	double acnt[2][LINK_MAX_COMPARISONS][MAX_LEVELS], atot[2][LINK_MAX_COMPARISONS];  /* anchors */
 	uint8_t *mark;                      /* identities in an anchor pair, per anchor set */
-	uint64_t pairs, rule_pairs[N_RULES];
+	uint64_t pairs, rule_pairs[LINK_N_RULES];
 	FILE *f;                            /* the candidates, compared */
 	int write_failed;
 	/* the thread's share of the blocks */
@@ -1159,7 +889,7 @@ static int model_pair(struct linker *lk, uint32_t a, uint32_t b, unsigned mask, 
 	compare(lk, &lk->sig[a], &lk->sig[b], g);
 	gv = pack(g, mp->nc);
 	mp->pairs++;
-	for (r = 0; r < N_RULES; r++)
+	for (r = 0; r < LINK_N_RULES; r++)
 		if (mask & (1u << r)) {
 			ptable_add(&mp->rule[r], gv, 1);  /* identity pairs: frequent travellers must not swamp EM */
 			mp->rule_pairs[r]++;
@@ -1187,7 +917,7 @@ static void *model_thread(void *arg)
 {
 	struct model_pass *mp = arg;
 
-	for_each_pair(mp->lk, mp->part, mp->parts, model_pair, mp);
+	link_each_pair(mp->lk, mp->part, mp->parts, model_pair, mp);
 	return NULL;
 }
 
@@ -1197,7 +927,7 @@ static void model_merge(struct model_pass *a, struct model_pass *b, size_t n_sig
 	size_t i, k;
 	int r, an, l;
 
-	for (r = 0; r < N_RULES; r++) {
+	for (r = 0; r < LINK_N_RULES; r++) {
 		for (i = 0; i < b->rule[r].cap; i++)
 			if (b->rule[r].p[i].g != EMPTY_PATTERN)
 				ptable_add(&a->rule[r], b->rule[r].p[i].g, b->rule[r].p[i].n);
@@ -1222,7 +952,7 @@ static void model_release(struct model_pass *mp)
 {
 	int r;
 
-	for (r = 0; r < N_RULES; r++)
+	for (r = 0; r < LINK_N_RULES; r++)
 		free(mp->rule[r].p);
 	free(mp->all.p);
 	free(mp->mark);
@@ -1236,7 +966,7 @@ static void estimate_m(struct linker *lk, struct model_pass *mp)
 	struct pattern *p;
 	size_t np;
 
-	for (r = 0; r < N_RULES; r++) {
+	for (r = 0; r < LINK_N_RULES; r++) {
 		double m[LINK_MAX_COMPARISONS][MAX_LEVELS];
 
 		p = ptable_sorted(&mp->rule[r], &np);
@@ -1605,7 +1335,7 @@ int link_run(struct linker *lk, struct link_stats *st, struct err *err)
 	st->identities = lk->n_sig;
 	if (lk->o.progress)
 		lk->o.progress(lk->o.progress_ctx, 1, 5);
-	if ((rc = build_blocks(lk, st, err)))
+	if ((rc = link_blocks_build(lk, st, err)))
 		return rc;
 	for (t = 0; t < parts; t++) {
 		if (!(lk->cand_file[t] = temp_file(err)))
@@ -1647,7 +1377,7 @@ int link_run(struct linker *lk, struct link_stats *st, struct err *err)
 		goto out;
 	}
 	st->candidate_pairs = mp[0].pairs;
-	for (r = 0; r < N_RULES; r++)
+	for (r = 0; r < LINK_N_RULES; r++)
 		st->rules[r].pairs = mp[0].rule_pairs[r];
 	estimate_u(lk);
 	estimate_m(lk, mp);

@@ -1,6 +1,7 @@
 /*
  * link_int.h: the linker's internals, shared by the files of the link
- * stage (link.c: model and clustering; link_eval.c: evaluation).
+ * stage (link.c: identities, model and clustering; link_block.c: blocking;
+ * link_eval.c: evaluation).
  * SPDX-License-Identifier: MIT
  */
 #ifndef PASOS_LINK_INT_H
@@ -83,6 +84,27 @@ struct linker {
 	uint32_t *id_tbl;       /* record lookup by id, built on demand */
 	size_t id_tbl_cap;
 };
+
+/** The characters of interned string id. */
+static inline const char *link_pool_str(const struct pool *pl, uint32_t id)
+{
+	return pl->p + pl->off[id];
+}
+
+/**
+ * Blocking (link_block.c): every identity's keys under each rule, and per
+ * rule the identities of each block small enough to compare; counts the
+ * blocks skipped as too big and names the rules in st. Errors: ERR_NOMEM.
+ */
+int link_blocks_build(struct linker *lk, struct link_stats *st, struct err *err);
+
+/**
+ * Visit every candidate pair of identities once (a < b), with the mask of
+ * the rules that make it; part `part` of `parts` takes every parts-th
+ * block, so that threads share the work. fn returns nonzero to stop.
+ */
+int link_each_pair(struct linker *lk, unsigned part, unsigned parts,
+		   int (*fn)(struct linker *lk, uint32_t a, uint32_t b, unsigned mask, void *ctx), void *ctx);
 
 /** Every candidate pair of identities once, with the blocking rules that made it (after link_run). */
 void link_each_candidate(const struct linker *lk, void (*fn)(void *ctx, uint32_t a, uint32_t b, unsigned rules),
