@@ -237,8 +237,9 @@ static int person_read(struct extsort *s, struct classify_person *p, struct clas
 	return 1;
 }
 
-/* Classify the person's history, and repair a flagged one for the estimates. */
-static void person_classify(struct classify_person *p, const struct classify_params *params, int32_t as_of)
+/* Classify the person's history, and repair a flagged one when the estimates need it (repair). */
+static void person_classify(struct classify_person *p, const struct classify_params *params, int32_t as_of,
+			    int repair)
 {
 	int32_t birth = DATE_INVALID, init_final = INT32_MIN;
 	size_t k, best = 0, run = 0;
@@ -272,7 +273,7 @@ static void person_classify(struct classify_person *p, const struct classify_par
 	p->an = classify_person(p->cs, p->n, p->initial, init_final, as_of,
 				birth == DATE_INVALID ? INT32_MIN : birth, params, p->res);
 	p->n2 = 0;
-	if (p->an == ANOMALY_NONE)
+	if (p->an == ANOMALY_NONE || !repair)
 		return;
 	p->n2 = classify_repair(p->cs, p->n, p->initial, init_final, as_of, params, p->cs2, p->res2, p->map);
 	for (k = 0; k < p->n2; k++) {
@@ -468,18 +469,25 @@ static void truth_count_release(struct truth_count *tc)
 	free(tc->split);
 }
 
-/* Why the person's crossing k, as estimated, differs from the story (see enum classify_why). */
-static enum classify_why why_differs(const struct classify_person *p, size_t k, const struct truth *t,
+/* Whether linkage put records of more than one true person in this person. */
+static int merged(const struct classify_person *p)
+{
+	size_t j;
+
+	for (j = 1; j < p->n; j++)
+		if (p->it[j].true_person != p->it[0].true_person)
+			return 1;
+	return 0;
+}
+
+/* Why the person's crossing k, as estimated, differs from the story; mixed: merged(p). */
+static enum classify_why why_differs(const struct classify_person *p, int mixed, size_t k, const struct truth *t,
 				     const struct truth_count *tc, int32_t window)
 {
 	uint32_t tp = p->it[k].true_person;
-	size_t j;
 
-	if (tp < tc->n && tc->split[tp])
+	if (mixed || (tp < tc->n && tc->split[tp]))
 		return WHY_LINKAGE;
-	for (j = 0; j < p->n; j++)
-		if (p->it[j].true_person != tp)
-			return WHY_LINKAGE;
 	if (p->an != ANOMALY_NONE)
 		return WHY_FLAGGED;
 	if (truth_moves(t, tp, p->it[k].date, window, p->rs[k].res_est))
@@ -547,7 +555,7 @@ static int movement_item(sqlite3_stmt *q, struct classify_item *it)
 	it->person = (uint32_t)sqlite3_column_int64(q, 1);
 	it->true_person = (uint32_t)sqlite3_column_int64(q, 5);
 	it->arrival = dir && dir[0] == 'E' && dir[1] == 'N';
-	it->time = strlen(t) >= 19 ? (int32_t)(atoi(t + 11) * 3600 + atoi(t + 14) * 60 + atoi(t + 17)) : -1;
+	it->time = date_parse_time(t, strlen(t));
 	it->birth = b ? (int32_t)date_parse(b, strlen(b)) : DATE_INVALID;
 	it->bolivian = nat && !strcmp(nat, "BOL");
 	it->nat = pack_nat(nat);
@@ -610,7 +618,7 @@ static int person_finish(struct classify_person *p, const struct classify_run_op
 			 sqlite3_stmt *ins, struct flows *fl, const struct truth *truth,
 			 const struct truth_count *tc, struct classify_summary *sum, struct err *err)
 {
-	int ever_left = 0, rc;
+	int ever_left = 0, mixed = truth ? merged(p) : 0, rc;
 	size_t k;
 
 	sum->persons++;
@@ -655,7 +663,7 @@ static int person_finish(struct classify_person *p, const struct classify_run_op
 				/* with provisional results as estimated */
 				sum->agree_est += lived == r->res_est;
 				if (lived != r->res_est)
-					sum->differ[why_differs(p, k, truth, tc, o->params.window)][it->arrival]++;
+					sum->differ[why_differs(p, mixed, k, truth, tc, o->params.window)][it->arrival]++;
 			}
 		}
 	}
@@ -687,8 +695,8 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 	struct classify_item item, next;
 	struct buf sqlb;
 	int32_t as_of = o->as_of;
-	uint64_t rows, read = 0, done;
-	int rc = 0, step, in_tx = 0, have_next, pass;
+	uint64_t expected, rows, read = 0, done;
+	int rc = 0, step, have_next, pass;
 
 	memset(sum, 0, sizeof(*sum));
 	if (o->true_persons && !o->truth_dir)
@@ -704,11 +712,11 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			     sqlite3_errmsg(db));
 		goto out;
 	}
-	rows = movements_expected(db);
+	expected = movements_expected(db);
 	sorter = extsort_new(sizeof(struct classify_item), SORT_MEMORY, cmp_item);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		if (o->progress && (++read & 0xFFFF) == 0)
-			o->progress(o->progress_ctx, read, 3 * rows);
+			o->progress(o->progress_ctx, read, 3 * expected);
 		if (!movement_item(q, &item))
 			continue;
 		if (o->as_of == INT32_MIN && item.date > as_of)
@@ -738,7 +746,6 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		       " threshold INTEGER, persons INTEGER, crossings INTEGER, provisional INTEGER,"
 		       " run_at TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));", err)))
 		goto out;
-	in_tx = 1;
 	if (sqlite3_prepare_v2(db, "INSERT INTO classified_crossings VALUES(?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK) {
 		rc = store_error(db, "cannot prepare", err);
 		goto out;
@@ -759,8 +766,8 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			if (o->progress && (done & ~(uint64_t)0xFFFF) != ((done + per.n) & ~(uint64_t)0xFFFF))
 				o->progress(o->progress_ctx, done + per.n, 3 * rows);
 			done += per.n;
-
-			person_classify(&per, &o->params, as_of);
+			/* pass 1 learns from unflagged persons only: no repair there */
+			person_classify(&per, &o->params, as_of, pass == 2);
 			if (pass == 1) {
 				classify_train(&per, as_of, o->params.window, tr);
 				if (truth)
@@ -792,13 +799,11 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 			 " VALUES('%s', %d, %d, %llu, %llu, %llu); COMMIT;", d, o->params.window, o->params.threshold,
 			 (unsigned long long)sum->persons, (unsigned long long)sum->crossings,
 			 (unsigned long long)sum->provisional);
-		if ((rc = store_exec(st, sqlrun, err)))
-			goto out;
-		in_tx = 0;
+		rc = store_exec(st, sqlrun, err);
 	}
 out:
-	if (in_tx)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc)
+		store_rollback(st);  /* the results as they were: nothing half written */
 	sqlite3_finalize(q);
 	sqlite3_finalize(ins);
 	extsort_free(sorter);

@@ -75,3 +75,16 @@ void date_format(long days, char out[11])
 	out[9] = (char)('0' + d % 10);
 	out[10] = '\0';
 }
+
+int32_t date_parse_time(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 19 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
+		return -1;
+	for (i = 11; i < 19; i++)
+		if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	return (int32_t)(((s[11] - '0') * 10 + (s[12] - '0')) * 3600 + ((s[14] - '0') * 10 + (s[15] - '0')) * 60 +
+			 (s[17] - '0') * 10 + (s[18] - '0'));
+}

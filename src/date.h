@@ -17,6 +17,8 @@ long date_from_civil(int y, int m, int d);
 void date_to_civil(long days, int *y, int *m, int *d);
 /** Day number of "YYYY-MM-DD" (first 10 bytes of p), or DATE_INVALID. Years 1900-2100. */
 long date_parse(const char *p, size_t len);
+/** Seconds into the day of "YYYY-MM-DDTHH:MM:SS" (T or a space; first 19 bytes), or -1 without a time. */
+int32_t date_parse_time(const char *p, size_t len);
 /** Write "YYYY-MM-DD" and a NUL into out[11]. */
 void date_format(long days, char out[11]);
 

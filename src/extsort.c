@@ -69,8 +69,13 @@ static int spill(struct extsort *s, struct err *err)
 {
 	int rc;
 
-	if (s->fd < 0 && (s->fd = scratch_open(err)) < 0)
-		return s->fd;
+	if (s->fd < 0) {
+		int fd = scratch_open(err);
+
+		if (fd < 0)
+			return fd;
+		s->fd = fd;
+	}
 	qsort(s->buf, s->n_mem, s->rec, s->cmp);
 	if ((rc = write_all(s->fd, s->buf, s->n_mem * s->rec, err)))
 		return rc;

@@ -1275,7 +1275,6 @@ static int score_file(struct linker *lk, FILE *f, size_t *cap, struct err *err)
 		}
 		lk->cands[lk->n_cands].a = rec.a;
 		lk->cands[lk->n_cands].b = rec.b;
-		lk->cands[lk->n_cands].mask = (uint8_t)(rec.g >> CAND_RULES_SHIFT);
 		lk->cands[lk->n_cands].same_doc = (uint8_t)same_doc;
 		lk->cands[lk->n_cands++].p = p;
 	}

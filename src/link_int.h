@@ -39,12 +39,11 @@ struct sig {
 
 struct sig_keys;
 
-/* A candidate pair of identities. */
+/* A candidate pair of identities that clustering can use. */
 struct cand {
 	uint32_t a, b;
-	uint8_t mask;   /* blocking rules that produced it */
 	uint8_t same_doc;  /* the same document (type, country, number): a deterministic match */
-	uint8_t pad[2];
+	uint8_t pad[3];
 	float p;
 };
 

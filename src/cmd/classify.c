@@ -71,20 +71,6 @@ struct row {
 	size_t order;
 };
 
-/* Seconds into the day of a date-time YYYY-MM-DDTHH:MM:SS (or with a space), or -1 for a date alone. */
-static int32_t parse_time(const char *s)
-{
-	size_t i;
-
-	if (strlen(s) < 19 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
-		return -1;
-	for (i = 11; i < 19; i++)
-		if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	return (int32_t)(((s[11] - '0') * 10 + (s[12] - '0')) * 3600 + ((s[14] - '0') * 10 + (s[15] - '0')) * 60 +
-			 (s[17] - '0') * 10 + (s[18] - '0'));
-}
-
 static int parse_direction(const char *s, uint8_t *arrival)
 {
 	if (!strcmp(s, "arrival") || !strcmp(s, "ENTRY") || !strcmp(s, "1")) {
@@ -208,7 +194,7 @@ static int classify_file(const char *path, const char *out_path, const char *per
 		}
 		w->order = n_rows++;
 		w->c.date = (int32_t)date_parse(w->f[c_date], strlen(w->f[c_date]));
-		w->c.time = parse_time(w->f[c_date]);
+		w->c.time = date_parse_time(w->f[c_date], strlen(w->f[c_date]));
 		w->birth = c_birth >= 0 && w->f[c_birth][0] ? (int32_t)date_parse(w->f[c_birth], strlen(w->f[c_birth]))
 							    : DATE_INVALID;
 		if (w->c.date == DATE_INVALID || parse_direction(w->f[c_dir], &w->c.arrival) ||

@@ -37,35 +37,6 @@ static int table_exists(sqlite3 *db, const char *name)
 	return found;
 }
 
-static int print_table(sqlite3 *db, const char *sql, const char *bind, const char *titles,
-		       struct err *err);
-
-/* What the later stages left in the store: linkage, classification and its figures. */
-static int print_stages(sqlite3 *db, struct err *err)
-{
-	int rc = 0;
-
-	if (table_exists(db, "person_links")) {
-		printf("\nlinkage\n");
-		rc = print_table(db, "SELECT register, count(*), count(DISTINCT person_id) FROM person_links"
-				 " GROUP BY register UNION ALL SELECT 'all registers', count(*), count(DISTINCT person_id)"
-				 " FROM person_links", NULL, "register\trecords linked\tpersons", err);
-	}
-	if (rc >= 0 && table_exists(db, "classify_runs")) {
-		printf("\nclassification (the latest run)\n");
-		rc = print_table(db, "SELECT as_of, window, threshold, persons, crossings, provisional, run_at"
-				 " FROM classify_runs ORDER BY run_id DESC LIMIT 1", NULL,
-				 "as of\twindow\tthreshold\tpersons\tcrossings\tprovisional\trun at", err);
-	}
-	if (rc >= 0 && table_exists(db, "migration_figures")) {
-		printf("\nlong-term migration (final, and provisional as estimated)\n");
-		rc = print_table(db, "SELECT figure, coalesce(year, as_of), CAST(round(final) AS INTEGER),"
-				 " round(provisional_estimated, 1) FROM migration_figures", NULL,
-				 "figure\tyear\tfinal\testimated", err);
-	}
-	return rc;
-}
-
 /*
  * Run sql and print its rows as an aligned table under the given column
  * titles (tab-separated), numbers right-aligned. Returns rows, or < 0.
@@ -128,6 +99,32 @@ static int print_table(sqlite3 *db, const char *sql, const char *bind, const cha
 	if (step != SQLITE_DONE)
 		return store_error(db, "cannot read the store", err);
 	return rows;
+}
+
+/* What the later stages left in the store: linkage, classification and its figures. */
+static int print_stages(sqlite3 *db, struct err *err)
+{
+	int rc = 0;
+
+	if (table_exists(db, "person_links")) {
+		printf("\nlinkage\n");
+		rc = print_table(db, "SELECT register, count(*), count(DISTINCT person_id) FROM person_links"
+				 " GROUP BY register UNION ALL SELECT 'all registers', count(*), count(DISTINCT person_id)"
+				 " FROM person_links", NULL, "register\trecords linked\tpersons", err);
+	}
+	if (rc >= 0 && table_exists(db, "classify_runs")) {
+		printf("\nclassification (the latest run)\n");
+		rc = print_table(db, "SELECT as_of, window, threshold, persons, crossings, provisional, run_at"
+				 " FROM classify_runs ORDER BY run_id DESC LIMIT 1", NULL,
+				 "as of\twindow\tthreshold\tpersons\tcrossings\tprovisional\trun at", err);
+	}
+	if (rc >= 0 && table_exists(db, "migration_figures")) {
+		printf("\nlong-term migration (final, and provisional as estimated)\n");
+		rc = print_table(db, "SELECT figure, coalesce(year, as_of), CAST(round(final) AS INTEGER),"
+				 " round(provisional_estimated, 1) FROM migration_figures", NULL,
+				 "figure\tyear\tfinal\testimated", err);
+	}
+	return rc;
 }
 
 int cmd_status(struct app *app, int argc, char **argv)

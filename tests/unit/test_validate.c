@@ -212,4 +212,9 @@ void test_date_round_trip(void)
 			ok = 0;
 	}
 	CHECK(ok);
+	/* the time of day of a date-time, -1 without one */
+	CHECK_EQ_INT(date_parse_time("2024-03-01T10:05:09-04:00", 25), 10 * 3600 + 5 * 60 + 9);
+	CHECK_EQ_INT(date_parse_time("2024-03-01 23:59:59", 19), 86399);
+	CHECK_EQ_INT(date_parse_time("2024-03-01", 10), -1);
+	CHECK_EQ_INT(date_parse_time("2024-03-01T1x:00:00", 19), -1);
 }
