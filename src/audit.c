@@ -141,6 +141,12 @@ struct audit_ctx {
 	const uint8_t *status;
 	struct audit_result *a;
 	int interval, measure, additive;
+	/*
+	 * A cell's distinct persons are at most its records: the other measure
+	 * of the pair bounds this one (its true value, so the LP stays inside
+	 * the reader's), or NULL when the table has no such pair.
+	 */
+	const uint32_t *at_most, *at_least;
 	const size_t *cells;       /* the suppressed cells that can exist */
 	int *gidx;                 /* per cell: its index in cells, or -1 */
 	int *lcol;                 /* per cell: its LP column, or -1 (a constant) */
@@ -201,8 +207,13 @@ static glp_prob *build_lp(struct audit_ctx *x, const size_t *cells, size_t n, do
 	glp_prob *lp = glp_create_prob();
 
 	b.vars = n;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		ub[i] = cap > 0 ? v[cells[i]] + cap : HUGE_VAL;
+		if (x->at_most && x->at_most[cells[i]] < ub[i])
+			ub[i] = x->at_most[cells[i]];
+		if (x->at_least)
+			lb[i] = x->at_least[cells[i]];
+	}
 	for (i = 0; i < n; i++) {
 		nr = relations_of_cell(x->r, cells[i], x->refs);
 		for (j = 0; j < nr; j++) {
@@ -703,6 +714,13 @@ int protect_audit(const struct table *t, const struct tab_result *res, const uin
 	for (local = 0; local < (size_t)a->n_measures; local++) {
 		x.measure = m = a->measures[local];
 		x.additive = t->measures[m].kind != MEASURE_PERSONS;
+		x.at_most = x.at_least = NULL;
+		for (size_t o = 0; o < t->n_measures; o++) {
+			if (t->measures[m].kind == MEASURE_PERSONS && t->measures[o].kind == MEASURE_COUNT)
+				x.at_most = res->values[o];
+			if (t->measures[m].kind == MEASURE_COUNT && t->measures[o].kind == MEASURE_PERSONS)
+				x.at_least = res->values[o];
+		}
 		/* a small group costs little to solve exactly: its primary cells get their exact intervals */
 		for (g = 0; g < n; g++) {
 			size_t sz = start[g + 1] - start[g], want = 0;

@@ -73,9 +73,22 @@ static int published(const struct tab_result *res, const struct protection *prot
 	return 1;
 }
 
-static const char *conf_status(const struct protection *prot, size_t c)
+/*
+ * What the public sees of a cell's confidentiality: F (free) or C
+ * (confidential), one code for every suppressed cell. Telling a primary
+ * cell (1 to k-1 persons) from a complement would hand a reader a bound the
+ * audit does not give them: a C then says "at least 1, at most k-1", a D
+ * "0 or at least k", and with the table's relations that recovers most
+ * primary cells exactly. Only confidential/NAME.audit.csv tells them apart.
+ */
+static const char *conf_public(const struct protection *prot, size_t c)
 {
-	return !prot || !prot->status[c] ? "F" : prot->status[c] == CELL_PRIMARY ? "C" : "D";
+	return !prot || !prot->status[c] ? "F" : "C";
+}
+
+static const char *conf_internal(const struct protection *prot, size_t c)
+{
+	return !prot->status[c] ? "F" : prot->status[c] == CELL_PRIMARY ? "C" : "D";
 }
 
 int publish_tidy_csv(const struct table *t, const struct tab_result *res, const struct protection *prot,
@@ -109,7 +122,7 @@ int publish_tidy_csv(const struct table *t, const struct tab_result *res, const 
 			fputs(!shown ? ",Q" : res->provisional && res->provisional[c] ? ",P" : ",A", f);
 			if (prot) {
 				fputc(',', f);
-				fputs(conf_status(prot, c), f);
+				fputs(conf_public(prot, c), f);
 				fputc(',', f);
 				csv_put(f, how);
 			}
@@ -152,7 +165,7 @@ int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const 
 			if (shown)
 				put_u32(f, v);
 			fputs(!shown ? ",Q," : res->provisional && res->provisional[c] ? ",P," : ",A,", f);
-			fputs(conf_status(prot, c), f);
+			fputs(conf_public(prot, c), f);
 			fputc(',', f);
 			csv_put(f, t->measures[m].unit);
 			fputc(',', f);
@@ -218,7 +231,7 @@ void publish_audit_print(const struct table *t, const struct tab_result *res, co
 			put_codes(f, t, res, c);
 			csv_put(f, t->measures[m].id);
 			fputc(',', f);
-			fputs(conf_status(prot, c), f);
+			fputs(conf_internal(prot, c), f);
 			fputc(',', f);
 			put_bound(f, a->lo[m][c]);
 			fputc(',', f);

@@ -19,14 +19,18 @@ mk 1 5 6 7 a
 $PASOS --db a.db protect --audit --out a --confidential ca t2.tab > a.txt
 [ ! -e a/t2.audit.csv ] || fail "the audit is written with the public files"
 supp=$(awk -F, 'NR > 1 && $4 == "" {print $1 "-" $2 ":" $6}' a/t2.csv | tr -d '\r' | sort | tr '\n' ' ')
-expect_eq "$supp" "ENTRY-DSG:C ENTRY-VLZ:D EXIT-DSG:D EXIT-VLZ:D " "suppressed cells of the 2x2 table"
+expect_eq "$supp" "ENTRY-DSG:C ENTRY-VLZ:C EXIT-DSG:C EXIT-VLZ:C " "suppressed cells of the 2x2 table (one flag for all)"
+# which one is primary is told only in confidential/
+supp=$(awk -F, 'NR > 1 {print $1 "-" $2 ":" $4}' ca/t2.audit.csv | tr -d '\r' | sort | tr '\n' ' ')
+expect_eq "$supp" "ENTRY-DSG:C ENTRY-VLZ:D EXIT-DSG:D EXIT-VLZ:D " "primary and complements in the audit"
 grep -q "audit verdict: safe" a.txt || fail "audit verdict: $(cat a.txt)"
 grep -q "^ENTRY,DSG,CROSSINGS,C,0,6,exact,2,safe" a.txt || fail "--audit does not print the intervals"
 # the audit's interval for ENTRY-DSG: x + a = 6, x + b = 7, a + c = 12, b + c = 13 -> [0, 6]
 grep -q '^ENTRY,DSG,CROSSINGS,C,0,6,exact,2,safe' ca/t2.audit.csv || fail "audit interval: $(cat ca/t2.audit.csv)"
-# SDMX-CSV: empty OBS_VALUE, CONF_STATUS C or D, OBS_STATUS Q
+# SDMX-CSV: empty OBS_VALUE, CONF_STATUS C for every suppressed cell, OBS_STATUS Q
 grep -q '^dataflow,BO_INE:DF_t2(1.0),I,ENTRY,DSG,CROSSINGS,,Q,C,NUMBER,' a/t2.sdmx.csv || fail "primary cell in SDMX-CSV"
-grep -q '^dataflow,BO_INE:DF_t2(1.0),I,EXIT,VLZ,CROSSINGS,,Q,D,NUMBER,' a/t2.sdmx.csv || fail "secondary cell in SDMX-CSV"
+grep -q '^dataflow,BO_INE:DF_t2(1.0),I,EXIT,VLZ,CROSSINGS,,Q,C,NUMBER,' a/t2.sdmx.csv || fail "secondary cell in SDMX-CSV"
+! grep -q ',Q,D,' a/t2.sdmx.csv a/t2.csv || fail "a public file tells a complement from a primary cell"
 grep -q '^dataflow,BO_INE:DF_t2(1.0),I,_T,_T,CROSSINGS,19,A,F,' a/t2.sdmx.csv || fail "total in SDMX-CSV"
 grep -q 'cell suppression, k=3, interval 2' a/t2.csv || fail "the CSV does not say how it was protected"
 
@@ -64,7 +68,7 @@ awk '$2 == "minimize" {lo[$1] = $3} $2 == "maximize" {hi[$1] = $3}
   END { for (c in lo) if (hi[c] != "inf" && hi[c] - lo[c] < 2) { print "recovered " c; bad++ } exit bad > 0 }' attack.txt \
   || fail "the attacker narrowed a suppressed cell below 2"
 # the same attacker on a pattern without the fourth corner recovers the cell: the test can fail
-sed 's/^EXIT,VLZ,CROSSINGS,,Q,D/EXIT,VLZ,CROSSINGS,7,A,F/' a/t2.csv > weak.csv
+sed 's/^EXIT,VLZ,CROSSINGS,,Q,C/EXIT,VLZ,CROSSINGS,7,A,F/' a/t2.csv > weak.csv
 attack weak.csv > weak.txt
 grep -q "ENTRY_DSG minimize 1" weak.txt && grep -q "ENTRY_DSG maximize 1" weak.txt || fail "attacker on a weak pattern: $(cat weak.txt)"
 
@@ -106,3 +110,9 @@ awk -F'|' '$2 != $3 { print "differs: " $0; bad++ } END { exit bad > 0 }' both.t
 # fixed keys: the same output again
 $PASOS --db s.db protect --out ck2 ine_monthly > /dev/null
 cmp ck/ine_monthly.csv ck2/ine_monthly.csv || fail "the cell key method is not repeatable"
+# no flag tells a perturbed cell from one left as it was
+python3 - ck/ine_monthly.sdmx.csv <<'PY' || fail "a cell key table flags its cells"
+import csv, sys
+flags = {(r["OBS_STATUS"], r["CONF_STATUS"]) for r in csv.DictReader(open(sys.argv[1], newline=""))}
+sys.exit(0 if flags <= {("A", "F"), ("P", "F")} else "flags: %s" % sorted(flags))
+PY
