@@ -706,6 +706,22 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		goto out;
 	if (o->residents && (rc = load_residents(st, o->residents, err)))
 		goto out;
+	if (!o->true_persons && !o->allow_stale) {
+		/* linkage older than the data would leave the new movements out without a word */
+		sqlite3_stmt *c = NULL;
+		int64_t unlinked = 0;
+
+		if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM reg_movements) -"
+				       " (SELECT count(*) FROM person_links WHERE register = 'movements')", -1, &c, NULL) == SQLITE_OK &&
+		    sqlite3_step(c) == SQLITE_ROW)
+			unlinked = sqlite3_column_int64(c, 0);
+		sqlite3_finalize(c);
+		if (unlinked > 0) {
+			rc = ERR_SET(err, ERR_STORE, "%lld movements were ingested after the last 'pasos link': run it again"
+				     " (or --allow-stale to classify the linked ones only)", (long long)unlinked);
+			goto out;
+		}
+	}
 	movements_sql(o, &sqlb);
 	if (sqlite3_prepare_v2(db, sqlb.p, -1, &q, NULL) != SQLITE_OK) {
 		rc = ERR_SET(err, ERR_USAGE, "no linked movements in the store (run 'pasos ingest' and 'pasos link' first): %s",

@@ -19,6 +19,7 @@ struct classify_run_opts {
 	int32_t as_of;          /* day number; INT32_MIN: the latest crossing */
 	const char *truth_dir;  /* synth output with truth_records.csv, truth_residence.csv; or NULL */
 	int true_persons;       /* use the truth's persons instead of linkage */
+	int allow_stale;        /* classify even when movements were ingested after the last link */
 	const char *residents;  /* CSV of known residents by document, or NULL */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);  /* or NULL */
 	void *progress_ctx;

@@ -27,12 +27,12 @@ struct command {
 
 static const struct command commands[] = {
 	{ "synth", cmd_synth, 0, "generate synthetic registers with ground truth" },
-	{ "ingest", cmd_ingest, CLI_NEEDS_STORE, "check and store a register's CSV files" },
-	{ "link", cmd_link, CLI_STORE_UNLESS_SCHEMA, "recognise the same person across documents and registers" },
-	{ "classify", cmd_classify, CLI_STORE_UNLESS_SCHEMA, "migrant or visitor: the 12/16-month rule on every crossing" },
-	{ "tabulate", cmd_tabulate, CLI_NEEDS_STORE, "every cell and margin of a table, exact, for internal use" },
-	{ "protect", cmd_protect, CLI_NEEDS_STORE, "disclosure control, then the public CSV and SDMX-CSV" },
-	{ "status", cmd_status, CLI_NEEDS_STORE, "what the store holds, by register, batch and month" },
+	{ "ingest", cmd_ingest, CLI_NEEDS_STORE | CLI_CREATES_STORE, "check and store a register's CSV files" },
+	{ "link", cmd_link, CLI_STORE_UNLESS_SCHEMA | CLI_VERIFY, "recognise the same person across documents and registers" },
+	{ "classify", cmd_classify, CLI_STORE_UNLESS_SCHEMA | CLI_VERIFY, "migrant or visitor: the 12/16-month rule on every crossing" },
+	{ "tabulate", cmd_tabulate, CLI_NEEDS_STORE | CLI_VERIFY, "every cell and margin of a table, exact, for internal use" },
+	{ "protect", cmd_protect, CLI_NEEDS_STORE | CLI_VERIFY, "disclosure control, then the public CSV and SDMX-CSV" },
+	{ "status", cmd_status, CLI_NEEDS_STORE | CLI_VERIFY, "what the store holds, by register, batch and month" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -57,25 +57,50 @@ int cli_exit_code(enum err_code code)
 	return EXIT_INTERNAL;
 }
 
+const char *cli_printable(const char *s, char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+
+	if (!len)
+		return buf;
+	for (; *p && n + 1 < len; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			buf[n++] = '?';
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			buf[n++] = '?';  /* a C1 control: CSI and friends */
+			p++;
+		} else {
+			buf[n++] = (char)*p;
+		}
+	}
+	if (*p && len >= 4)
+		memcpy(buf + len - 4, "...", 3), n = len - 1;
+	buf[n] = '\0';
+	return buf;
+}
+
+const char *cli_base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
 int cli_report(const char *cmd, const struct err *err)
 {
+	char msg[ERR_MSG_MAX], file[300];
+
+	/* every message passes here: nothing it carries reaches the terminal as a control sequence */
+	cli_printable(err->msg, msg, sizeof(msg));
 	if (err->data_file[0] && err->data_line && !strstr(err->msg, err->data_file))
-		fprintf(stderr, "pasos %s: error: %s:%llu: %s\n", cmd, err->data_file,
-			(unsigned long long)err->data_line, err->msg);
+		fprintf(stderr, "pasos %s: error: %s:%llu: %s\n", cmd, cli_printable(err->data_file, file, sizeof(file)),
+			(unsigned long long)err->data_line, msg);
 	else
-		fprintf(stderr, "pasos %s: error: %s\n", cmd, err->msg);
+		fprintf(stderr, "pasos %s: error: %s\n", cmd, msg);
 	if (err->code == ERR_INTERNAL && err->src_file)
 		fprintf(stderr, "pasos %s: (set at %s:%d)\n", cmd, err->src_file, err->src_line);
 	return cli_exit_code(err->code);
-}
-
-int cli_out_dir(const char *cmd, const char *dir)
-{
-	if (mkdir(dir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "pasos %s: error: cannot create '%s': %s\n", cmd, dir, strerror(errno));
-		return EXIT_IO;
-	}
-	return EXIT_OK;
 }
 
 static void usage(FILE *f)
@@ -193,10 +218,15 @@ int cli_main(int argc, char **argv)
 		if (!files)
 			flags_open = 1;
 	}
-	if ((cmd->flags & CLI_NEEDS_STORE) || flags_open) {
-		rc = store_open(&app.store, app.db_path, &err);
-		if (rc)
+	/* a command that makes the store opens it itself, once its options are known to be good */
+	if (((cmd->flags & CLI_NEEDS_STORE) && !(cmd->flags & CLI_CREATES_STORE)) || flags_open) {
+		rc = store_open(&app.store, app.db_path, 0, &err);
+		if (!rc && (cmd->flags & CLI_VERIFY))
+			rc = store_verify(app.store, &err);
+		if (rc) {
+			store_close(app.store);
 			return cli_report(cmd->name, &err);
+		}
 	}
 	rc = cmd->fn(&app, argc, argv);
 	store_close(app.store);

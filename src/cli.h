@@ -5,6 +5,7 @@
 #ifndef PASOS_CLI_H
 #define PASOS_CLI_H
 
+#include <stddef.h>
 #include "err.h"
 
 /* Exit codes of pasos (documented in README.md). */
@@ -20,6 +21,8 @@ enum cli_exit {
 
 #define CLI_NEEDS_STORE 1  /* cli opens --db before calling the command */
 #define CLI_STORE_UNLESS_SCHEMA 2  /* ... unless the command works on files (--schema, --crossings) */
+#define CLI_VERIFY 8  /* the store is checked whole (store_verify) before the command reads it */
+#define CLI_CREATES_STORE 4  /* the command opens the store itself, making it when missing (only ingest) */
 
 struct store;
 
@@ -38,11 +41,18 @@ int cli_exit_code(enum err_code code);
 /** Print "pasos: error: ..." for err to stderr and return its exit code. */
 int cli_report(const char *cmd, const struct err *err);
 
+/**
+ * s made safe to print on a terminal, into buf: control characters (C0,
+ * DEL, C1 as UTF-8) and so ANSI escapes become '?', and a string longer
+ * than buf is cut with "...". Returns buf.
+ */
+const char *cli_printable(const char *s, char *buf, size_t len);
+
+/** The last component of a path. */
+const char *cli_base_name(const char *path);
+
 /** 1 if arg is -h or --help. */
 int cli_is_help(const char *arg);
-
-/** Create an output directory if missing; prints the error and returns EXIT_IO when it cannot. */
-int cli_out_dir(const char *cmd, const char *dir);
 
 /* Subcommands: one file each under src/cmd/. */
 int cmd_ingest(struct app *app, int argc, char **argv);

@@ -94,14 +94,27 @@ static int refill(struct csv_reader *r, size_t keep, size_t *n_read, struct err 
 int csv_reader_open(struct csv_reader **out, const char *path, size_t max_record,
 		    struct err *err)
 {
-	struct csv_reader *r;
-	int fd = open(path, O_RDONLY);
-	size_t n;
-	int rc;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	*out = NULL;
 	if (fd < 0)
 		return ERR_SET(err, ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	return csv_reader_open_fd(out, fd, path, max_record, err);
+}
+
+int csv_reader_open_fd(struct csv_reader **out, int fd, const char *path, size_t max_record,
+		       struct err *err)
+{
+	struct csv_reader *r;
+	size_t n;
+	int rc;
+
+	*out = NULL;
+	if (lseek(fd, 0, SEEK_SET) == (off_t)-1) {
+		rc = ERR_SET(err, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		close(fd);
+		return rc;
+	}
 	r = reader_new(max_record);
 	r->fd = fd;
 	r->cap = r->max_record + READ_CHUNK;
@@ -161,6 +174,23 @@ int csv_reader_seek(struct csv_reader *r, uint64_t offset, uint64_t line, struct
 	r->line = line;
 	r->blank = 0;
 	return refill(r, 0, &n, err);
+}
+
+int csv_reader_resync(struct csv_reader *r, const struct csv_record *rec, struct err *err)
+{
+	uint64_t blank = r->blank;
+	int rc;
+
+	if (!rec->first_line_end)
+		return 0;
+	rc = csv_reader_seek(r, rec->first_line_end, rec->line + 1, err);
+	r->blank = blank;
+	return rc;
+}
+
+int csv_reader_fd(const struct csv_reader *r)
+{
+	return r->fd;
 }
 
 uint64_t csv_reader_offset(const struct csv_reader *r)
@@ -283,12 +313,15 @@ static void emit(struct csv_reader *r, struct parse *ps, size_t fend)
 static int skip_long(struct csv_reader *r, struct parse *ps, size_t i, enum state st,
 		     struct csv_record *rec, struct err *err)
 {
-	int inq = (st == S_Q);
+	int inq = (st == S_Q), ended = 0;
 	size_t n;
 	int rc;
-	uint64_t start_off = r->base + ps->rec;
+	uint64_t start_off = r->base + ps->rec, first_nl = 0;
 	size_t kept = i - ps->rec < TRUNC_KEEP ? i - ps->rec : TRUNC_KEEP;
+	const char *nl = memchr(r->data + ps->rec, '\n', i - ps->rec);
 
+	if (nl)
+		first_nl = r->base + (uint64_t)(nl - r->data) + 1;
 	memcpy(r->trunc, r->data + ps->rec, kept);
 	for (;;) {
 		if (i == r->end) {
@@ -304,8 +337,11 @@ static int skip_long(struct csv_reader *r, struct parse *ps, size_t i, enum stat
 			inq = !inq;
 		else if (r->data[i] == '\n') {
 			ps->newlines++;
+			if (!first_nl)
+				first_nl = r->base + i + 1;
 			if (!inq) {
 				i++;
+				ended = 1;
 				break;
 			}
 		}
@@ -321,6 +357,14 @@ static int skip_long(struct csv_reader *r, struct parse *ps, size_t i, enum stat
 	rec->end_offset = r->base + i;
 	rec->problem = CSV_TOO_LONG;
 	rec->problem_field = 0;
+	rec->n_lines = ps->newlines + !ended;
+	rec->first_line_end = rec->n_lines > 1 ? first_nl : 0;
+	if (rec->first_line_end) {
+		/* the report keeps the first line only: the lines after it are read again */
+		nl = memchr(r->trunc, '\n', kept);
+		if (nl)
+			rec->raw_len = (size_t)(nl - r->trunc) - (nl > r->trunc && nl[-1] == '\r');
+	}
 	r->line += ps->newlines;
 	return 1;
 }
@@ -498,6 +542,14 @@ finish:
 	rec->end_offset = r->base + r->pos;
 	rec->problem = ps.problem;
 	rec->problem_field = ps.problem_field;
+	rec->n_lines = ps.newlines + (uint64_t)at_eof;
+	rec->first_line_end = 0;
+	if (rec->n_lines > 1) {
+		const char *nl = memchr(rec->raw, '\n', rec->raw_len);
+
+		if (nl)
+			rec->first_line_end = rec->offset + (uint64_t)(nl - rec->raw) + 1;
+	}
 	r->line += ps.newlines;
 	return 1;
 }

@@ -39,6 +39,8 @@ struct csv_record {
 	uint64_t end_offset;  /* byte offset just after its line end */
 	enum csv_problem problem;
 	size_t problem_field; /* 0-based field where the problem was seen */
+	uint64_t n_lines;     /* physical lines the record spans (a quoted field may hold line ends) */
+	uint64_t first_line_end; /* byte offset just after its first line end when n_lines > 1, else 0 */
 };
 
 struct csv_reader;
@@ -50,6 +52,13 @@ struct csv_reader;
  */
 int csv_reader_open(struct csv_reader **out, const char *path, size_t max_record,
 		    struct err *err);
+
+/**
+ * The same over an open file descriptor, read from offset 0; the reader
+ * owns fd from then on, even when this fails. path is for messages.
+ */
+int csv_reader_open_fd(struct csv_reader **out, int fd, const char *path, size_t max_record,
+		       struct err *err);
 
 /** A reader over len bytes at p (not copied: p must outlive the reader). */
 struct csv_reader *csv_reader_new_mem(const char *p, size_t len, size_t max_record);
@@ -64,8 +73,20 @@ void csv_reader_free(struct csv_reader *r);
  */
 int csv_reader_next(struct csv_reader *r, struct csv_record *rec, struct err *err);
 
+/**
+ * Read again from the line after rec's first line (rec the last record
+ * read, spanning several lines): for a record whose quote was never
+ * closed where it should be, so that one stray quote costs one line, not
+ * the rest of the file. Line numbers and the blank-line count go on.
+ * Errors: ERR_IO.
+ */
+int csv_reader_resync(struct csv_reader *r, const struct csv_record *rec, struct err *err);
+
 /** Continue reading at a record boundary: byte offset and its line number. */
 int csv_reader_seek(struct csv_reader *r, uint64_t offset, uint64_t line, struct err *err);
+
+/** The file descriptor read (-1 for a memory reader), owned by the reader. */
+int csv_reader_fd(const struct csv_reader *r);
 
 /** Bytes consumed so far (the offset of the next record). */
 uint64_t csv_reader_offset(const struct csv_reader *r);

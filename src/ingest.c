@@ -11,10 +11,15 @@
 #include "sha256.h"
 #include "validate.h"
 
+#include "outfile.h"
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 /*
  * FNV-1a over the values with their lengths, so that ("ab","c") and
@@ -80,11 +85,9 @@ static int map_header(const struct schema *s, const struct csv_record *h, const 
 			}
 		}
 		if (!found) {
-			char name[64];
-
-			snprintf(name, sizeof(name), "%.*s", (int)(c->len < 60 ? c->len : 60), c->p);
-			ERR_SET(err, ERR_DATA, "%s:1: column %zu: '%s' is not a field of register '%s'",
-				path, j + 1, validate_utf8(name, strlen(name)) ? name : "?", s->name);
+			/* the cell is not printed: a file without a header has personal data there */
+			ERR_SET(err, ERR_DATA, "%s:1: column %zu of the header is not a field of register '%s'"
+				" (is the header missing?)", path, j + 1, s->name);
 			err_at(err, path, 1, (int)j + 1);
 			return ERR_DATA;
 		}
@@ -101,11 +104,19 @@ static int map_header(const struct schema *s, const struct csv_record *h, const 
 
 /* ==== Report files ==== */
 
+/*
+ * One cell, always quoted. A spreadsheet runs a cell that starts with
+ * = + - @ (or a tab or CR before one) as a formula: such a cell gets a
+ * leading apostrophe, the usual neutraliser, so a report opened by a
+ * person runs nothing. The store keeps the record as it was.
+ */
 static void csv_quote(FILE *f, const char *p, size_t len)
 {
 	size_t i;
 
 	fputc('"', f);
+	if (len && strchr("=+-@\t\r", p[0]))
+		fputc('\'', f);
 	for (i = 0; i < len; i++) {
 		if (p[i] == '"')
 			fputc('"', f);
@@ -118,27 +129,22 @@ static void csv_quote(FILE *f, const char *p, size_t len)
  * Write the batch's rejects (or conflicts) from the store to a CSV, through
  * a temporary file and rename, so a kill never leaves half a report.
  */
-static int export_report(struct store *st, int64_t batch, int conflicts, const char *path,
+static int export_report(struct store *st, int64_t batch, int conflicts, struct outfile *o,
 			 struct err *err)
 {
 	sqlite3 *db = store_db(st);
 	sqlite3_stmt *q = NULL;
-	char tmp[600];
-	FILE *f = NULL;
+	FILE *f = o->f;
 	int rc = 0, step;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (sqlite3_prepare_v2(db, conflicts
 			       ? "SELECT line, record_id, stored_batch_id, raw FROM conflicts WHERE batch_id=? ORDER BY line"
 			       : "SELECT line, field, rule, message, raw FROM rejects WHERE batch_id=? ORDER BY line",
-			       -1, &q, NULL) != SQLITE_OK)
+			       -1, &q, NULL) != SQLITE_OK) {
+		outfile_abort(o);
 		return store_error(db, "cannot read the report", err);
-	sqlite3_bind_int64(q, 1, batch);
-	f = fopen(tmp, "wb");
-	if (!f) {
-		rc = ERR_SET(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-		goto out;
 	}
+	sqlite3_bind_int64(q, 1, batch);
 	fputs(conflicts ? "line,record_id,stored_batch,record\r\n"
 		       : "line,field,rule,message,record\r\n", f);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
@@ -157,47 +163,36 @@ static int export_report(struct store *st, int64_t batch, int conflicts, const c
 	}
 	if (step != SQLITE_DONE) {
 		rc = store_error(db, "cannot read the report", err);
-		goto out;
+		outfile_abort(o);
+	} else if (!(rc = outfile_finish(o, err))) {
+		rc = outfile_place(o, err);
 	}
-	if (fflush(f) || ferror(f)) {
-		rc = ERR_SET(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (fclose(f)) {
-		f = NULL;
-		rc = ERR_SET(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-		goto out;
-	}
-	f = NULL;
-	if (rename(tmp, path))
-		rc = ERR_SET(err, ERR_IO, "cannot rename '%s': %s", tmp, strerror(errno));
-out:
-	if (f)
-		fclose(f);
-	if (rc)
-		remove(tmp);
 	sqlite3_finalize(q);
 	return rc;
 }
 
+/*
+ * The reports, private (0600: they hold the records as they were),
+ * written whole through a temporary beside them and never over the input.
+ */
 static int write_reports(struct store *st, const char *path, const struct ingest_opts *o,
 			 struct ingest_result *res, struct err *err)
 {
-	const char *dir = o->report_dir ? o->report_dir : ".";
-	int rc;
+	const char *name = o->report_name ? o->report_name : base_name(path);
+	char file[OUTFILE_PATH_MAX];
+	struct outfile of;
+	int rc, k;
 
 	res->rejects_path[0] = res->conflicts_path[0] = '\0';
-	if (res->batch.rejected) {
-		snprintf(res->rejects_path, sizeof(res->rejects_path), "%s/%s.rejects.csv", dir,
-			 base_name(path));
-		if ((rc = export_report(st, res->batch.id, 0, res->rejects_path, err)))
+	for (k = 0; k < 2; k++) {
+		if (!(k ? res->batch.conflicts : res->batch.rejected))
+			continue;
+		if ((size_t)snprintf(file, sizeof(file), "%s.%s.csv", name, k ? "conflicts" : "rejects") >= sizeof(file))
+			return ERR_SET(err, ERR_USAGE, "the report's name is too long");
+		if ((rc = outfile_open(&of, o->report_dir, file, OUTFILE_PRIVATE, err)) ||
+		    (rc = export_report(st, res->batch.id, k, &of, err)))
 			return rc;
-	}
-	if (res->batch.conflicts) {
-		snprintf(res->conflicts_path, sizeof(res->conflicts_path), "%s/%s.conflicts.csv", dir,
-			 base_name(path));
-		if ((rc = export_report(st, res->batch.id, 1, res->conflicts_path, err)))
-			return rc;
+		snprintf(k ? res->conflicts_path : res->rejects_path, sizeof(res->rejects_path), "%s", of.path);
 	}
 	return 0;
 }
@@ -211,8 +206,36 @@ static int reject(struct store *st, struct store_batch *b, const struct csv_reco
 	return store_put_reject(st, b->id, rec->line, field, rule, msg, rec->raw, rec->raw_len, err);
 }
 
+/*
+ * A broken record that runs over several lines is most often one stray
+ * quote that opened a field nobody closed: taken whole it would swallow
+ * every line up to the next quote, or to the end of the file. Only its
+ * first line is rejected, saying where the quote started and how many
+ * lines it would have taken, and the lines after it are read again.
+ */
+static int reject_first_line(struct store *st, struct store_batch *b, struct csv_reader *r,
+			     const struct csv_record *rec, const char *rule, const char *what, struct err *err)
+{
+	struct csv_record one = *rec;
+	char msg[256];
+	int rc;
+
+	one.raw_len = (size_t)(rec->first_line_end - rec->offset - 1);
+	if (one.raw_len > rec->raw_len)
+		one.raw_len = rec->raw_len;
+	if (one.raw_len && one.raw[one.raw_len - 1] == '\r')
+		one.raw_len--;
+	snprintf(msg, sizeof(msg), "%s: a quote opened on line %llu runs over %llu lines; only line %llu is rejected,"
+		 " the lines after it are read again", what, (unsigned long long)rec->line,
+		 (unsigned long long)rec->n_lines, (unsigned long long)rec->line);
+	b->rows_read++;
+	if ((rc = reject(st, b, &one, "", rule, msg, err)))
+		return rc;
+	return csv_reader_resync(r, rec, err);
+}
+
 static int take_record(struct store *st, struct store_table *t, const struct schema *s,
-		       const int *col_of, size_t n_cols, struct store_batch *b,
+		       const int *col_of, size_t n_cols, struct store_batch *b, struct csv_reader *r,
 		       const struct csv_record *rec, struct csv_field *vals, struct err *err)
 {
 	struct validation v;
@@ -222,6 +245,11 @@ static int take_record(struct store *st, struct store_table *t, const struct sch
 	size_t i;
 	int rc;
 
+	if (rec->first_line_end && (rec->problem != CSV_OK || rec->n_fields != n_cols))
+		return reject_first_line(st, b, r, rec,
+					 rec->problem != CSV_OK ? csv_problem_rule(rec->problem) : "csv.columns",
+					 rec->problem != CSV_OK ? csv_problem_name(rec->problem) : "wrong number of fields",
+					 err);
 	b->rows_read++;
 	if (rec->problem != CSV_OK) {
 		const char *field = "";
@@ -280,6 +308,31 @@ static int take_record(struct store *st, struct store_table *t, const struct sch
 
 /* ==== The file ==== */
 
+/*
+ * Open path once, for both its digest and its records: anything but a
+ * regular file (a FIFO, a device, a directory) is refused before a byte
+ * is read, and the descriptor is guarded so no report can replace it.
+ */
+static int open_input(const char *path, int *fd_out, struct stat *sb, struct err *err)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC), e;
+
+	*fd_out = -1;
+	if (fd < 0)
+		return ERR_SET(err, ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, sb) || !S_ISREG(sb->st_mode)) {
+		e = errno;
+		close(fd);
+		if (!S_ISREG(sb->st_mode))
+			return ERR_SET(err, ERR_DATA, "'%s' is not a regular file: pasos reads only files", path);
+		return ERR_SET(err, ERR_IO, "cannot read '%s': %s", path, strerror(e));
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	outfile_guard(sb->st_dev, sb->st_ino);
+	*fd_out = fd;
+	return 0;
+}
+
 int ingest_file(struct store *st, const struct schema *s, const char *path,
 		const struct ingest_opts *o, struct ingest_result *res, struct err *err)
 {
@@ -292,21 +345,30 @@ int ingest_file(struct store *st, const struct schema *s, const char *path,
 	uint64_t chunk = o->chunk_rows ? o->chunk_rows : INGEST_CHUNK_ROWS, n_in_chunk = 0;
 	size_t n_cols;
 	uint64_t blank_base;
-	int rc, found, in_tx = 0;
+	struct stat before, after;
+	int rc, found, in_tx = 0, fd;
 
 	memset(res, 0, sizeof(*res));
-	rc = sha256_file(path, b->sha256, &b->bytes, err);
+	if ((rc = open_input(path, &fd, &before, err)))
+		return rc;
+	/* claim: one process at a time writes batches; a batch left running now was abandoned */
+	if ((rc = store_lock(st, err)) || (rc = sha256_fd(fd, path, b->sha256, &b->bytes, err))) {
+		close(fd);
+		return rc;
+	}
+	rc = csv_reader_open_fd(&r, fd, path, 0, err);  /* r owns fd now */
 	if (rc)
 		return rc;
 	if ((rc = store_batch_find(st, s->name, b->sha256, b, &found, err)))
-		return rc;
+		goto out;
 	if (found && b->status == BATCH_DONE) {
 		res->already = 1;
-		return write_reports(st, path, o, res, err);
+		rc = write_reports(st, path, o, res, err);
+		goto out;
 	}
+	if (!found && (rc = store_batch_abandoned(st, s->name, base_name(path), b->sha256, &res->abandoned, err)))
+		goto out;
 	if ((rc = store_table_open(st, s, &t, err)))
-		return rc;
-	if ((rc = csv_reader_open(&r, path, 0, err)))
 		goto out;
 	rc = csv_reader_next(r, &rec, err);
 	if (rc == 0) {
@@ -340,22 +402,30 @@ int ingest_file(struct store *st, const struct schema *s, const char *path,
 			goto out;
 		if (rc == 0)
 			break;
-		if ((rc = take_record(st, t, s, col_of, n_cols, b, &rec, vals, err)))
+		if ((rc = take_record(st, t, s, col_of, n_cols, b, r, &rec, vals, err)))
 			goto out;
 		if (++n_in_chunk == chunk) {
-			b->resume_offset = rec.end_offset;
+			b->resume_offset = csv_reader_offset(r);
 			b->resume_line = csv_reader_line(r);
 			b->blank_lines = blank_base + csv_reader_blank_lines(r);
 			if ((rc = store_batch_save(st, b, err)) || (rc = store_commit(st, err)))
 				goto out;
 			in_tx = 0;
 			if (o->progress)
-				o->progress(o->progress_ctx, rec.end_offset, b->bytes);
+				o->progress(o->progress_ctx, b->resume_offset, b->bytes);
 			if ((rc = store_begin(st, err)))
 				goto out;
 			in_tx = 1;
 			n_in_chunk = 0;
 		}
+	}
+	/* what was hashed is what was read: a file written to meanwhile is not taken as done */
+	if (fstat(csv_reader_fd(r), &after) || after.st_size != before.st_size ||
+	    after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec ||
+	    csv_reader_offset(r) != b->bytes) {
+		rc = ERR_SET(err, ERR_DATA, "'%s' changed while it was read; its batch is not done: ingest it again"
+			     " once it is complete", path);
+		goto out;
 	}
 	b->resume_offset = csv_reader_offset(r);
 	b->resume_line = csv_reader_line(r);

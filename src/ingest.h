@@ -17,6 +17,7 @@
 struct ingest_opts {
 	uint64_t chunk_rows;      /* rows per transaction; 0: INGEST_CHUNK_ROWS */
 	const char *report_dir;   /* where NAME.rejects.csv and NAME.conflicts.csv go; NULL: "." */
+	const char *report_name;  /* NAME in those; NULL: the file's base name */
 	/* Called now and then with bytes done and the file's size; may be NULL. */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
@@ -26,14 +27,23 @@ struct ingest_result {
 	struct store_batch batch;  /* the batch with its final counts */
 	int already;               /* the file had been ingested before: nothing added */
 	int resumed;               /* an interrupted batch was continued */
-	char rejects_path[512];    /* "" when there is none */
-	char conflicts_path[512];
+	char rejects_path[1024];   /* "" when there is none */
+	char conflicts_path[1024];
+	struct store_abandoned abandoned;  /* a batch of the same file name left running with other content */
 };
 
 /**
- * Ingest the CSV at path into register s of st. A file whose digest the
- * store has seen finishes the earlier batch (or reports it, when done).
- * Errors: ERR_IO, ERR_STORE, ERR_DATA (unusable header, with file:line:col).
+ * Ingest the CSV at path into register s of st. The file is opened once:
+ * its digest and its records come from the same bytes, and anything but a
+ * regular file is refused. The store's ingest lock is held (store_lock),
+ * so a second process on the same file waits and then finds it done. A
+ * file whose digest the store has seen finishes the earlier batch (or
+ * reports it, when done); a batch of the same file name abandoned with
+ * other content is rolled back first (store_batch_abandoned). A file that
+ * changes while it is read is an error, and its batch is not done.
+ * Errors: ERR_IO, ERR_STORE, ERR_DATA (not a regular file, unusable
+ * header, with file:line:col), ERR_USAGE (a report path that does not fit
+ * or names the input).
  */
 int ingest_file(struct store *st, const struct schema *s, const char *path,
 		const struct ingest_opts *o, struct ingest_result *res, struct err *err);

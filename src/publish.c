@@ -6,6 +6,7 @@
 #include "publish.h"
 #include "csv.h"
 #include "mem.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -26,31 +27,20 @@ static void put_u32(FILE *f, uint32_t v)
 		fputc(b[--n], f);
 }
 
-static FILE *open_tmp(const char *dir, const char *name, const char *ext, char *path, size_t len,
-		      char *tmp, size_t tlen, struct err *err)
+/*
+ * Stage DIR/NAME+ext in o (a private temporary beside it, with mode): the
+ * caller puts the table's files in place together (outfile_place_all).
+ */
+static FILE *open_out(struct outfile *o, const char *dir, const char *name, const char *ext, mode_t mode,
+		      struct err *err)
 {
-	FILE *f;
+	char file[OUTFILE_PATH_MAX];
 
-	snprintf(path, len, "%s/%s%s", dir, name, ext);
-	snprintf(tmp, tlen, "%s.tmp", path);
-	f = fopen(tmp, "wb");
-	if (!f)
-		ERR_SET(err, ERR_IO, "cannot write '%s': %s", tmp, strerror(errno));
-	else
-		setvbuf(f, NULL, _IOFBF, 1 << 20);
-	return f;
-}
-
-static int close_tmp(FILE *f, const char *tmp, const char *path, struct err *err)
-{
-	int bad = fflush(f) != 0 || ferror(f);
-
-	bad |= fclose(f) != 0;
-	if (bad || rename(tmp, path)) {
-		remove(tmp);
-		return ERR_SET(err, ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+	if ((size_t)snprintf(file, sizeof(file), "%s%s", name, ext) >= sizeof(file)) {
+		ERR_SET(err, ERR_USAGE, "the table name is too long");
+		return NULL;
 	}
-	return 0;
+	return outfile_open(o, dir, file, mode, err) ? NULL : o->f;
 }
 
 static void put_codes(FILE *f, const struct table *t, const struct tab_result *res, size_t c)
@@ -92,10 +82,10 @@ static const char *conf_internal(const struct protection *prot, size_t c)
 }
 
 int publish_tidy_csv(const struct table *t, const struct tab_result *res, const struct protection *prot,
-		     const char *dir, char *path, size_t path_len, struct err *err)
+		     const char *dir, struct outfile *o, struct err *err)
 {
-	char tmp[1100], how[256];
-	FILE *f = open_tmp(dir, t->name, prot ? ".csv" : ".exact.csv", path, path_len, tmp, sizeof(tmp), err);
+	char how[256];
+	FILE *f = open_out(o, dir, t->name, prot ? ".csv" : ".exact.csv", prot ? OUTFILE_PUBLIC : OUTFILE_PRIVATE, err);
 	size_t c, d, m;
 
 	if (!f)
@@ -129,14 +119,14 @@ int publish_tidy_csv(const struct table *t, const struct tab_result *res, const 
 			fputs("\r\n", f);
 		}
 	}
-	return close_tmp(f, tmp, path, err);
+	return outfile_finish(o, err);
 }
 
 int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const struct protection *prot,
-		     const char *dir, char *path, size_t path_len, struct err *err)
+		     const char *dir, struct outfile *o, struct err *err)
 {
-	char tmp[1100], sid[256], how[256];
-	FILE *f = open_tmp(dir, t->name, ".sdmx.csv", path, path_len, tmp, sizeof(tmp), err);
+	char sid[256], how[256];
+	FILE *f = open_out(o, dir, t->name, ".sdmx.csv", OUTFILE_PUBLIC, err);
 	size_t c, d, m;
 
 	if (!f)
@@ -173,7 +163,7 @@ int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const 
 			fputs("\r\n", f);
 		}
 	}
-	return close_tmp(f, tmp, path, err);
+	return outfile_finish(o, err);
 }
 
 /* A bound without the locale: whole numbers as digits, no bound as "inf". */
@@ -250,22 +240,19 @@ void publish_audit_print(const struct table *t, const struct tab_result *res, co
 }
 
 int publish_audit(const struct table *t, const struct tab_result *res, const struct protection *prot,
-		  const char *dir, char *path, size_t path_len, struct err *err)
+		  const char *dir, struct outfile *o, struct err *err)
 {
-	char tmp[1100];
-	FILE *f = open_tmp(dir, t->name, ".audit.csv", path, path_len, tmp, sizeof(tmp), err);
+	FILE *f = open_out(o, dir, t->name, ".audit.csv", OUTFILE_PRIVATE, err);
 
 	if (!f)
 		return ERR_IO;
 	publish_audit_print(t, res, prot, f);
-	return close_tmp(f, tmp, path, err);
+	return outfile_finish(o, err);
 }
 
-int publish_structure(const struct table *t, const char *dir, char *path, size_t path_len,
-		      struct err *err)
+int publish_structure(const struct table *t, const char *dir, struct outfile *o, struct err *err)
 {
-	char tmp[1100];
-	FILE *f = open_tmp(dir, t->name, ".structure.csv", path, path_len, tmp, sizeof(tmp), err);
+	FILE *f = open_out(o, dir, t->name, ".structure.csv", OUTFILE_PUBLIC, err);
 	size_t d, k, m;
 	int p;
 
@@ -305,7 +292,7 @@ int publish_structure(const struct table *t, const char *dir, char *path, size_t
 		       : t->measures[m].kind == MEASURE_MIGRANTS ? "Long-term migrations" : "Records");
 		fputs("\r\n", f);
 	}
-	return close_tmp(f, tmp, path, err);
+	return outfile_finish(o, err);
 }
 
 /* ==== SDMX-ML 2.1 structure ==== */
@@ -346,12 +333,11 @@ static void xml_concept_ref(FILE *f, const char *indent, const char *id)
 		"</str:ConceptIdentity>\n", indent, id, PUBLISH_AGENCY);
 }
 
-int publish_sdmx_structure(const struct table *t, const char *dir, char *path, size_t path_len,
-			   struct err *err)
+int publish_sdmx_structure(const struct table *t, const char *dir, struct outfile *o, struct err *err)
 {
 	static const char *attrs[] = { "OBS_STATUS", "CONF_STATUS", "UNIT_MEASURE", "COMMENT_DSET" };
-	char tmp[1100], cl[128];
-	FILE *f = open_tmp(dir, t->name, ".structure.xml", path, path_len, tmp, sizeof(tmp), err);
+	char cl[128];
+	FILE *f = open_out(o, dir, t->name, ".structure.xml", OUTFILE_PUBLIC, err);
 	size_t d, k, m;
 	int pos = 1;
 
@@ -457,5 +443,5 @@ int publish_sdmx_structure(const struct table *t, const char *dir, char *path, s
 	fputs("            </str:PrimaryMeasure>\n          </str:MeasureList>\n"
 	      "        </str:DataStructureComponents>\n      </str:DataStructure>\n    </str:DataStructures>\n"
 	      "  </mes:Structures>\n</mes:Structure>\n", f);
-	return close_tmp(f, tmp, path, err);
+	return outfile_finish(o, err);
 }

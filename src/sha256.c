@@ -27,20 +27,16 @@ static void to_hex(const unsigned char *d, char hex[SHA256_HEX_LEN + 1])
 	hex[SHA256_HEX_LEN] = '\0';
 }
 
-int sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1], uint64_t *n_bytes,
-		struct err *err)
+int sha256_fd(int fd, const char *path, char hex[SHA256_HEX_LEN + 1], uint64_t *n_bytes, struct err *err)
 {
 	unsigned char d[32];
 	unsigned int dlen = 0;
 	EVP_MD_CTX *ctx = NULL;
 	char *chunk = NULL;
-	int fd, rc = 0;
+	int rc = 0;
 	ssize_t n;
 
 	*n_bytes = 0;
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return ERR_SET(err, ERR_IO, "cannot open '%s': %s", path, strerror(errno));
 	ctx = EVP_MD_CTX_new();
 	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
 		rc = ERR_SET(err, ERR_INTERNAL, "cannot start SHA-256");
@@ -48,7 +44,8 @@ int sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1], uint64_t *n_byte
 	}
 	chunk = xmalloc(CHUNK);
 	for (;;) {
-		n = read(fd, chunk, CHUNK);
+		/* pread: the descriptor's offset stays where the caller left it */
+		n = pread(fd, chunk, CHUNK, (off_t)*n_bytes);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -65,7 +62,6 @@ int sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1], uint64_t *n_byte
 out:
 	free(chunk);
 	EVP_MD_CTX_free(ctx);
-	close(fd);
 	return rc;
 }
 

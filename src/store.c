@@ -9,14 +9,20 @@
 #include "mem.h"
 #include "validate.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/file.h>
 
 #include <sodium.h>
 
 struct store {
+	char *path;
+	int lock_fd;  /* the ingest lock, -1 until taken */
 	sqlite3 *db;
 	sqlite3_stmt *put_reject, *put_conflict, *put_dup, *batch_save;
 };
@@ -74,13 +80,23 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out, struct err 
 	return 0;
 }
 
-int store_open(struct store **out, const char *path, struct err *err)
+int store_open(struct store **out, const char *path, unsigned flags, struct err *err)
 {
-	struct store *st = xcalloc(1, sizeof(*st));
+	struct store *st;
 	int rc;
 
 	*out = NULL;
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	/* a store must be a file that is kept: not SQLite's in-memory or temporary databases, nor a URI */
+	if (!path || !path[0] || !strcmp(path, ":memory:") || !strncmp(path, "file:", 5) || path[0] == ':')
+		return ERR_SET(err, ERR_USAGE, "'%s' is not a store path: give a file name (--db PATH)",
+			       path ? path : "");
+	if (!(flags & STORE_CREATE) && access(path, F_OK))
+		return ERR_SET(err, ERR_STORE, "no store at '%s': 'pasos ingest' makes one", path);
+	st = xcalloc(1, sizeof(*st));
+	st->lock_fd = -1;
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | (flags & STORE_CREATE ? SQLITE_OPEN_CREATE : 0) |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = ERR_SET(err, ERR_STORE, "cannot open store '%s': %s", path,
 			     st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto fail;
@@ -122,6 +138,9 @@ void store_close(struct store *st)
 	sqlite3_finalize(st->put_dup);
 	sqlite3_finalize(st->batch_save);
 	sqlite3_close(st->db);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
+	free(st->path);
 	free(st);
 }
 
@@ -330,10 +349,17 @@ int store_batch_find(struct store *st, const char *reg, const char *sha256,
 	if (step == SQLITE_ROW) {
 		*found = 1;
 		b->id = sqlite3_column_int64(q, 0);
-		snprintf(b->file_name, sizeof(b->file_name), "%s", sqlite3_column_text(q, 1));
+		const char *name = (const char *)sqlite3_column_text(q, 1), *status = (const char *)sqlite3_column_text(q, 3);
+
+		if (!name || !status) {
+			sqlite3_finalize(q);
+			return ERR_SET(err, ERR_STORE, "the store is damaged: batch %lld has no file name or status",
+				       (long long)sqlite3_column_int64(q, 0));
+		}
+		snprintf(b->file_name, sizeof(b->file_name), "%s", name);
 		snprintf(b->sha256, sizeof(b->sha256), "%s", sha256);
 		b->bytes = (uint64_t)sqlite3_column_int64(q, 2);
-		b->status = strcmp((const char *)sqlite3_column_text(q, 3), "done") ? BATCH_RUNNING : BATCH_DONE;
+		b->status = strcmp(status, "done") ? BATCH_RUNNING : BATCH_DONE;
 		b->rows_read = (uint64_t)sqlite3_column_int64(q, 4);
 		b->accepted = (uint64_t)sqlite3_column_int64(q, 5);
 		b->rejected = (uint64_t)sqlite3_column_int64(q, 6);
@@ -396,6 +422,124 @@ int store_batch_save(struct store *st, const struct store_batch *b, struct err *
 	if (sqlite3_step(q) != SQLITE_DONE)
 		rc = store_error(st->db, "cannot save the batch", err);
 	sqlite3_reset(q);
+	return rc;
+}
+
+int store_verify(struct store *st, struct err *err)
+{
+	/* promises the schema makes that a damaged or hand-edited store may break */
+	static const char *nulls =
+		"SELECT (SELECT count(*) FROM registers WHERE name IS NULL OR fields IS NULL OR definition_sha IS NULL)"
+		" + (SELECT count(*) FROM batches WHERE register IS NULL OR file_name IS NULL OR sha256 IS NULL"
+		" OR status IS NULL OR status NOT IN ('running','done') OR bytes IS NULL OR rows_read IS NULL)";
+	sqlite3_stmt *q = NULL;
+	const char *res;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &q, NULL) != SQLITE_OK)
+		return ERR_SET(err, ERR_STORE, "the store '%s' is damaged: %s", st->path, sqlite3_errmsg(st->db));
+	if (sqlite3_step(q) != SQLITE_ROW || !(res = (const char *)sqlite3_column_text(q, 0)) || strcmp(res, "ok"))
+		rc = ERR_SET(err, ERR_STORE, "the store '%s' is damaged (SQLite's quick_check fails): restore it from a"
+			     " copy; nothing was read", st->path);
+	sqlite3_finalize(q);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(st->db, nulls, -1, &q, NULL) != SQLITE_OK)
+		return ERR_SET(err, ERR_STORE, "the store '%s' is damaged: %s", st->path, sqlite3_errmsg(st->db));
+	if (sqlite3_step(q) != SQLITE_ROW || sqlite3_column_int64(q, 0) != 0)
+		rc = ERR_SET(err, ERR_STORE, "the store '%s' is damaged: registers or batches hold empty (NULL) values"
+			     " the schema promises; nothing was read", st->path);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int store_lock(struct store *st, struct err *err)
+{
+	char lock[4096];
+
+	if (st->lock_fd >= 0)
+		return 0;
+	if ((size_t)snprintf(lock, sizeof(lock), "%s.lock", st->path) >= sizeof(lock))
+		return ERR_SET(err, ERR_USAGE, "the store's path is too long");
+	st->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (st->lock_fd < 0)
+		return ERR_SET(err, ERR_STORE, "cannot open the lock '%s': %s", lock, strerror(errno));
+	while (flock(st->lock_fd, LOCK_EX)) {
+		if (errno != EINTR) {
+			close(st->lock_fd);
+			st->lock_fd = -1;
+			return ERR_SET(err, ERR_STORE, "cannot lock '%s': %s", lock, strerror(errno));
+		}
+	}
+	return 0;
+}
+
+/* One number from a query with one integer parameter. */
+static int query_count(sqlite3 *db, const char *sql, int64_t param, int64_t *n, struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+		return store_error(db, "cannot read batches", err);
+	sqlite3_bind_int64(q, 1, param);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*n = sqlite3_column_int64(q, 0);
+	else
+		rc = store_error(db, "cannot read batches", err);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int store_batch_abandoned(struct store *st, const char *reg, const char *file_name, const char *sha256,
+			  struct store_abandoned *out, struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct buf sql;
+	int64_t id, refs = 0, rows = 0;
+	int rc, step;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = prepare(st->db, "SELECT batch_id FROM batches WHERE register=? AND file_name=? AND sha256<>?"
+			  " AND status<>'done' ORDER BY batch_id LIMIT 1", &q, err)))
+		return rc;
+	sqlite3_bind_text(q, 1, reg, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, file_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, sha256, -1, SQLITE_STATIC);
+	step = sqlite3_step(q);
+	id = step == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	if (step != SQLITE_ROW)
+		return step == SQLITE_DONE ? 0 : store_error(st->db, "cannot read batches", err);
+	out->id = id;
+	buf_init(&sql, 256);
+	/* records another batch found already stored: rolling back would lose them, so it is finished as it stands */
+	if ((rc = query_count(st->db, "SELECT (SELECT count(*) FROM duplicates WHERE stored_batch_id=?1 AND batch_id<>?1)"
+			      " + (SELECT count(*) FROM conflicts WHERE stored_batch_id=?1 AND batch_id<>?1)", id, &refs, err)))
+		goto out;
+	if ((rc = store_begin(st, err)))
+		goto out;
+	if (refs) {
+		out->finished = 1;
+		rc = query_count(st->db, "UPDATE batches SET status='done',"
+				 " finished_at=strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE batch_id=? RETURNING accepted",
+				 id, &rows, err);
+	} else {
+		buf_addf(&sql, NULL, "SELECT count(*) FROM reg_%s WHERE _batch=?", reg);
+		if (!(rc = query_count(st->db, sql.p, id, &rows, err))) {
+			buf_release(&sql);
+			buf_init(&sql, 256);
+			buf_addf(&sql, NULL, "DELETE FROM reg_%s WHERE _batch=%lld; DELETE FROM rejects WHERE batch_id=%lld;"
+				 "DELETE FROM conflicts WHERE batch_id=%lld; DELETE FROM duplicates WHERE batch_id=%lld;"
+				 "DELETE FROM batches WHERE batch_id=%lld;", reg, (long long)id, (long long)id,
+				 (long long)id, (long long)id, (long long)id);
+			rc = exec(st->db, sql.p, err);
+		}
+	}
+	out->records = (uint64_t)rows;
+	rc = store_end(st, rc, err);
+out:
+	buf_release(&sql);
 	return rc;
 }
 

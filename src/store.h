@@ -31,8 +31,49 @@ struct store_batch {
 
 enum store_put { STORE_ACCEPTED, STORE_DUPLICATE, STORE_CONFLICT };
 
-/** Open (creating when missing) the store at path. *out owned by the caller. Errors: ERR_STORE. */
-int store_open(struct store **out, const char *path, struct err *err);
+/* store_open flags: make the store when it is missing (only ingest does). */
+#define STORE_CREATE 1u
+
+/**
+ * Open the store at path (a file: "", ":memory:" and URIs are refused with
+ * ERR_USAGE). Without STORE_CREATE a missing store is an error, so a
+ * command that only reads never leaves an empty store behind. New stores
+ * are private: created under pasos' umask (0600). *out owned by the
+ * caller. Errors: ERR_USAGE, ERR_STORE.
+ */
+int store_open(struct store **out, const char *path, unsigned flags, struct err *err);
+
+/**
+ * Check that the store is whole before it is read for a result: SQLite's
+ * quick_check, and no NULL where the schema promises a value. Errors:
+ * ERR_STORE, naming the store.
+ */
+int store_verify(struct store *st, struct err *err);
+
+/**
+ * Take the store's ingest lock (PATH.lock, flock, waiting for it): one
+ * batch is claimed and written by one process at a time, so two processes
+ * on the same file never both write it, and a batch left running while
+ * the lock is free was abandoned. Released by store_close (or by the
+ * process ending, however it ends). Errors: ERR_STORE.
+ */
+int store_lock(struct store *st, struct err *err);
+
+struct store_abandoned {
+	int64_t id;        /* 0: none */
+	int finished;      /* 1: kept as it stands (other batches found its records); 0: rolled back */
+	uint64_t records;  /* records it had stored */
+};
+
+/**
+ * Under the lock: a batch of register reg for a file of this name left
+ * running with other content (the file changed after a kill) is rolled
+ * back (its records, rejects, duplicates and conflicts removed), or, when
+ * other batches counted its records as already stored, closed as it
+ * stands, so no record is counted twice nor lost. At most one a call.
+ */
+int store_batch_abandoned(struct store *st, const char *reg, const char *file_name, const char *sha256,
+			  struct store_abandoned *out, struct err *err);
 /** Close the store; NULL is allowed. */
 void store_close(struct store *st);
 /** The SQLite handle, for read-only reports (owned by the store). */

@@ -205,9 +205,9 @@ static int read_rows(struct store *st, struct table *t, const struct schema *s, 
 			ncol++;
 		}
 	}
-	buf_addf(&sql, NULL, "%s, %s, %s, m.\"%s\" FROM reg_%s m", persons ? "l.person_id" : "NULL",
+	buf_addf(&sql, NULL, "%s, %s, %s, m.\"%s\", %s FROM reg_%s m", persons ? "l.person_id" : "NULL",
 		 t->join_classified ? "c.provisional" : "0", t->join_classified ? "c.long_term_migration" : "0",
-		 s->fields[s->id_field].name, s->name);
+		 s->fields[s->id_field].name, t->join_classified ? "c.movement_rowid IS NULL" : "0", s->name);
 	if (persons)
 		buf_addf(&sql, NULL, " LEFT JOIN person_links l ON l.register = '%s' AND l.record_id = m.\"%s\"",
 			 s->name, s->fields[s->id_field].name);
@@ -235,6 +235,7 @@ static int read_rows(struct store *st, struct table *t, const struct schema *s, 
 		r->provisional = (uint8_t)(sqlite3_column_int(q, ncol + 1) != 0);
 		r->migration = (uint8_t)(sqlite3_column_int(q, ncol + 2) != 0);
 		res->unlinked += persons && r->person == 0;
+		res->unclassified += sqlite3_column_int(q, ncol + 4) != 0;
 		if (secret) {
 			/* a keyed hash of the record id: random to whoever lacks the store's secret, fixed for the record */
 			const unsigned char *id = sqlite3_column_text(q, ncol + 3);
@@ -409,6 +410,14 @@ int tabulate_run(struct store *st, struct table *t, unsigned flags, struct tab_r
 	}
 	if ((rc = read_rows(st, t, s, persons, keys ? secret : NULL, &rows, &n, res, err)))
 		goto out;
+	/* a table of today's records with yesterday's linkage or classification is refused unless asked for */
+	if (!(flags & TABULATE_ALLOW_STALE) && (res->unlinked || res->unclassified)) {
+		rc = ERR_SET(err, ERR_STORE, "table '%s': %llu records were ingested after the last 'pasos %s':"
+			     " run it again (or --allow-stale to count them as they stand)", t->name,
+			     (unsigned long long)(res->unlinked ? res->unlinked : res->unclassified),
+			     res->unlinked ? "link" : "classify");
+		goto out;
+	}
 	res->records = n;
 	for (d = 0; d < t->n_dims; d++)
 		if (t->dims[d].kind == DIM_MONTH)

@@ -19,7 +19,7 @@ struct tab_result {
 	uint8_t *possible;                      /* per cell: 0 when the combination cannot exist */
 	uint32_t *provisional;                  /* per cell: records whose classification is provisional, or NULL */
 	uint32_t *keys[TABLE_MAX_MEASURES];     /* TABULATE_KEYS: per cell, the sum of the keys counted (mod 2^32) */
-	uint64_t records, unlinked, unknown_codes;
+	uint64_t records, unlinked, unclassified, unknown_codes;
 };
 
 /**
@@ -32,6 +32,8 @@ int tabulate_run(struct store *st, struct table *t, unsigned flags, struct tab_r
 
 /* Also sum each cell's record keys (a person's key for distinct persons), for the cell key method. */
 #define TABULATE_KEYS 1u
+/* Count records ingested after the last link or classify as they stand (unlinked: each its own person). */
+#define TABULATE_ALLOW_STALE 2u
 
 void tab_result_release(struct tab_result *res);
 

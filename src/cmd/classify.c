@@ -6,6 +6,7 @@
 #include "../classify.h"
 #include "../classify_store.h"
 #include "../cli.h"
+#include "../opt.h"
 #include "../csv.h"
 #include "../date.h"
 #include "../mem.h"
@@ -333,49 +334,39 @@ int cmd_classify(struct app *app, int argc, char **argv)
 	const char *crossings = NULL, *out = NULL, *person = "person";
 	struct classify_summary sum;
 	struct err err;
-	char *end;
-	int i, rc;
+	long long window, threshold;
+	int n, rc;
 
 	memset(&o, 0, sizeof(o));
 	classify_params_init(&o.params);
 	o.as_of = INT32_MIN;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+	window = o.params.window;
+	threshold = o.params.threshold;
+	{
+		const struct opt_spec spec[] = {
+			{ "as-of", 0, OPT_DATE, &o.as_of, 0, 0 },
+			/* a window of more than a century is no rule for migration, and days stay far from overflow */
+			{ "window", 0, OPT_INT, &window, 2, 36525 },
+			{ "threshold", 0, OPT_INT, &threshold, 1, 36524 },
+			{ "crossings", 0, OPT_STR, &crossings, 0, 0 },
+			{ "person", 0, OPT_STR, &person, 0, 0 },
+			{ "out", 'o', OPT_STR, &out, 0, 0 },
+			{ "truth", 0, OPT_STR, &o.truth_dir, 0, 0 },
+			{ "residents", 0, OPT_STR, &o.residents, 0, 0 },
+			{ "true-persons", 0, OPT_FLAG, &o.true_persons, 0, 0 },
+			{ "allow-stale", 0, OPT_FLAG, &o.allow_stale, 0, 0 },
+		};
 
-		if (cli_is_help(a)) {
-			help(stdout);
-			return EXIT_OK;
-		} else if (!strcmp(a, "--as-of") && v) {
-			o.as_of = (int32_t)date_parse(v, strlen(v));
-			if (strlen(v) != 10 || o.as_of == DATE_INVALID)
-				goto bad;
-			i++;
-		} else if (!strcmp(a, "--window") && v) {
-			o.params.window = (int)strtol(v, &end, 10);
-			if (*end || o.params.window < 2)
-				goto bad;
-			i++;
-		} else if (!strcmp(a, "--threshold") && v) {
-			o.params.threshold = (int)strtol(v, &end, 10);
-			if (*end || o.params.threshold < 1)
-				goto bad;
-			i++;
-		} else if (!strcmp(a, "--crossings") && v) {
-			crossings = argv[++i];
-		} else if (!strcmp(a, "--person") && v) {
-			person = argv[++i];
-		} else if ((!strcmp(a, "-o") || !strcmp(a, "--out")) && v) {
-			out = argv[++i];
-		} else if (!strcmp(a, "--truth") && v) {
-			o.truth_dir = argv[++i];
-		} else if (!strcmp(a, "--residents") && v) {
-			o.residents = argv[++i];
-		} else if (!strcmp(a, "--true-persons")) {
-			o.true_persons = 1;
-		} else {
-			goto bad;
+		if ((rc = opt_parse("classify", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, &n)))
+			return rc < 0 ? EXIT_OK : rc;
+		if (n) {
+			fprintf(stderr, "pasos classify: error: unexpected argument (options only)\n");
+			help(stderr);
+			return EXIT_USAGE;
 		}
 	}
+	o.params.window = (int)window;
+	o.params.threshold = (int)threshold;
 	if (o.params.threshold >= o.params.window) {
 		fprintf(stderr, "pasos classify: error: the threshold must be shorter than the window\n");
 		return EXIT_USAGE;
@@ -452,8 +443,4 @@ int cmd_classify(struct app *app, int argc, char **argv)
 		}
 	}
 	return EXIT_OK;
-bad:
-	fprintf(stderr, "pasos classify: error: bad or incomplete option '%s'\n", argv[i]);
-	help(stderr);
-	return EXIT_USAGE;
 }

@@ -4,6 +4,7 @@
  */
 #include "../cli.h"
 #include "../ingest.h"
+#include "../opt.h"
 #include "../progress.h"
 #include "../schema.h"
 
@@ -35,48 +36,47 @@ int cmd_ingest(struct app *app, int argc, char **argv)
 	struct schema *s = NULL;
 	struct progress bar;
 	struct err err;
-	int i, rc = 0, quiet = 0, n_files = 0, first_file = 0;
-	const char *reg = NULL;
-	char *end;
+	int i, rc = 0, quiet = 0, n_files = 0, first_file = 2;
+	long long chunk = INGEST_CHUNK_ROWS;
+	const char *reg;
+	const struct opt_spec spec[] = {
+		{ "report-dir", 0, OPT_STR, &o.report_dir, 0, 0 },
+		{ "chunk", 0, OPT_INT, &chunk, 1, 1e9 },
+		{ "quiet", 'q', OPT_FLAG, &quiet, 0, 0 },
+	};
 
-	for (i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			help(stdout);
-			return EXIT_OK;
-		} else if (!strcmp(argv[i], "--report-dir") && i + 1 < argc) {
-			o.report_dir = argv[++i];
-		} else if (!strcmp(argv[i], "--chunk") && i + 1 < argc) {
-			o.chunk_rows = strtoull(argv[++i], &end, 10);
-			if (*end || o.chunk_rows == 0) {
-				fprintf(stderr, "pasos ingest: error: --chunk needs a positive number\n");
-				return EXIT_USAGE;
-			}
-		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
-			quiet = 1;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "pasos ingest: error: unknown option '%s'\n", argv[i]);
-			help(stderr);
-			return EXIT_USAGE;
-		} else if (!reg) {
-			reg = argv[i];
-		} else {
-			if (!first_file)
-				first_file = i;
-			n_files++;
-			argv[first_file + n_files - 1] = argv[i];
-		}
-	}
-	if (!reg || !n_files) {
+	if ((rc = opt_parse("ingest", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, &n_files)))
+		return rc < 0 ? EXIT_OK : rc;
+	if (n_files < 2) {
 		help(stderr);
 		return EXIT_USAGE;
 	}
+	o.chunk_rows = (uint64_t)chunk;
+	reg = argv[1];
+	n_files--;
 	err_init(&err);
 	if ((rc = schema_load_named(&s, reg, &err)))
 		return cli_report("ingest", &err);
+	if ((rc = store_open(&app->store, app->db_path, STORE_CREATE, &err))) {
+		schema_free(s);
+		return cli_report("ingest", &err);
+	}
 	for (i = 0; i < n_files; i++) {
 		const char *path = argv[first_file + i];
 		struct ingest_result res;
 		const struct store_batch *b = &res.batch;
+		char name[300], shown[600];
+		int j, same = 1;
+
+		/* two files of one run never share a report: the second FILE gets FILE.2.rejects.csv */
+		for (j = 0; j < i; j++)
+			same += !strcmp(cli_base_name(argv[first_file + j]), cli_base_name(path));
+		if (same > 1)
+			snprintf(name, sizeof(name), "%s.%d", cli_base_name(path), same);
+		else
+			snprintf(name, sizeof(name), "%s", cli_base_name(path));
+		o.report_name = name;
+		cli_printable(path, shown, sizeof(shown));
 
 		progress_init(&bar, "ingest", app->progress && !quiet);
 		o.progress = progress_cb;
@@ -89,11 +89,15 @@ int cmd_ingest(struct app *app, int argc, char **argv)
 		}
 		if (quiet)
 			continue;
+		if (res.abandoned.id)
+			printf("%s: batch %lld, left running by an interrupted run with other content, %s (%llu records)\n",
+			       shown, (long long)res.abandoned.id,
+			       res.abandoned.finished ? "closed as it stood: other batches had found its records"
+						      : "rolled back", (unsigned long long)res.abandoned.records);
 		if (res.already)
-			printf("%s: already ingested as batch %lld (%s); nothing added\n", path,
-			       (long long)b->id, b->file_name);
+			printf("%s: already ingested as batch %lld; nothing added\n", shown, (long long)b->id);
 		else
-			printf("%s: batch %lld%s, %llu bytes, sha256 %.16s...\n", path, (long long)b->id,
+			printf("%s: batch %lld%s, %llu bytes, sha256 %.16s...\n", shown, (long long)b->id,
 			       res.resumed ? " (continued after an interruption)" : "",
 			       (unsigned long long)b->bytes, b->sha256);
 		printf("  read %llu = accepted %llu + rejected %llu + duplicates %llu + conflicts %llu\n",
@@ -103,9 +107,9 @@ int cmd_ingest(struct app *app, int argc, char **argv)
 		if (b->blank_lines)
 			printf("  blank lines skipped: %llu\n", (unsigned long long)b->blank_lines);
 		if (res.rejects_path[0])
-			printf("  rejects: %s\n", res.rejects_path);
+			printf("  rejects: %s\n", cli_printable(res.rejects_path, shown, sizeof(shown)));
 		if (res.conflicts_path[0])
-			printf("  conflicts: %s\n", res.conflicts_path);
+			printf("  conflicts: %s\n", cli_printable(res.conflicts_path, shown, sizeof(shown)));
 	}
 	schema_free(s);
 	return rc;

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "../cli.h"
+#include "../opt.h"
 #include "../csv.h"
 #include "../link.h"
 #include "../mem.h"
@@ -399,53 +400,49 @@ static int write_output(const struct linker *lk, const struct opts *o, int n_src
 
 static int parse(int argc, char **argv, struct opts *o)
 {
-	int i;
-	char *end;
+	long long parts = 0, threads = 0, seed = -1;
+	double threshold = -1;
+	int i, n, rc;
+	const struct opt_spec spec[] = {
+		{ "schema", 0, OPT_STR, &o->schema, 0, 0 },
+		{ "out", 'o', OPT_STR, &o->out, 0, 0 },
+		{ "truth", 0, OPT_STR, &o->truth, 0, 0 },
+		{ "truth-id-parts", 0, OPT_INT, &parts, 1, 16 },
+		{ "threshold", 0, OPT_REAL, &threshold, 1e-9, 1 - 1e-12 },
+		{ "threads", 0, OPT_INT, &threads, 1, LINK_MAX_THREADS },
+		{ "seed", 0, OPT_INT, &seed, 0, 9e18 },
+		{ "explain", 0, OPT_STR, &o->explain[0], 0, 0 },
+	};
 
 	memset(o, 0, sizeof(*o));
 	link_opts_init(&o->lo);
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (cli_is_help(a)) {
-			help(stdout);
-			return -1;
-		} else if (!strcmp(a, "--schema") && v) {
-			o->schema = argv[++i];
-		} else if ((!strcmp(a, "-o") || !strcmp(a, "--out")) && v) {
-			o->out = argv[++i];
-		} else if (!strcmp(a, "--truth") && v) {
-			o->truth = argv[++i];
-		} else if (!strcmp(a, "--truth-id-parts") && v) {
-			o->truth_parts = (int)strtol(argv[++i], &end, 10);
-			if (*end || o->truth_parts < 1)
-				goto bad;
-		} else if (!strcmp(a, "--threshold") && v) {
-			o->lo.threshold = strtod(argv[++i], &end);
-			if (*end || o->lo.threshold <= 0 || o->lo.threshold >= 1)
-				goto bad;
-		} else if (!strcmp(a, "--threads") && v) {
-			long t = strtol(argv[++i], &end, 10);
-
-			if (*end || t < 1 || t > LINK_MAX_THREADS)
-				goto bad;
-			o->lo.threads = (unsigned)t;
-		} else if (!strcmp(a, "--seed") && v) {
-			o->lo.seed = strtoull(argv[++i], &end, 10);
-			if (*end)
-				goto bad;
-		} else if (!strcmp(a, "--explain") && i + 2 < argc) {
-			o->explain[0] = argv[++i];
-			o->explain[1] = argv[++i];
-		} else if (a[0] == '-' && a[1]) {
-			goto bad;
-		} else {
-			if (o->n_files == 2) {
-				fprintf(stderr, "pasos link: error: at most two files\n");
-				return EXIT_USAGE;
-			}
-			o->files[o->n_files++] = argv[i];
+	/* --explain ID1 ID2 takes two values: the second is taken out before the options are parsed */
+	for (i = 1; i + 2 < argc; i++)
+		if (!strcmp(argv[i], "--explain")) {
+			o->explain[1] = argv[i + 2];
+			memmove(argv + i + 2, argv + i + 3, (size_t)(argc - i - 3 + 1) * sizeof(char *));
+			argc--;
+			break;
 		}
+	if ((rc = opt_parse("link", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, &n)))
+		return rc;
+	o->truth_parts = (int)parts;
+	if (threshold >= 0)
+		o->lo.threshold = threshold;
+	if (threads)
+		o->lo.threads = (unsigned)threads;
+	if (seed >= 0)
+		o->lo.seed = (uint64_t)seed;
+	if (!o->explain[0] != !o->explain[1]) {
+		fprintf(stderr, "pasos link: error: --explain needs two record ids\n");
+		return EXIT_USAGE;
+	}
+	for (i = 1; i <= n; i++) {
+		if (o->n_files == 2) {
+			fprintf(stderr, "pasos link: error: at most two files\n");
+			return EXIT_USAGE;
+		}
+		o->files[o->n_files++] = argv[i];
 	}
 	if (o->n_files && !o->schema) {
 		fprintf(stderr, "pasos link: error: CSV files need --schema FILE\n");
@@ -456,10 +453,6 @@ static int parse(int argc, char **argv, struct opts *o)
 		return EXIT_USAGE;
 	}
 	return 0;
-bad:
-	fprintf(stderr, "pasos link: error: bad or incomplete option '%s'\n", argv[i]);
-	help(stderr);
-	return EXIT_USAGE;
 }
 
 static int has_person_fields(const struct schema *s)

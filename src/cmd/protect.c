@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "../cli.h"
+#include "../opt.h"
 #include "../mem.h"
 #include "../progress.h"
 #include "../protect.h"
@@ -27,9 +28,10 @@ static void help(FILE *f)
 		"Tabulate each table from the store, protect it, and write it for the public:\n"
 		"  DIR/TABLE.csv            tidy CSV: dimensions, MEASURE, value, status (A, P\n"
 		"                           provisional, Q suppressed), confidentiality (F free,\n"
-		"                           C primary, D secondary), protection\n"
+		"                           C suppressed: one flag for primary and complement,\n"
+		"                           which are told apart only in CDIR), protection\n"
 		"  DIR/TABLE.sdmx.csv       SDMX-CSV 2.0: a suppressed cell has an empty OBS_VALUE,\n"
-		"                           CONF_STATUS C or D and OBS_STATUS Q; COMMENT_DSET says\n"
+		"                           CONF_STATUS C and OBS_STATUS Q; COMMENT_DSET says\n"
 		"                           how the table was protected\n"
 		"  DIR/TABLE.structure.csv, DIR/TABLE.structure.xml   codes and labels (es, en)\n"
 		"  CDIR/TABLE.audit.csv     (suppression) each suppressed cell's interval as the\n"
@@ -57,7 +59,9 @@ static void help(FILE *f)
 		"  --interval N    least width of an unsafe cell's feasible interval (default 2)\n"
 		"  --D N, --V X    cell key: largest change and its variance (default 3 and 2)\n"
 		"  --audit         print the audit: every suppressed cell's interval, a verdict\n"
-		"  --dry-run       protect and report, write nothing (for measuring)\n\n"
+		"  --dry-run       protect and report, write nothing (for measuring)\n"
+		"  --allow-stale   count records ingested after the last link or classify as\n"
+		"                  they stand (refused otherwise)\n\n"
 		"examples:\n"
 		"  pasos protect ine_monthly gcm_objective1\n"
 		"  pasos protect --method cellkey --audit ine_monthly\n");
@@ -106,7 +110,7 @@ struct run {
 	struct app *app;
 	const char *dir, *cdir;
 	char **words;
-	int n_words, audit, dry;
+	int n_words, audit, dry, stale;
 };
 
 /* One table: tabulate, protect, report, and publish unless the audit found it unsafe. */
@@ -117,7 +121,8 @@ static int protect_table(const struct run *run, const char *name, int *unsafe)
 	struct protection p;
 	struct protect_opts o;
 	struct err err;
-	char p1[1024], p2[1024], p3[1024], p4[1024], p5[1024] = "";
+	struct outfile of[5];
+	size_t n_of = 0, i;
 	double t0 = progress_now();
 	int rc = EXIT_OK, suppressed;
 
@@ -125,7 +130,7 @@ static int protect_table(const struct run *run, const char *name, int *unsafe)
 	memset(&res, 0, sizeof(res));
 	memset(&p, 0, sizeof(p));
 	if (table_load_named(&t, name, &err) || options(t, run->words, run->n_words, &o, &err) ||
-	    tabulate_run(run->app->store, t, o.method == PROTECT_CELLKEY ? TABULATE_KEYS : 0, &res, &err))
+	    tabulate_run(run->app->store, t, (o.method == PROTECT_CELLKEY ? TABULATE_KEYS : 0) | (run->stale ? TABULATE_ALLOW_STALE : 0), &res, &err))
 		goto fail;
 	printf("%s: %llu records, tabulated in %.2f s\n", t->name, (unsigned long long)res.records,
 	       progress_now() - t0);
@@ -144,15 +149,21 @@ static int protect_table(const struct run *run, const char *name, int *unsafe)
 	}
 	if (run->dry)
 		goto out;
-	if (publish_tidy_csv(t, &res, &p, run->dir, p1, sizeof(p1), &err) ||
-	    publish_sdmx_csv(t, &res, &p, run->dir, p2, sizeof(p2), &err) ||
-	    publish_structure(t, run->dir, p3, sizeof(p3), &err) ||
-	    publish_sdmx_structure(t, run->dir, p4, sizeof(p4), &err) ||
-	    (suppressed && publish_audit(t, &res, &p, run->cdir, p5, sizeof(p5), &err)))
+	/* every file of the table staged first, then put in place together: all of this run or none */
+	memset(of, 0, sizeof(of));
+	if (publish_tidy_csv(t, &res, &p, run->dir, &of[n_of++], &err) ||
+	    publish_sdmx_csv(t, &res, &p, run->dir, &of[n_of++], &err) ||
+	    publish_structure(t, run->dir, &of[n_of++], &err) ||
+	    publish_sdmx_structure(t, run->dir, &of[n_of++], &err) ||
+	    (suppressed && publish_audit(t, &res, &p, run->cdir, &of[n_of++], &err))) {
+		for (i = 0; i < n_of; i++)
+			outfile_abort(&of[i]);
 		goto fail;
-	printf("  %s\n  %s\n  %s\n  %s\n", p1, p2, p3, p4);
-	if (p5[0])
-		printf("  %s\n", p5);
+	}
+	if (outfile_place_all(of, n_of, &err))
+		goto fail;
+	for (i = 0; i < n_of; i++)
+		printf("  %s\n", of[i].path);
 	goto out;
 fail:
 	rc = cli_report("protect", &err);
@@ -165,53 +176,57 @@ out:
 
 int cmd_protect(struct app *app, int argc, char **argv)
 {
-	static const char *valued[] = { "--method", "--k", "--interval", "--D", "--V" };
 	char *words[MAX_WORDS], buf[MAX_WORDS][64];
 	const char **names = xmalloc(st_mult((size_t)argc, sizeof(char *)));
-	struct run run = { app, "out", "confidential", words, 0, 0, 0 };
+	struct run run = { app, "out", "confidential", words, 0, 0, 0, 0 };
 	int i, rc = EXIT_OK, n_tables = 0, unsafe = 0;
 
-	for (i = 1; i < argc; i++) {
+	{
+		const char *method = NULL, *k = NULL, *interval = NULL, *D = NULL, *V = NULL, **w[] = { &method, &k, &interval, &D, &V };
+		static const char *prefix[] = { "", "k=", "interval=", "D=", "V=" };
+		const struct opt_spec spec[] = {
+			{ "out", 0, OPT_STR, &run.dir, 0, 0 },
+			{ "confidential", 0, OPT_STR, &run.cdir, 0, 0 },
+			{ "dry-run", 0, OPT_FLAG, &run.dry, 0, 0 },
+			{ "audit", 0, OPT_FLAG, &run.audit, 0, 0 },
+			{ "allow-stale", 0, OPT_FLAG, &run.stale, 0, 0 },
+			/* checked by protect_opts_parse, as on a table's protect line */
+			{ "method", 0, OPT_STR, &method, 0, 0 },
+			{ "k", 0, OPT_STR, &k, 0, 0 },
+			{ "interval", 0, OPT_STR, &interval, 0, 0 },
+			{ "D", 0, OPT_STR, &D, 0, 0 },
+			{ "V", 0, OPT_STR, &V, 0, 0 },
+		};
 		size_t v;
 
-		for (v = 0; v < sizeof(valued) / sizeof(valued[0]) && strcmp(argv[i], valued[v]); v++)
-			;
-		if (cli_is_help(argv[i])) {
-			help(stdout);
+		if ((rc = opt_parse("protect", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, &n_tables))) {
+			rc = rc < 0 ? EXIT_OK : rc;
 			goto out;
-		} else if (v < sizeof(valued) / sizeof(valued[0]) && i + 1 < argc && run.n_words < MAX_WORDS) {
-			/* --method M is the word M; --k 5 the word k=5, as on a table's protect line */
-			if (v == 0)
-				snprintf(buf[run.n_words], sizeof(buf[0]), "%s", argv[i + 1]);
-			else
-				snprintf(buf[run.n_words], sizeof(buf[0]), "%s=%s", argv[i] + 2, argv[i + 1]);
-			words[run.n_words] = buf[run.n_words];
-			run.n_words++;
-			i++;
-		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-			run.dir = argv[++i];
-		} else if (!strcmp(argv[i], "--confidential") && i + 1 < argc) {
-			run.cdir = argv[++i];
-		} else if (!strcmp(argv[i], "--dry-run")) {
-			run.dry = 1;
-		} else if (!strcmp(argv[i], "--audit")) {
-			run.audit = 1;
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "pasos protect: error: unknown option '%s'\n", argv[i]);
-			help(stderr);
-			rc = EXIT_USAGE;
-			goto out;
-		} else {
-			names[n_tables++] = argv[i];
 		}
+		for (i = 0; i < n_tables; i++)
+			names[i] = argv[i + 1];
+		/* --method M is the word M; --k 5 the word k=5, as on a table's protect line */
+		for (v = 0; v < sizeof(w) / sizeof(w[0]); v++)
+			if (*w[v]) {
+				snprintf(buf[run.n_words], sizeof(buf[0]), "%s%s", prefix[v], *w[v]);
+				words[run.n_words] = buf[run.n_words];
+				run.n_words++;
+			}
 	}
 	if (!n_tables) {
 		help(stderr);
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (!run.dry && ((rc = cli_out_dir("protect", run.dir)) || (rc = cli_out_dir("protect", run.cdir))))
-		goto out;
+	if (!run.dry) {
+		struct err err;
+
+		err_init(&err);
+		if (outfile_mkdir(run.dir, 0755, &err) || outfile_mkdir(run.cdir, 0700, &err)) {
+			rc = cli_report("protect", &err);
+			goto out;
+		}
+	}
 	for (i = 0; i < n_tables && rc == EXIT_OK; i++)
 		rc = protect_table(&run, names[i], &unsafe);
 	if (unsafe && rc == EXIT_OK)

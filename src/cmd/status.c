@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "../cli.h"
+#include "../opt.h"
 #include "../schema.h"
 #include "../store.h"
 #include "../mem.h"
@@ -72,7 +73,10 @@ static int print_table(sqlite3 *db, const char *sql, const char *bind, const cha
 				cap = cap ? cap * 2 : 64;
 				cell = xrealloc(cell, st_mult(cap, sizeof(*cell)));
 			}
-			cell[n_cells++] = xstrdup(v ? v : "");
+			char shown[300];
+
+			/* a file name with a line end or an escape must not break the table or the terminal */
+			cell[n_cells++] = xstrdup(cli_printable(v ? v : "", shown, sizeof(shown)));
 			if ((int)strlen(cell[n_cells - 1]) > w[c])
 				w[c] = (int)strlen(cell[n_cells - 1]);
 			if (sqlite3_column_type(q, c) != SQLITE_INTEGER && sqlite3_column_type(q, c) != SQLITE_FLOAT)
@@ -133,19 +137,15 @@ int cmd_status(struct app *app, int argc, char **argv)
 	const char *only = NULL;
 	sqlite3_stmt *regs = NULL;
 	struct err err;
-	int i, rc = 0;
+	int n, rc = 0;
+	const struct opt_spec spec[] = { { "register", 0, OPT_STR, &only, 0, 0 } };
 
-	for (i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			help(stdout);
-			return EXIT_OK;
-		} else if (!strcmp(argv[i], "--register") && i + 1 < argc) {
-			only = argv[++i];
-		} else {
-			fprintf(stderr, "pasos status: error: unknown argument '%s'\n", argv[i]);
-			help(stderr);
-			return EXIT_USAGE;
-		}
+	if ((rc = opt_parse("status", argc, argv, spec, 1, help, &n)))
+		return rc < 0 ? EXIT_OK : rc;
+	if (n) {
+		fprintf(stderr, "pasos status: error: unexpected argument (options only)\n");
+		help(stderr);
+		return EXIT_USAGE;
 	}
 	db = store_db(app->store);
 	err_init(&err);
@@ -163,6 +163,10 @@ int cmd_status(struct app *app, int argc, char **argv)
 		char sql[1024];
 		int ev;
 
+		if (!name) {
+			rc = ERR_SET(&err, ERR_STORE, "the store is damaged: a register without a name");
+			break;
+		}
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM reg_%s", name);
 		printf("\nregister %s\n", name);
 		if ((rc = print_table(db, sql, NULL, "records", &err)) < 0)

@@ -4,6 +4,8 @@
  */
 #include "../cli.h"
 #include "../date.h"
+#include "../opt.h"
+#include "../outfile.h"
 #include "../progress.h"
 #include "../synth.h"
 
@@ -36,78 +38,49 @@ static void help(FILE *f)
 		"  pasos synth --out data --movements 100000 --seed 7\n");
 }
 
-static int num(const char *opt, const char *v, double lo, double hi, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(v, &end);
-	if (errno || end == v || *end || *out < lo || *out > hi) {
-		fprintf(stderr, "pasos synth: error: %s needs a number from %g to %g\n", opt, lo, hi);
-		return -1;
-	}
-	return 0;
-}
-
 int cmd_synth(struct app *app, int argc, char **argv)
 {
 	struct synth_opts o;
 	struct synth_stats st;
 	struct progress bar;
 	struct err err;
-	double x;
-	int i;
+	long long seed, movements, months;
+	int32_t start;
+	int n, rc;
 
 	synth_opts_init(&o);
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+	seed = (long long)o.seed;
+	movements = (long long)o.movements;
+	months = o.months;
+	start = (int32_t)o.start_day;
+	{
+		const struct opt_spec spec[] = {
+			{ "out", 0, OPT_STR, &o.out_dir, 0, 0 },
+			{ "seed", 0, OPT_INT, &seed, 0, 9e18 },
+			{ "movements", 0, OPT_INT, &movements, 1, 1e10 },
+			{ "months", 0, OPT_INT, &months, 1, 600 },
+			{ "start", 0, OPT_DATE, &start, 0, 0 },
+			{ "noise", 0, OPT_REAL, &o.noise, 0, 10 },
+			{ "invalid-rate", 0, OPT_REAL, &o.invalid_rate, 0, 1 },
+			{ "dup-rate", 0, OPT_REAL, &o.dup_rate, 0, 1 },
+			{ "conflict-rate", 0, OPT_REAL, &o.conflict_rate, 0, 1 },
+		};
 
-		if (cli_is_help(a)) {
-			help(stdout);
-			return EXIT_OK;
-		}
-		if (!v || a[0] != '-') {
-			fprintf(stderr, "pasos synth: error: unknown or incomplete argument '%s'\n", a);
-			help(stderr);
-			return EXIT_USAGE;
-		}
-		i++;
-		if (!strcmp(a, "--out")) {
-			o.out_dir = v;
-		} else if (!strcmp(a, "--seed")) {
-			if (num(a, v, 0, 1e18, &x)) return EXIT_USAGE;
-			o.seed = (uint64_t)x;
-		} else if (!strcmp(a, "--movements")) {
-			if (num(a, v, 1, 1e10, &x)) return EXIT_USAGE;
-			o.movements = (uint64_t)x;
-		} else if (!strcmp(a, "--months")) {
-			if (num(a, v, 1, 600, &x)) return EXIT_USAGE;
-			o.months = (int)x;
-		} else if (!strcmp(a, "--start")) {
-			o.start_day = date_parse(v, strlen(v));
-			if (strlen(v) != 10 || o.start_day == DATE_INVALID) {
-				fprintf(stderr, "pasos synth: error: --start needs a date YYYY-MM-DD\n");
-				return EXIT_USAGE;
-			}
-		} else if (!strcmp(a, "--noise")) {
-			if (num(a, v, 0, 10, &o.noise)) return EXIT_USAGE;
-		} else if (!strcmp(a, "--invalid-rate")) {
-			if (num(a, v, 0, 1, &o.invalid_rate)) return EXIT_USAGE;
-		} else if (!strcmp(a, "--dup-rate")) {
-			if (num(a, v, 0, 1, &o.dup_rate)) return EXIT_USAGE;
-		} else if (!strcmp(a, "--conflict-rate")) {
-			if (num(a, v, 0, 1, &o.conflict_rate)) return EXIT_USAGE;
-		} else {
-			fprintf(stderr, "pasos synth: error: unknown option '%s'\n", a);
+		if ((rc = opt_parse("synth", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, &n)))
+			return rc < 0 ? EXIT_OK : rc;
+		if (n) {
+			fprintf(stderr, "pasos synth: error: unexpected argument (options only)\n");
 			help(stderr);
 			return EXIT_USAGE;
 		}
 	}
-	if (mkdir(o.out_dir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "pasos synth: error: cannot create '%s': %s\n", o.out_dir, strerror(errno));
-		return EXIT_IO;
-	}
+	o.seed = (uint64_t)seed;
+	o.movements = (uint64_t)movements;
+	o.months = (int)months;
+	o.start_day = start;
 	err_init(&err);
+	if (outfile_mkdir(o.out_dir, 0700, &err))
+		return cli_report("synth", &err);
 	progress_init(&bar, "synth", app->progress);
 	o.progress = progress_cb;
 	o.progress_ctx = &bar;

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "../cli.h"
+#include "../opt.h"
 #include "../mem.h"
 #include "../progress.h"
 #include "../publish.h"
@@ -26,7 +27,9 @@ static void help(FILE *f)
 		"A combination that had no records is a zero; one that cannot exist (a mode\n"
 		"of transport a post does not have) is left out.\n\n"
 		"options:\n"
-		"  --out DIR   output directory (default confidential)\n\n"
+		"  --out DIR      output directory (default confidential)\n"
+		"  --allow-stale  count records ingested after the last link or classify as\n"
+		"                 they stand (refused otherwise)\n\n"
 		"example:\n"
 		"  pasos tabulate ine_monthly regularizations\n");
 }
@@ -35,34 +38,35 @@ int cmd_tabulate(struct app *app, int argc, char **argv)
 {
 	const char *dir = "confidential", **names = xmalloc(st_mult((size_t)argc, sizeof(char *)));
 	struct err err;
-	int i, rc = EXIT_OK, n_tables = 0;
+	int i, rc = EXIT_OK, n_tables = 0, stale = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (cli_is_help(argv[i])) {
-			help(stdout);
+	{
+		const struct opt_spec spec[] = {
+			{ "out", 0, OPT_STR, &dir, 0, 0 },
+			{ "allow-stale", 0, OPT_FLAG, &stale, 0, 0 },
+		};
+
+		if ((rc = opt_parse("tabulate", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, &n_tables))) {
+			rc = rc < 0 ? EXIT_OK : rc;
 			goto out;
-		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
-			dir = argv[++i];
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "pasos tabulate: error: unknown option '%s'\n", argv[i]);
-			help(stderr);
-			rc = EXIT_USAGE;
-			goto out;
-		} else {
-			names[n_tables++] = argv[i];
 		}
+		for (i = 0; i < n_tables; i++)
+			names[i] = argv[i + 1];
 	}
 	if (!n_tables) {
 		help(stderr);
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if ((rc = cli_out_dir("tabulate", dir)))
+	err_init(&err);
+	if (outfile_mkdir(dir, 0700, &err)) {  /* exact tables: confidential */
+		rc = cli_report("tabulate", &err);
 		goto out;
+	}
 	for (i = 0; i < n_tables; i++) {
 		struct table *t = NULL;
 		struct tab_result res;
-		char p1[1024];
+		struct outfile of;
 		size_t c, possible = 0;
 		double t0 = progress_now();
 
@@ -71,8 +75,8 @@ int cmd_tabulate(struct app *app, int argc, char **argv)
 			rc = cli_report("tabulate", &err);
 			goto out;
 		}
-		if (tabulate_run(app->store, t, 0, &res, &err) ||
-		    publish_tidy_csv(t, &res, NULL, dir, p1, sizeof(p1), &err)) {
+		if (tabulate_run(app->store, t, stale ? TABULATE_ALLOW_STALE : 0, &res, &err) ||
+		    publish_tidy_csv(t, &res, NULL, dir, &of, &err) || outfile_place(&of, &err)) {
 			rc = cli_report("tabulate", &err);
 			tab_result_release(&res);
 			table_free(t);
@@ -88,7 +92,7 @@ int cmd_tabulate(struct app *app, int argc, char **argv)
 		if (res.unlinked)
 			printf("  %llu records not linked to a person: each counted as its own person\n",
 			       (unsigned long long)res.unlinked);
-		printf("  %s (exact: not for publication)\n", p1);
+		printf("  %s (exact: not for publication)\n", of.path);
 		tab_result_release(&res);
 		table_free(t);
 	}

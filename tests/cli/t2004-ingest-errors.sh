@@ -12,7 +12,7 @@ grep -q "empty.csv.*empty" err.txt || fail "empty file message: $(cat err.txt)"
 printf 'movement_id,direction,bogus\nM1,ENTRY,x\n' > badhead.csv
 run badhead.csv
 expect_eq "$rc" 3 "unknown column exit status"
-grep -q "badhead.csv:1: column 3: 'bogus' is not a field of register 'movements'" err.txt || fail "unknown column message: $(cat err.txt)"
+grep -q "badhead.csv:1: column 3 of the header is not a field of register 'movements'" err.txt || fail "unknown column message: $(cat err.txt)"
 head -1 "$ROOT/tests/golden/movements_small.csv" | sed 's/,minor_authorization//' > short.csv
 run short.csv
 expect_eq "$rc" 3 "missing column exit status"

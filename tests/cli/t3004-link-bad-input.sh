@@ -24,6 +24,11 @@ run --schema "$R" blank.csv
 expect_eq "$rc" 0 "missing values everywhere"
 expect_eq "$(tail -n +2 out.txt | cut -d, -f2 | sort -u | wc -l)" 4 "records with nothing to compare stay apart"
 set +e; $PASOS --db nothing.db link > out.txt 2> err.txt; rc=$?; set -e
+expect_eq "$rc" 5 "no store"; grep -q "no store at 'nothing.db'" err.txt || fail "no store message: $(cat err.txt)"
+[ ! -e nothing.db ] || fail "link made a store"
+printf '%s\n' "$(head -1 "$ROOT/tests/golden/movements_small.csv")" > header_only.csv
+$PASOS --db empty.db ingest -q movements header_only.csv
+set +e; $PASOS --db empty.db link > out.txt 2> err.txt; rc=$?; set -e
 expect_eq "$rc" 3 "empty store"; grep -q "no records" err.txt || fail "empty store message"
 run --schema "$R"
 expect_eq "$rc" 2 "--schema without files"
