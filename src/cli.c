@@ -140,7 +140,7 @@ static size_t distance(const char *a, const char *b)
 	return prev[lb];
 }
 
-int cli_main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	struct app app = { "pasos.db", NULL, 0 };
 	const struct command *cmd = NULL;
@@ -230,8 +230,16 @@ int cli_main(int argc, char **argv)
 	}
 	rc = cmd->fn(&app, argc, argv);
 	store_close(app.store);
+	return rc;
+}
+
+int cli_main(int argc, char **argv)
+{
+	int rc = run(argc, argv);
+
+	/* every way out passes here: output that could not be written (help too) is an i/o error */
 	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "pasos: error: cannot write the output\n");
+		fprintf(stderr, "pasos: error: cannot write the output: %s\n", strerror(errno ? errno : EIO));
 		return EXIT_IO;
 	}
 	return rc;

@@ -7,6 +7,7 @@
  */
 #include "ingest.h"
 #include "csv.h"
+#include "date.h"
 #include "mem.h"
 #include "sha256.h"
 #include "validate.h"
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -236,7 +238,7 @@ static int reject_first_line(struct store *st, struct store_batch *b, struct csv
 
 static int take_record(struct store *st, struct store_table *t, const struct schema *s,
 		       const int *col_of, size_t n_cols, struct store_batch *b, struct csv_reader *r,
-		       const struct csv_record *rec, struct csv_field *vals, struct err *err)
+		       const struct csv_record *rec, struct csv_field *vals, long today, struct err *err)
 {
 	struct validation v;
 	enum store_put put;
@@ -269,6 +271,8 @@ static int take_record(struct store *st, struct store_table *t, const struct sch
 	for (i = 0; i < s->n_fields; i++)
 		vals[i] = rec->fields[col_of[i]];
 	memset(&v, 0, sizeof(v));
+	v.today = today;
+	v.has_today = 1;
 	if (validate_record(s, vals, &v)) {
 		size_t off;
 
@@ -307,6 +311,14 @@ static int take_record(struct store *st, struct store_table *t, const struct sch
 }
 
 /* ==== The file ==== */
+
+long ingest_today(void)
+{
+	const char *e = getenv("PASOS_TODAY");
+	long d = e && strlen(e) == 10 ? date_parse(e, 10) : DATE_INVALID;
+
+	return d != DATE_INVALID ? d : (long)(time(NULL) / 86400);
+}
 
 /*
  * Open path once, for both its digest and its records: anything but a
@@ -347,6 +359,7 @@ int ingest_file(struct store *st, const struct schema *s, const char *path,
 	uint64_t blank_base;
 	struct stat before, after;
 	int rc, found, in_tx = 0, fd;
+	long today = ingest_today();
 
 	memset(res, 0, sizeof(*res));
 	if ((rc = open_input(path, &fd, &before, err)))
@@ -402,7 +415,7 @@ int ingest_file(struct store *st, const struct schema *s, const char *path,
 			goto out;
 		if (rc == 0)
 			break;
-		if ((rc = take_record(st, t, s, col_of, n_cols, b, r, &rec, vals, err)))
+		if ((rc = take_record(st, t, s, col_of, n_cols, b, r, &rec, vals, today, err)))
 			goto out;
 		if (++n_in_chunk == chunk) {
 			b->resume_offset = csv_reader_offset(r);

@@ -48,6 +48,13 @@ struct ingest_result {
 int ingest_file(struct store *st, const struct schema *s, const char *path,
 		const struct ingest_opts *o, struct ingest_result *res, struct err *err);
 
+/**
+ * The day of ingest (a date.h day number, UTC): event dates after it and
+ * birth dates after it or beyond a human life before it are rejected.
+ * PASOS_TODAY=YYYY-MM-DD sets it (for tests and for re-running an old day).
+ */
+long ingest_today(void);
+
 /** 64-bit content hash of a record's values (schema order). */
 uint64_t ingest_hash(const struct csv_field *vals, size_t n);
 

@@ -354,7 +354,7 @@ int store_batch_find(struct store *st, const char *reg, const char *sha256,
 		if (!name || !status) {
 			sqlite3_finalize(q);
 			return ERR_SET(err, ERR_STORE, "the store is damaged: batch %lld has no file name or status",
-				       (long long)sqlite3_column_int64(q, 0));
+				       (long long)b->id);
 		}
 		snprintf(b->file_name, sizeof(b->file_name), "%s", name);
 		snprintf(b->sha256, sizeof(b->sha256), "%s", sha256);

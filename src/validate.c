@@ -69,17 +69,38 @@ static size_t utf8_chars(const char *p, size_t len)
 	return n;
 }
 
+/*
+ * C0 and C1 controls (so no terminal escape sequence), and the Unicode
+ * bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069),
+ * which make a name read differently from what it holds. p is valid UTF-8.
+ */
 static int has_control(const char *p, size_t len)
 {
+	const unsigned char *s = (const unsigned char *)p;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)p[i];
+		unsigned char c = s[i];
 
 		if (c < 0x20 || c == 0x7F)
 			return 1;
+		if (c == 0xC2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F)
+			return 1;
+		if (c == 0xE2 && i + 2 < len && ((s[i + 1] == 0x80 && s[i + 2] >= 0xAA && s[i + 2] <= 0xAE) ||
+						 (s[i + 1] == 0x81 && s[i + 2] >= 0xA6 && s[i + 2] <= 0xA9)))
+			return 1;
 	}
 	return 0;
+}
+
+static int blank(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != ' ' && p[i] != '\t')
+			return 0;
+	return 1;
 }
 
 static int digits(const char *p, size_t n)
@@ -112,8 +133,9 @@ static int valid_datetime(const char *p, size_t len)
 		return 0;
 	if (num(p + 11, 2) > 23 || num(p + 14, 2) > 59)
 		return 0;
+	/* no leap second: no register records one, and :60 is most often a typo */
 	if (i < len && p[i] == ':') {
-		if (len < i + 3 || !digits(p + i + 1, 2) || num(p + i + 1, 2) > 60)
+		if (len < i + 3 || !digits(p + i + 1, 2) || num(p + i + 1, 2) > 59)
 			return 0;
 		i += 3;
 		if (i < len && p[i] == '.') {
@@ -128,8 +150,9 @@ static int valid_datetime(const char *p, size_t len)
 	if (i < len && p[i] == 'Z')
 		return i + 1 == len;
 	if (i < len && (p[i] == '+' || p[i] == '-')) {
-		if (len != i + 6 || !digits(p + i + 1, 2) || p[i + 3] != ':' ||
-		    !digits(p + i + 4, 2) || num(p + i + 1, 2) > 14 || num(p + i + 4, 2) > 59)
+		/* UTC offsets in use run from -12:00 to +14:00 */
+		if (len != i + 6 || !digits(p + i + 1, 2) || p[i + 3] != ':' || !digits(p + i + 4, 2) ||
+		    num(p + i + 4, 2) > 59 || num(p + i + 1, 2) * 60 + num(p + i + 4, 2) > 14 * 60)
 			return 0;
 		return 1;
 	}
@@ -154,6 +177,25 @@ int validate_integer(const char *p, size_t len, long long *out)
 	return 1;
 }
 
+/*
+ * A date against the day of ingest: one typo in a year (2099 for 2019)
+ * would otherwise move every "as of" computed from the latest event. The
+ * local date of an event may be a day ahead of UTC's, hence the one day.
+ */
+static void check_day(const struct schema_field *f, size_t i, long day, struct validation *v)
+{
+	if (!v->has_today)
+		return;
+	if ((f->roles & ROLE_EVENT_DATE) && day > v->today + 1)
+		validate_add(v, (int)i, "date.future", "after the day of ingest");
+	if (f->roles & ROLE_BIRTH_DATE) {
+		if (day > v->today)
+			validate_add(v, (int)i, "date.future", "a birth date after the day of ingest");
+		else if (day < v->today - (long)(VALIDATE_MAX_AGE_YEARS * 365.2425))
+			validate_add(v, (int)i, "date.too_old", "a birth date more than 130 years before the day of ingest");
+	}
+}
+
 static void check_field(const struct schema *s, size_t i, const struct csv_field *val,
 			struct validation *v)
 {
@@ -163,7 +205,8 @@ static void check_field(const struct schema *s, size_t i, const struct csv_field
 	int ascii = 1;
 	size_t k;
 
-	if (val->len == 0) {
+	if (val->len == 0 || blank(val->p, val->len)) {
+		/* a value of spaces only is no value */
 		if (f->required)
 			validate_add(v, (int)i, "required", "a value is required");
 		return;
@@ -200,11 +243,15 @@ static void check_field(const struct schema *s, size_t i, const struct csv_field
 	case FT_DATE:
 		if (val->len != 10 || date_parse(val->p, val->len) == DATE_INVALID)
 			validate_add(v, (int)i, "type.date", "not a date YYYY-MM-DD (1900-2100)");
+		else
+			check_day(f, i, date_parse(val->p, 10), v);
 		break;
 	case FT_DATETIME:
 		if (!valid_datetime(val->p, val->len))
 			validate_add(v, (int)i, "type.datetime",
 				     "not an ISO 8601 date-time with offset (YYYY-MM-DDThh:mm:ss+hh:mm)");
+		else
+			check_day(f, i, date_parse(val->p, 10), v);
 		break;
 	case FT_CODE:
 		if (codelist_find(f->codes, val->p, val->len) < 0) {

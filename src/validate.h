@@ -20,7 +20,14 @@ struct finding {
 	char msg[128];
 };
 
+#define VALIDATE_MAX_AGE_YEARS 130
+
 struct validation {
+	/* input: the day of ingest (date.h day number), when has_today: event
+	 * dates after it and birth dates after it or more than
+	 * VALIDATE_MAX_AGE_YEARS before it are rejected */
+	long today;
+	int has_today;
 	size_t n;           /* findings kept (at most VALIDATE_MAX_FINDINGS) */
 	size_t n_total;     /* findings seen */
 	struct finding f[VALIDATE_MAX_FINDINGS];

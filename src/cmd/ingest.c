@@ -5,12 +5,14 @@
 #include "../cli.h"
 #include "../ingest.h"
 #include "../opt.h"
+#include "../outfile.h"
 #include "../progress.h"
 #include "../schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void help(FILE *f)
 {
@@ -54,10 +56,18 @@ int cmd_ingest(struct app *app, int argc, char **argv)
 	o.chunk_rows = (uint64_t)chunk;
 	reg = argv[1];
 	n_files--;
+	/* every input of the run is guarded from the start: no report of one file replaces another */
+	for (i = 0; i < n_files; i++) {
+		struct stat sb;
+
+		if (!stat(argv[first_file + i], &sb))
+			outfile_guard(sb.st_dev, sb.st_ino);
+	}
 	err_init(&err);
 	if ((rc = schema_load_named(&s, reg, &err)))
 		return cli_report("ingest", &err);
-	if ((rc = store_open(&app->store, app->db_path, STORE_CREATE, &err))) {
+	if ((rc = store_open(&app->store, app->db_path, STORE_CREATE, &err)) ||
+	    (rc = store_verify(app->store, &err))) {
 		schema_free(s);
 		return cli_report("ingest", &err);
 	}
