@@ -706,6 +706,8 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		goto out;
 	if (o->residents && (rc = load_residents(st, o->residents, err)))
 		goto out;
+	if ((rc = store_require_register(st, "movements", err)))
+		goto out;
 	if (!o->true_persons && !o->allow_stale) {
 		/* linkage older than the data would leave the new movements out without a word */
 		sqlite3_stmt *c = NULL;

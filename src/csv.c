@@ -233,6 +233,46 @@ void csv_put(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A whole number or decimal, signed or not: a spreadsheet reads it as a number, never a formula. */
+static int plain_number(const char *p, size_t len)
+{
+	size_t i = len && (p[0] == '-' || p[0] == '+'), digits = 0, dots = 0;
+
+	for (; i < len; i++) {
+		if (p[i] >= '0' && p[i] <= '9')
+			digits++;
+		else if (p[i] == '.' && !dots)
+			dots++;
+		else
+			return 0;
+	}
+	return digits > 0;
+}
+
+int csv_formula(const char *p, size_t len)
+{
+	return len && strchr("=+-@\t\r", p[0]) && p[0] != '\0' && !plain_number(p, len);
+}
+
+void csv_put_cell(FILE *f, const char *p, size_t len, int quote)
+{
+	size_t i;
+
+	for (i = 0; i < len && !quote; i++)
+		quote = p[i] == ',' || p[i] == '"' || p[i] == '\r' || p[i] == '\n';
+	if (quote)
+		fputc('"', f);
+	if (csv_formula(p, len))
+		fputc('\'', f);
+	for (i = 0; i < len; i++) {
+		if (p[i] == '"')
+			fputc('"', f);
+		fputc(p[i], f);
+	}
+	if (quote)
+		fputc('"', f);
+}
+
 const char *csv_problem_name(enum csv_problem p)
 {
 	switch (p) {

@@ -103,6 +103,21 @@ int csv_column(const struct csv_record *header, const char *name);
 /** Write s as one CSV field (RFC 4180: quoted when it holds a comma, quote or line end). */
 void csv_put(FILE *f, const char *s);
 
+/**
+ * 1 when a spreadsheet would run p[0..len) as a formula: it starts with
+ * = + - @ (or a tab or CR) and is not a plain number.
+ */
+int csv_formula(const char *p, size_t len);
+
+/**
+ * Write p[0..len) as one CSV field (quoted when it must be, or always when
+ * quote is 1) for a file people open: a cell
+ * that csv_formula flags gets a leading apostrophe, which spreadsheets
+ * show as text and never run. For reports and outputs holding input data;
+ * the store keeps the value as it was.
+ */
+void csv_put_cell(FILE *f, const char *p, size_t len, int quote);
+
 /** English name of a problem, e.g. "record too long". */
 const char *csv_problem_name(enum csv_problem p);
 

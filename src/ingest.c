@@ -107,27 +107,6 @@ static int map_header(const struct schema *s, const struct csv_record *h, const 
 /* ==== Report files ==== */
 
 /*
- * One cell, always quoted. A spreadsheet runs a cell that starts with
- * = + - @ (or a tab or CR before one) as a formula: such a cell gets a
- * leading apostrophe, the usual neutraliser, so a report opened by a
- * person runs nothing. The store keeps the record as it was.
- */
-static void csv_quote(FILE *f, const char *p, size_t len)
-{
-	size_t i;
-
-	fputc('"', f);
-	if (len && strchr("=+-@\t\r", p[0]))
-		fputc('\'', f);
-	for (i = 0; i < len; i++) {
-		if (p[i] == '"')
-			fputc('"', f);
-		fputc(p[i], f);
-	}
-	fputc('"', f);
-}
-
-/*
  * Write the batch's rejects (or conflicts) from the store to a CSV, through
  * a temporary file and rename, so a kill never leaves half a report.
  */
@@ -157,10 +136,10 @@ static int export_report(struct store *st, int64_t batch, int conflicts, struct 
 
 			if (c)
 				fputc(',', f);
-			csv_quote(f, t ? t : "", t ? (size_t)sqlite3_column_bytes(q, c) : 0);
+			csv_put_cell(f, t ? t : "", t ? (size_t)sqlite3_column_bytes(q, c) : 0, 1);
 		}
 		fputc(',', f);
-		csv_quote(f, sqlite3_column_blob(q, ncol), (size_t)sqlite3_column_bytes(q, ncol));
+		csv_put_cell(f, sqlite3_column_blob(q, ncol), (size_t)sqlite3_column_bytes(q, ncol), 1);
 		fputs("\r\n", f);
 	}
 	if (step != SQLITE_DONE) {

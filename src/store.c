@@ -425,6 +425,24 @@ int store_batch_save(struct store *st, const struct store_batch *b, struct err *
 	return rc;
 }
 
+int store_require_register(struct store *st, const char *reg, struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct buf sql;
+	int any = 0;
+
+	buf_init(&sql, 256);
+	buf_addf(&sql, NULL, "SELECT 1 FROM reg_%s LIMIT 1", reg);
+	if (sqlite3_prepare_v2(st->db, sql.p, -1, &q, NULL) == SQLITE_OK)
+		any = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	buf_release(&sql);
+	if (!any)
+		return ERR_SET(err, ERR_DATA, "nothing ingested for register '%s' in the store '%s': run 'pasos ingest %s FILE' first",
+			       reg, st->path, reg);
+	return 0;
+}
+
 int store_verify(struct store *st, struct err *err)
 {
 	/* promises the schema makes that a damaged or hand-edited store may break */

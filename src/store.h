@@ -44,6 +44,12 @@ enum store_put { STORE_ACCEPTED, STORE_DUPLICATE, STORE_CONFLICT };
 int store_open(struct store **out, const char *path, unsigned flags, struct err *err);
 
 /**
+ * The one answer, everywhere, to a result asked of a register with no
+ * records: ERR_DATA "nothing ingested for register 'REG' in the store ...".
+ */
+int store_require_register(struct store *st, const char *reg, struct err *err);
+
+/**
  * Check that the store is whole before it is read for a result: SQLite's
  * quick_check, and no NULL where the schema promises a value. Errors:
  * ERR_STORE, naming the store.

@@ -402,6 +402,8 @@ int tabulate_run(struct store *st, struct table *t, unsigned flags, struct tab_r
 		persons |= t->measures[m].kind == MEASURE_PERSONS;
 	if ((rc = schema_load_named(&s, t->source, err)))
 		return rc;
+	if ((rc = store_require_register(st, s->name, err)))
+		goto out;
 	if (keys && (sodium_init() < 0 ||
 		     (rc = store_record_key_secret(st, secret, sizeof(secret), err)))) {
 		if (!rc)

@@ -7,6 +7,7 @@
 #include "../classify_store.h"
 #include "../cli.h"
 #include "../opt.h"
+#include "../outfile.h"
 #include "../csv.h"
 #include "../date.h"
 #include "../mem.h"
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void help(FILE *f)
 {
@@ -124,9 +126,13 @@ static int classify_file(const char *path, const char *out_path, const char *per
 	size_t n_head = 0, n_rows = 0, cap = 0, i, j, k;
 	int c_dir, c_date, c_init, c_final, c_birth, c_res[N_RESULT], key[16], n_key = 0, rc = EXIT_OK;
 	size_t anomalies[N_ANOMALIES] = { 0 };
+	struct outfile of;
+	struct stat sb;
 	FILE *f = NULL;
 
 	err_init(&err);
+	if (!stat(path, &sb))
+		outfile_guard(sb.st_dev, sb.st_ino);  /* -o never replaces the crossings it reads */
 	if (csv_reader_open(&r, path, 0, &err) || csv_reader_next(r, &rec, &err) != 1) {
 		if (!err.code)
 			fprintf(stderr, "pasos classify: error: '%s' is empty\n", path);
@@ -257,16 +263,22 @@ static int classify_file(const char *path, const char *out_path, const char *per
 				v[6] = xstrdup(d);
 			}
 		}
-		f = out_path ? fopen(out_path, "wb") : stdout;
+		f = stdout;
+		if (out_path) {
+			char dir[OUTFILE_PATH_MAX];
+			const char *base = cli_base_name(out_path);
+
+			snprintf(dir, sizeof(dir), "%.*s", (int)(base - out_path), out_path);
+			f = outfile_open(&of, dir[0] ? dir : ".", base, OUTFILE_PRIVATE, &err) ? NULL : of.f;
+		}
 		if (!f) {
-			fprintf(stderr, "pasos classify: error: cannot write '%s': %s\n", out_path, strerror(errno));
-			rc = EXIT_IO;
+			rc = cli_report("classify", &err);
 		} else {
 			/* the input's columns, results replaced in place or appended */
 			for (i = 0; i < n_head; i++) {
 				if (i)
 					fputc(',', f);
-				csv_put(f, head[i]);
+				csv_put_cell(f, head[i], strlen(head[i]), 0);
 			}
 			for (k = 0; k < N_RESULT; k++)
 				if (c_res[k] < 0) {
@@ -285,7 +297,7 @@ static int classify_file(const char *path, const char *out_path, const char *per
 							s = v[k];
 					if (j)
 						fputc(',', f);
-					csv_put(f, s);
+					csv_put_cell(f, s, strlen(s), 0);
 				}
 				for (k = 0; k < N_RESULT; k++)
 					if (c_res[k] < 0) {
@@ -294,8 +306,11 @@ static int classify_file(const char *path, const char *out_path, const char *per
 					}
 				fputs("\r\n", f);
 			}
-			if (fflush(f) || ferror(f) || (f != stdout && fclose(f))) {
-				fprintf(stderr, "pasos classify: error: cannot write the output\n");
+			if (out_path) {
+				if (outfile_finish(&of, &err) || outfile_place(&of, &err))
+					rc = cli_report("classify", &err);
+			} else if (fflush(f) || ferror(f)) {
+				fprintf(stderr, "pasos classify: error: cannot write the standard output\n");
 				rc = EXIT_IO;
 			}
 		}

@@ -5,6 +5,7 @@
  */
 #include "../cli.h"
 #include "../opt.h"
+#include "../outfile.h"
 #include "../csv.h"
 #include "../link.h"
 #include "../mem.h"
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_SOURCES 8
 
@@ -86,8 +88,63 @@ static int add_record(void *ctx, const struct csv_field *vals)
 	return 0;
 }
 
+/* Record ids seen in one file, with their line: a repeated id would make the output ambiguous. */
+struct idset {
+	struct idslot { char *id; uint64_t line; } *slot;
+	size_t cap, n;
+};
+
+static uint64_t id_hash(const char *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (len--)
+		h = (h ^ (unsigned char)*p++) * 0x100000001b3ULL;
+	return h;
+}
+
+/* 0 when id is new (now kept), else the line where it was seen first. */
+static uint64_t idset_add(struct idset *set, const char *id, size_t len, uint64_t line)
+{
+	size_t i;
+
+	if (2 * (set->n + 1) > set->cap) {
+		struct idset b = { xcalloc(set->cap ? set->cap * 2 : 1024, sizeof(*b.slot)), set->cap ? set->cap * 2 : 1024, 0 };
+
+		for (i = 0; i < set->cap; i++)
+			if (set->slot[i].id) {
+				size_t j = id_hash(set->slot[i].id, strlen(set->slot[i].id)) & (b.cap - 1);
+
+				while (b.slot[j].id)
+					j = (j + 1) & (b.cap - 1);
+				b.slot[j] = set->slot[i];
+				b.n++;
+			}
+		free(set->slot);
+		*set = b;
+	}
+	for (i = id_hash(id, len) & (set->cap - 1); set->slot[i].id; i = (i + 1) & (set->cap - 1))
+		if (strlen(set->slot[i].id) == len && !memcmp(set->slot[i].id, id, len))
+			return set->slot[i].line;
+	set->slot[i].id = xmemdup0(id, len);
+	set->slot[i].line = line;
+	set->n++;
+	return 0;
+}
+
+static void idset_release(struct idset *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->cap; i++)
+		free(set->slot[i].id);
+	free(set->slot);
+}
+
 static int load_csv(struct loader *ld, const struct schema *s, const char *path, struct err *err)
 {
+	struct idset seen = { 0 };
+	uint64_t first;
 	struct csv_reader *r = NULL;
 	struct csv_record rec;
 	struct csv_field vals[SCHEMA_MAX_FIELDS];
@@ -137,9 +194,16 @@ static int load_csv(struct loader *ld, const struct schema *s, const char *path,
 				     (unsigned long long)rec.line, s->fields[s->id_field].name);
 			goto out;
 		}
+		if ((first = idset_add(&seen, vals[s->id_field].p, vals[s->id_field].len, rec.line))) {
+			rc = ERR_SET(err, ERR_DATA, "%s:%llu: field '%s' repeats the record id of line %llu: record ids"
+				     " must be unique in a file", path, (unsigned long long)rec.line,
+				     s->fields[s->id_field].name, (unsigned long long)first);
+			goto out;
+		}
 		add_record(ld, vals);
 	}
 out:
+	idset_release(&seen);
 	csv_reader_free(r);
 	return rc < 0 ? rc : 0;
 }
@@ -358,39 +422,50 @@ static void write_pairs(FILE *f, const struct linker *lk)
 				if (sa != 0 || sb != 1)
 					continue;
 				link_explain(lk, order[a], order[b], &e);
-				csv_put(f, ia);
+				csv_put_cell(f, ia, strlen(ia), 0);
 				fputc(',', f);
-				csv_put(f, ib);
+				csv_put_cell(f, ib, strlen(ib), 0);
 				fprintf(f, ",%.6f\r\n", e.probability);
 			}
 	}
 	free(order);
 }
 
+/* -o FILE: private (record ids are personal data), whole or not at all, never over an input. */
 static int write_output(const struct linker *lk, const struct opts *o, int n_src)
 {
-	FILE *f = o->out ? fopen(o->out, "wb") : stdout;
+	struct outfile of;
+	struct err err;
+	FILE *f = stdout;
 	size_t i;
-	int bad;
+	int rc = 0;
 
-	if (!f) {
-		fprintf(stderr, "pasos link: error: cannot write '%s': %s\n", o->out, strerror(errno));
-		return EXIT_IO;
+	err_init(&err);
+	if (o->out) {
+		char dir[OUTFILE_PATH_MAX];
+		const char *base = cli_base_name(o->out);
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)(base - o->out), o->out);
+		if (outfile_open(&of, dir[0] ? dir : ".", base, OUTFILE_PRIVATE, &err))
+			return cli_report("link", &err);
+		f = of.f;
 	}
 	if (n_src > 1) {
 		write_pairs(f, lk);
 	} else {
 		fputs("record_id,person_id\r\n", f);
 		for (i = 0; i < link_count(lk); i++) {
-			csv_put(f, link_record_id(lk, i, NULL));
+			const char *id = link_record_id(lk, i, NULL);
+
+			csv_put_cell(f, id, strlen(id), 0);
 			fprintf(f, ",%u\r\n", link_person(lk, i) + 1);
 		}
 	}
-	bad = fflush(f) != 0 || ferror(f);
-	if (f != stdout)
-		bad |= fclose(f) != 0;
-	if (bad) {
-		fprintf(stderr, "pasos link: error: cannot write '%s'\n", o->out ? o->out : "standard output");
+	if (o->out) {
+		if ((rc = outfile_finish(&of, &err)) || (rc = outfile_place(&of, &err)))
+			return cli_report("link", &err);
+	} else if (fflush(f) || ferror(f)) {
+		fprintf(stderr, "pasos link: error: cannot write the standard output\n");
 		return EXIT_IO;
 	}
 	return EXIT_OK;
@@ -438,6 +513,10 @@ static int parse(int argc, char **argv, struct opts *o)
 		return EXIT_USAGE;
 	}
 	for (i = 1; i <= n; i++) {
+		struct stat sb;
+
+		if (!stat(argv[i], &sb))
+			outfile_guard(sb.st_dev, sb.st_ino);
 		if (o->n_files == 2) {
 			fprintf(stderr, "pasos link: error: at most two files\n");
 			return EXIT_USAGE;
@@ -548,7 +627,11 @@ int cmd_link(struct app *app, int argc, char **argv)
 		}
 	}
 	if (link_count(lk) == 0) {
-		fprintf(stderr, "pasos link: error: there are no records to link\n");
+		if (file_mode)
+			fprintf(stderr, "pasos link: error: there are no records to link in the files\n");
+		else
+			fprintf(stderr, "pasos link: error: nothing ingested for any register in the store '%s': there are no records to link; run 'pasos ingest REGISTER FILE' first\n",
+				app->db_path);
 		rc = EXIT_DATA;
 		goto out;
 	}

@@ -123,3 +123,24 @@ for q in "update batches set status = NULL" "update registers set name = NULL"; 
   [ "$rc" -lt 128 ] || fail "ingest crashed with '$q' ($rc)"
   set -e
 done
+
+# one message and one code for a register with nothing ingested
+set +e
+for cmd in "tabulate --out c3 regularizations" "protect --out p3 regularizations"; do
+  # shellcheck disable=SC2086
+  $PASOS --db s.db $cmd > o.txt 2> e.txt; rc=$?
+  expect_eq "$rc" 3 "'pasos $cmd' with no regularisations"
+  grep -q "nothing ingested for register 'regularizations' in the store 's.db'" e.txt || fail "'$cmd': $(cat e.txt)"
+done
+head -1 d/regularizations.csv > r.csv
+$PASOS --db rr.db ingest -q regularizations r.csv
+$PASOS --db rr.db classify > o.txt 2> e.txt; rc=$?
+expect_eq "$rc" 3 "classify with no movements"
+grep -q "nothing ingested for register 'movements'" e.txt || fail "classify: $(cat e.txt)"
+# a record id twice in a file given to link --schema is reported, not linked as two
+{ echo "rec_id,given_name,surname"; echo "r1,ana,apaza"; echo "r2,juan,mamani"; echo "r1,ana,apaza"; } > dup.csv
+$PASOS link --schema "$ROOT/registers/febrl.reg" dup.csv -o links.csv > o.txt 2> e.txt; rc=$?
+expect_eq "$rc" 3 "link --schema with a repeated id"
+grep -q "dup.csv:4: field 'rec_id' repeats the record id of line 2" e.txt || fail "dup ids: $(cat e.txt)"
+[ ! -e links.csv ] || fail "a result was written"
+set -e
