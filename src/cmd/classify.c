@@ -57,7 +57,9 @@ static void help(FILE *f)
 		"  --truth DIR          store mode: a synth output directory; compare the residence\n"
 		"                       after each crossing with where the person really lived\n"
 		"  --true-persons       with --truth: the true persons instead of linkage, to\n"
-		"                       measure the rule alone\n\n"
+		"                       measure the rule alone\n"
+		"  --allow-stale        store mode: classify even when movements were ingested\n"
+		"                       after the last 'pasos link' (refused otherwise)\n\n"
 		"examples:\n"
 		"  pasos classify --crossings crossings.csv --as-of 2026-01-01 -o classified.csv\n"
 		"  pasos classify --as-of 2024-12-31\n");
