@@ -50,6 +50,11 @@ for f in p.db in.csv.rejects.csv movements.csv.rejects.csv conf2/ine_monthly.exa
 done
 for dd in conf2 conf3 d; do expect_eq "$(stat -c %a "$dd")" 700 "mode of $dd/"; done
 expect_eq "$(stat -c %a pub/ine_monthly.csv)" 644 "a public table is readable"
+# 1 again: a publication whose paths do not fit is refused, nothing written over anything
+mkdir -p "$long/$long/$long/$long/$long/x"
+set +e; $PASOS --db p.db protect --out "$long/$long/$long/$long/$long/x" ine_monthly > out.txt 2> err.txt; rc=$?; set -e
+expect_eq "$rc" 2 "protect into a directory whose paths do not fit"
+[ -z "$(ls -A "$long/$long/$long/$long/$long/x")" ] || fail "written into the long directory: $(ls -A "$long/$long/$long/$long/$long/x")"
 [ -z "$(find . -type f -name '.*.??????')" ] || fail "temporaries left: $(find . -name '.*.??????')"
 
 # 7. two input files with the same name in one run: two reports
