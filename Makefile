@@ -32,7 +32,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 FUZZ_TARGETS := csv validate schema
 
-.PHONY: all check test demo bench install uninstall fuzz fuzz-build torture valgrind coverage clean deps
+.PHONY: all check test demo bench install uninstall fuzz fuzz-build torture mutate valgrind coverage clean deps
 
 all: pasos
 
@@ -88,6 +88,10 @@ fuzz: fuzz-build
 # Fail each allocation in turn on a small ingest (MEM_FAIL_AT).
 torture: pasos
 	@tests/torture.sh
+
+# Plant each bug of tests/mutants.txt in a copy of the tree; every one must be caught.
+mutate: deps
+	@tests/mutate.sh
 
 valgrind: pasos $(BUILD)/unit-tests
 	valgrind --error-exitcode=1 --leak-check=full $(BUILD)/unit-tests

@@ -337,7 +337,7 @@ int ingest_file(struct store *st, const struct schema *s, const char *path,
 	size_t n_cols;
 	uint64_t blank_base;
 	struct stat before, after;
-	int rc, found, in_tx = 0, fd;
+	int rc, found, in_tx = 0, fd, changed;
 	long today = ingest_today();
 
 	memset(res, 0, sizeof(*res));
@@ -412,9 +412,10 @@ int ingest_file(struct store *st, const struct schema *s, const char *path,
 		}
 	}
 	/* what was hashed is what was read: a file written to meanwhile is not taken as done */
-	if (fstat(csv_reader_fd(r), &after) || after.st_size != before.st_size ||
-	    after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec ||
-	    csv_reader_offset(r) != b->bytes) {
+	changed = fstat(csv_reader_fd(r), &after) || after.st_size != before.st_size ||
+		  after.st_mtim.tv_sec != before.st_mtim.tv_sec || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec ||
+		  csv_reader_offset(r) != b->bytes;
+	if (changed) {
 		rc = ERR_SET(err, ERR_DATA, "'%s' changed while it was read; its batch is not done: ingest it again"
 			     " once it is complete", path);
 		goto out;

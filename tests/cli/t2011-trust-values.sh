@@ -17,9 +17,12 @@ rule_of() { sqlite3 v.db "select rule from rejects r join batches b using (batch
   row V7 2024-03-01T10:00:00-04:00 1980-01-01 "$(printf 'Apaza\xe2\x80\xaeazapA')"  # line 8: a bidi override
   row V8 2024-03-01T10:00:00-04:00 1980-01-01 "$(printf 'Apaza\xc2\x9b31m')"       # line 9: a C1 control (CSI)
   row V9 2024-03-01T10:00:00+14:00            # line 10: valid, at the edge
+  row VA 2040-06-03T00:30:00-04:00            # line 11: two days after the day of ingest
+  row VB 2040-06-02T23:30:00+14:00            # line 12: the next day, as a time zone ahead may write it
 } > v.csv
 PASOS_TODAY=2040-06-01 $PASOS --db v.db ingest movements v.csv > v.txt
-grep -q "read 9 = accepted 1 + rejected 8" v.txt || fail "$(cat v.txt)"
+grep -q "read 11 = accepted 2 + rejected 9" v.txt || fail "$(cat v.txt)"
+expect_eq "$(rule_of 11) $(sqlite3 v.db "select count(*) from reg_movements where movement_id = 'VB'")" "date.future 1" "a day ahead"
 expect_eq "$(rule_of 2) $(rule_of 3) $(rule_of 4)" "date.future date.future date.too_old" "dates"
 expect_eq "$(rule_of 5) $(rule_of 6)" "type.datetime type.datetime" "second 60 and offset +14:30"
 expect_eq "$(rule_of 7) $(rule_of 8) $(rule_of 9)" "required control_char control_char" "spaces, bidi and C1"

@@ -18,3 +18,19 @@ $PASOS link --schema "$ROOT/registers/febrl.reg" a.csv b.csv --explain rec-10-or
 grep -q "surnames" ex.txt && grep -q "birth date" ex.txt || fail "explain lacks comparisons"
 grep -q "match probability" ex.txt || fail "explain lacks the probability"
 grep -q "same person after clustering: yes" ex.txt || fail "rec-10 pair not linked"
+# term frequency: agreeing on a surname 60 records share says less than on
+# one only the pair has (the two pairs are the same but for the surname)
+python3 - <<'PY'
+given = ["ana", "juan", "rosa", "luis", "carmen", "pedro", "elena", "jorge", "maria", "jose"]
+rows = ["rec_id,given_name,surname,date_of_birth,soc_sec_id"]
+for i in range(60):
+    rows.append("m%d,%s,mamani,19%02d%02d%02d,%07d" % (i, given[i % 10], 50 + i % 40, 1 + i % 12, 1 + i % 28, 1000000 + i))
+    rows.append("o%d,%s,s%03dx,19%02d%02d%02d,%07d" % (i, given[i * 7 % 10], i, 50 + i % 40, 1 + i % 12, 1 + i % 28, 4000000 + i))
+rows += ["c1,rodrigo,mamani,19700315,2000001", "c2,rodrigo,mamani,19700315,2000001",
+         "r1,rodrigo,zuazo,19700315,3000001", "r2,rodrigo,zuazo,19700315,3000001"]
+open("tf.csv", "w").write("\n".join(rows) + "\n")
+PY
+tf() { $PASOS link --schema "$ROOT/registers/febrl.reg" tf.csv --explain "$1" "$2" | grep -A1 '^  surnames' | awk '/term-frequency/ {print $NF}'; }
+common=$(tf c1 c2); rare=$(tf r1 r2)
+echo "term-frequency adjustment: mamani $common, zuazo $rare"
+awk -v c="$common" -v r="$rare" 'BEGIN { exit !(c != "" && r - c > 2) }' || fail "term frequency: mamani $common, zuazo $rare"

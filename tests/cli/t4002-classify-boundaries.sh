@@ -54,3 +54,8 @@ expect_eq "$(grep '^X,' real.out | tr -d '\r' | cut -d, -f6,7 | sort -u)" "1,1" 
 printf 'person,direction,date,birth_date\nA,arrival,2017-01-01,1990-13-01\n' > badbirth.csv
 set +e; $PASOS classify --crossings badbirth.csv 2> err.txt; rc=$?; set -e
 expect_eq "$rc" 3 "bad birth date"; grep -q "badbirth.csv:2: field 'birth_date'" err.txt || fail "bad birth date message"
+# a lone arrival still in the country: a migration once 365 days have passed by the as-of date, not at 364
+printf 'person,direction,date\nS,arrival,2025-01-01\n' > single.csv
+$PASOS classify --crossings single.csv --as-of 2026-01-01 | tr -d '\r' > s365.out
+$PASOS classify --crossings single.csv --as-of 2025-12-31 | tr -d '\r' > s364.out
+expect_eq "$(sed -n 2p s365.out | cut -d, -f7) $(sed -n 2p s364.out | cut -d, -f7)" "1 0" "a lone arrival at 365 and 364 days"

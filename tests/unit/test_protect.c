@@ -198,3 +198,87 @@ void test_protect_move_reach(void)
 	free(res.values[1]);
 	table_free(t);
 }
+
+/*
+ * The audit on the same 2x2 table, given patterns whose safety is known by
+ * hand: with the four inner cells suppressed ENTRY-DSG ranges over [0, 6]
+ * (safe at interval 2); with only the ENTRY row suppressed, the published
+ * column totals and EXIT cells give ENTRY-DSG away exactly (unsafe), and a
+ * certificate that is no balanced move of suppressed cells (ENTRY alone
+ * along DIRECTION, or through a published cell) must not make it safe.
+ */
+void test_protect_audit_verdicts(void)
+{
+	static const char *tab = "table t\nsource movements\n"
+				 "dimension DIRECTION field=direction kind=code values=ENTRY,EXIT\n"
+				 "dimension POST field=border_post kind=code values=DSG,VLZ\n"
+				 "measure CROSSINGS count\n";
+	char path[] = "/tmp/pasos-unit-audit-XXXXXX";
+	int fd = mkstemp(path), e, x, dsg, vlz, tot0, tot1, a, b;
+	struct table *t = NULL;
+	struct tab_result res;
+	struct audit_result au;
+	struct move_cert cert[2];
+	struct err err;
+	uint32_t inner[2][2] = { { 1, 5 }, { 6, 7 } };
+	uint8_t status[9] = { 0 };
+	size_t n1, c;
+
+	err_init(&err);
+	CHECK(fd >= 0 && write(fd, tab, strlen(tab)) == (ssize_t)strlen(tab));
+	close(fd);
+	CHECK_EQ_INT(table_load(&t, path, &err), 0);
+	unlink(path);
+	if (!t)
+		return;
+	e = table_code_index(&t->dims[0], "ENTRY");
+	x = table_code_index(&t->dims[0], "EXIT");
+	tot0 = table_code_index(&t->dims[0], "_T");
+	dsg = table_code_index(&t->dims[1], "DSG");
+	vlz = table_code_index(&t->dims[1], "VLZ");
+	tot1 = table_code_index(&t->dims[1], "_T");
+	n1 = t->dims[1].n_codes;
+	memset(&res, 0, sizeof(res));
+	res.n_cells = t->dims[0].n_codes * n1;
+	res.stride[0] = n1;
+	res.stride[1] = 1;
+	res.possible = xmalloc(res.n_cells);
+	memset(res.possible, 1, res.n_cells);
+	res.values[0] = xcalloc(res.n_cells, sizeof(uint32_t));
+	for (a = 0; a < 2; a++)
+		for (b = 0; b < 2; b++) {
+			int di = a ? x : e, pi = b ? vlz : dsg;
+
+			res.values[0][(size_t)di * n1 + (size_t)pi] += inner[a][b];
+			res.values[0][(size_t)di * n1 + (size_t)tot1] += inner[a][b];
+			res.values[0][(size_t)tot0 * n1 + (size_t)pi] += inner[a][b];
+			res.values[0][(size_t)tot0 * n1 + (size_t)tot1] += inner[a][b];
+		}
+	c = (size_t)e * n1 + (size_t)dsg;
+	/* safe: the four inner cells, no certificate (the audit finds its own move) */
+	status[c] = CELL_PRIMARY;
+	status[(size_t)e * n1 + (size_t)vlz] = status[(size_t)x * n1 + (size_t)dsg] =
+		status[(size_t)x * n1 + (size_t)vlz] = CELL_SECONDARY;
+	memset(&au, 0, sizeof(au));
+	CHECK_EQ_INT(protect_audit(t, &res, status, 2, NULL, NULL, 0, &au, &err), 0);
+	CHECK(au.n_checked == 1 && au.n_failed == 0);
+	CHECK(au.lo[0][c] == 0 && au.hi[0][c] == 6);
+	audit_result_release(&au);
+	/* unsafe: the ENTRY row alone, with two false certificates */
+	status[(size_t)x * n1 + (size_t)dsg] = status[(size_t)x * n1 + (size_t)vlz] = CELL_FREE;
+	memset(cert, 0, sizeof(cert));
+	cert[0].cell = cert[1].cell = c;
+	cert[0].m.n[0] = 1, cert[0].m.code[0][0] = (uint16_t)e, cert[0].m.sign[0][0] = 1;  /* ENTRY alone */
+	cert[0].m.n[1] = 2, cert[0].m.code[1][0] = (uint16_t)dsg, cert[0].m.sign[1][0] = 1;
+	cert[0].m.code[1][1] = (uint16_t)vlz, cert[0].m.sign[1][1] = -1;
+	cert[1].m = cert[0].m;  /* both directions: through the published EXIT cells */
+	cert[1].m.n[0] = 2, cert[1].m.code[0][1] = (uint16_t)x, cert[1].m.sign[0][1] = -1;
+	memset(&au, 0, sizeof(au));
+	CHECK_EQ_INT(protect_audit(t, &res, status, 2, NULL, cert, 2, &au, &err), 0);
+	CHECK(au.n_checked == 1 && au.n_failed == 1);
+	CHECK(au.hi[0][c] - au.lo[0][c] < 1e-9);
+	audit_result_release(&au);
+	free(res.possible);
+	free(res.values[0]);
+	table_free(t);
+}

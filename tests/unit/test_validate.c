@@ -5,6 +5,7 @@
 #include "../harness.h"
 #include "../../src/date.h"
 #include "../../src/schema.h"
+#include "../../src/ingest.h"
 #include "../../src/validate.h"
 #include "tests.h"
 
@@ -217,4 +218,14 @@ void test_date_round_trip(void)
 	CHECK_EQ_INT(date_parse_time("2024-03-01 23:59:59", 19), 86399);
 	CHECK_EQ_INT(date_parse_time("2024-03-01", 10), -1);
 	CHECK_EQ_INT(date_parse_time("2024-03-01T1x:00:00", 19), -1);
+}
+
+/* The content hash tells ("ab","c") from ("a","bc"): lengths are part of it. */
+void test_ingest_hash_lengths(void)
+{
+	struct csv_field x[2] = { { "ab", 2 }, { "c", 1 } }, y[2] = { { "a", 1 }, { "bc", 2 } };
+	struct csv_field z[2] = { { "ab", 2 }, { "c", 1 } };
+
+	CHECK(ingest_hash(x, 2) != ingest_hash(y, 2));
+	CHECK(ingest_hash(x, 2) == ingest_hash(z, 2));
 }

@@ -16,11 +16,11 @@
 	X(test_validate_required_and_length) X(test_validate_utf8_and_control) \
 	X(test_validate_integer) X(test_validate_dates) X(test_validate_codes) \
 	X(test_validate_cross_field_rules) X(test_validate_shipped_movement_rules) \
-	X(test_date_round_trip) \
+	X(test_date_round_trip) X(test_ingest_hash_lengths) \
 	X(test_schema_shipped_registers) X(test_schema_errors_name_the_line) \
 	X(test_schema_unknown_register) \
 	X(test_names_normalize) X(test_names_phonetic) X(test_names_similarity) \
-	X(test_protect_ptable_promises) X(test_protect_opts) X(test_protect_move_reach) \
+	X(test_protect_ptable_promises) X(test_protect_opts) X(test_protect_move_reach) X(test_protect_audit_verdicts) \
 	X(test_extsort_in_memory) X(test_extsort_spills_and_merges)
 
 #define DECLARE(name) void name(void);
