@@ -39,7 +39,7 @@ kill -9 $pid 2>/dev/null || fail "the ingest ended before a chunk could be seen 
 wait $pid 2>/dev/null || true
 expect_eq "$(sqlite3 m.db "select status from batches")" running "killed in the middle of the batch"
 [ "$(sqlite3 m.db "select count(*) from reg_movements")" -gt 0 ] || fail "killed before any row was committed"
-expect_eq "$(sqlite3 ref.db "select blank_lines from batches")" "$(grep -c $'^\r\?$' d/movements.csv)" "blank lines counted"
+expect_eq "$(sqlite3 ref.db "select blank_lines from batches")" "$(awk '{ sub(/\r$/, "") } $0 == "" { n++ } END { print n + 0 }' d/movements.csv)" "blank lines counted"
 $PASOS --db m.db ingest --chunk 700 movements d/movements.csv > m2.txt
 grep -q "continued after an interruption" m2.txt || fail "the rerun did not continue the interrupted batch: $(cat m2.txt)"
 dump() {
