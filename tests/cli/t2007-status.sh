@@ -10,7 +10,9 @@ for m in 2023-01 2023-02 2023-03; do grep -q "$m" st.txt || fail "month $m missi
 n=$(sqlite3 s.db 'select count(*) from reg_movements')
 grep -q " $n\$" st.txt || fail "record count $n not shown"
 grep -q "movements.csv" st.txt || fail "batch file not shown"
-$PASOS --db s.db status --register regularizations | grep -q "register movements" && fail "--register not applied"
+$PASOS --db s.db status --register regularizations > only.txt
+grep -q "register regularizations" only.txt || fail "--register: $(cat only.txt)"
+! grep -q "register movements" only.txt || fail "--register not applied"
 grep -q "^linkage" st.txt && fail "linkage shown before any link"
 $PASOS --db s.db link > /dev/null
 $PASOS --db s.db classify > cl.txt
