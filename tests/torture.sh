@@ -13,7 +13,7 @@ cd "$work"
 bad=0
 n=1
 while :; do
-  MEM_FAIL_AT=$n "$pasos" --db t.db ingest -q movements d/movements.csv 2> err.txt
+  { MEM_FAIL_AT=$n "$pasos" --db t.db ingest -q movements d/movements.csv 2> err.txt; } 2> /dev/null
   rc=$?
   if [ $rc -ne 0 ] && ! grep -q "out of memory" err.txt; then
     echo "allocation $n: exit $rc without the out-of-memory message"; cat err.txt; bad=1
