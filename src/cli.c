@@ -32,6 +32,9 @@ static const struct command commands[] = {
 	{ "classify", cmd_classify, CLI_STORE_UNLESS_SCHEMA | CLI_VERIFY, "migrant or visitor: the 12/16-month rule on every crossing" },
 	{ "tabulate", cmd_tabulate, CLI_NEEDS_STORE | CLI_VERIFY, "every cell and margin of a table, exact, for internal use" },
 	{ "protect", cmd_protect, CLI_NEEDS_STORE | CLI_VERIFY, "disclosure control, then the public CSV and SDMX-CSV" },
+	{ "serve", cmd_serve, CLI_CREATES_STORE, "the border-post service: HTTP registration, histories, audit trail" },
+	{ "user", cmd_user, CLI_CREATES_STORE, "the service's accounts: add, list, disable" },
+	{ "audit", cmd_audit, CLI_NEEDS_STORE | CLI_VERIFY, "verify the service's audit trail" },
 	{ "status", cmd_status, CLI_NEEDS_STORE | CLI_VERIFY, "what the store holds, by register, batch and month" },
 };
 

@@ -62,5 +62,8 @@ int cmd_link(struct app *app, int argc, char **argv);
 int cmd_classify(struct app *app, int argc, char **argv);
 int cmd_tabulate(struct app *app, int argc, char **argv);
 int cmd_protect(struct app *app, int argc, char **argv);
+int cmd_serve(struct app *app, int argc, char **argv);
+int cmd_user(struct app *app, int argc, char **argv);
+int cmd_audit(struct app *app, int argc, char **argv);
 
 #endif

@@ -1,0 +1,51 @@
+/*
+ * cmd/serve.c: pasos serve, the border-post service.
+ * SPDX-License-Identifier: MIT
+ */
+#include "../cli.h"
+#include "../opt.h"
+#include "../serve.h"
+
+#include <stdio.h>
+
+static void help(FILE *f)
+{
+	fprintf(f,
+		"usage: pasos [--db PATH] serve [--listen ADDR:PORT]\n\n"
+		"Serve the store over HTTP in the foreground until SIGTERM or SIGINT. One\n"
+		"process owns the store. Accounts come from 'pasos user add'.\n\n"
+		"routes:\n"
+		"  GET  /healthz                      ready\n"
+		"  POST /api/v1/registers/movements   officer: one crossing as a JSON object whose\n"
+		"                                     keys are the fields of registers/movements.reg;\n"
+		"                                     201 stored, 200 already stored (a retry), 409 the\n"
+		"                                     same id with other content, 422 every rule broken\n"
+		"  GET  /api/v1/persons?document_type=&document_country=&document_number=\n"
+		"                                     officer, supervisor: the traveller's crossings\n"
+		"Every request but /healthz needs 'Authorization: Bearer TOKEN'. A 201 or 200 is\n"
+		"on disk; every write and read of personal data is in the audit trail\n"
+		"('pasos audit verify').\n\n"
+		"options:\n"
+		"  --listen ADDR:PORT   IPv4 address and port (default 127.0.0.1:8080)\n\n"
+		"example:\n"
+		"  pasos --db out/demo/pasos.db serve --listen 127.0.0.1:8080\n");
+}
+
+int cmd_serve(struct app *app, int argc, char **argv)
+{
+	struct serve_opts o = { app->db_path, "127.0.0.1:8080", 0 };
+	const struct opt_spec spec[] = { { "listen", 0, OPT_STR, &o.listen, 0, 0 } };
+	struct err err;
+	int n, rc;
+
+	if ((rc = opt_parse("serve", argc, argv, spec, 1, help, &n)))
+		return rc < 0 ? EXIT_OK : rc;
+	if (n) {
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	err_init(&err);
+	if (serve_run(&o, &err))
+		return cli_report("serve", &err);
+	return EXIT_OK;
+}

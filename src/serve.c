@@ -1,0 +1,632 @@
+/*
+ * serve.c: the border-post service. See serve.h.
+ *
+ * One process owns the store. Each connection has a thread
+ * (libmicrohttpd's thread per connection) that reads, authenticates and
+ * validates a request, then hands what must be written to one writer
+ * thread and waits. The writer takes every job waiting, writes them in
+ * one transaction (records, their persons, the audit trail, the batch's
+ * counts), commits, and only then wakes their threads: a 201 or a 200 is
+ * on disk, and many requests share one commit (group commit).
+ * SPDX-License-Identifier: MIT
+ */
+#include "serve.h"
+#include "ingest.h"
+#include "mem.h"
+#include "schema.h"
+#include "sha256.h"
+#include "store.h"
+#include "trail.h"
+#include "users.h"
+#include "validate.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BODY_MAX (64 * 1024)
+
+/* ==== Jobs for the writer ==== */
+
+enum job_kind { JOB_REGISTER, JOB_TRAIL };
+
+struct job {
+	enum job_kind kind;
+	/* in: a record (schema order, pointing into text) and who asked */
+	struct csv_field vals[SCHEMA_MAX_FIELDS];
+	char *text;
+	const char *raw;
+	size_t raw_len;
+	char user[USER_NAME_MAX + 1], addr[64], action[32], object[128];
+	int read_status;          /* JOB_TRAIL: the answer's status */
+	/* out */
+	int status;               /* 201, 200, 409, or 500 */
+	int64_t person;
+	int done;
+	struct job *next;
+};
+
+struct server {
+	struct store *st;          /* the writer's connection */
+	sqlite3 *rdb;              /* reads (accounts, histories), one at a time */
+	pthread_mutex_t rlock;
+	struct schema *s;
+	struct store_table *t;
+	struct store_batch batch;
+	struct trail trail;
+	int64_t next_person;
+	long today;
+	int post_field, doc_type, doc_country, doc_number;
+	sqlite3_stmt *find_person, *put_link;
+	/* the queue */
+	pthread_mutex_t lock;
+	pthread_cond_t work, answered;
+	struct job *head, *tail;
+	int stopping;
+};
+
+static int64_t person_of(struct server *sv, const struct job *j)
+{
+	sqlite3_stmt *q = sv->find_person;
+	int64_t p = 0;
+
+	/* the same document at once: the person of a stored crossing with it */
+	sqlite3_bind_text(q, 1, j->vals[sv->doc_type].p, (int)j->vals[sv->doc_type].len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, j->vals[sv->doc_country].p, (int)j->vals[sv->doc_country].len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, j->vals[sv->doc_number].p, (int)j->vals[sv->doc_number].len, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		p = sqlite3_column_int64(q, 0);
+	sqlite3_reset(q);
+	return p ? p : sv->next_person++;
+}
+
+/* One job inside the open transaction. */
+static int write_job(struct server *sv, struct job *j, struct err *err)
+{
+	enum store_put put;
+	int64_t first;
+	int rc;
+
+	if (j->kind == JOB_TRAIL)
+		return trail_append(store_db(sv->st), &sv->trail, j->user, j->addr, j->action, j->object,
+				    j->read_status, err);
+	sv->batch.rows_read++;
+	rc = store_table_put(sv->t, j->vals, ingest_hash(j->vals, sv->s->n_fields), sv->batch.id, sv->batch.rows_read,
+			     &put, &first, err);
+	if (rc)
+		return rc;
+	if (put == STORE_ACCEPTED) {
+		sv->batch.accepted++;
+		j->person = person_of(sv, j);
+		sqlite3_bind_text(sv->put_link, 1, j->vals[sv->s->id_field].p, (int)j->vals[sv->s->id_field].len, SQLITE_STATIC);
+		sqlite3_bind_int64(sv->put_link, 2, j->person);
+		rc = sqlite3_step(sv->put_link) == SQLITE_DONE ? 0 : store_error(store_db(sv->st), "cannot link the person", err);
+		sqlite3_reset(sv->put_link);
+		j->status = 201;
+	} else if (put == STORE_DUPLICATE) {
+		sv->batch.duplicates++;
+		rc = store_put_duplicate(sv->st, sv->batch.id, sv->batch.rows_read, j->vals[sv->s->id_field].p,
+					 j->vals[sv->s->id_field].len, first, err);
+		j->status = 200;
+	} else {
+		sv->batch.conflicts++;
+		rc = store_put_conflict(sv->st, sv->batch.id, sv->batch.rows_read, j->vals[sv->s->id_field].p,
+					j->vals[sv->s->id_field].len, first, j->raw, j->raw_len, err);
+		j->status = 409;
+	}
+	if (!rc && j->status == 200) {
+		/* a retry: the person is the one the record has */
+		sqlite3_stmt *q = NULL;
+
+		if (sqlite3_prepare_v2(store_db(sv->st), "SELECT person_id FROM person_links WHERE register = 'movements'"
+				       " AND record_id = ?", -1, &q, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(q, 1, j->vals[sv->s->id_field].p, (int)j->vals[sv->s->id_field].len, SQLITE_STATIC);
+			if (sqlite3_step(q) == SQLITE_ROW)
+				j->person = sqlite3_column_int64(q, 0);
+		}
+		sqlite3_finalize(q);
+	}
+	if (!rc) {
+		snprintf(j->object, sizeof(j->object), "movements:%.*s", (int)j->vals[sv->s->id_field].len,
+			 j->vals[sv->s->id_field].p);
+		rc = trail_append(store_db(sv->st), &sv->trail, j->user, j->addr, "register", j->object, j->status, err);
+	}
+	return rc;
+}
+
+static void *writer(void *arg)
+{
+	struct server *sv = arg;
+
+	for (;;) {
+		struct job *jobs, *j;
+		struct trail saved;
+		struct store_batch bsaved;
+		int64_t psaved;
+		struct err err;
+		int rc;
+
+		pthread_mutex_lock(&sv->lock);
+		while (!sv->head && !sv->stopping)
+			pthread_cond_wait(&sv->work, &sv->lock);
+		jobs = sv->head;
+		sv->head = sv->tail = NULL;
+		pthread_mutex_unlock(&sv->lock);
+		if (!jobs)
+			break;  /* stopping, and nothing left */
+		err_init(&err);
+		saved = sv->trail;
+		bsaved = sv->batch;
+		psaved = sv->next_person;
+		rc = store_begin(sv->st, &err);
+		for (j = jobs; j && !rc; j = j->next)
+			rc = write_job(sv, j, &err);
+		if (!rc)
+			rc = store_batch_save(sv->st, &sv->batch, &err);
+		rc = store_end(sv->st, rc, &err);
+		if (rc) {
+			/* nothing of this group is on disk: each is told so */
+			fprintf(stderr, "pasos serve: error: %s\n", err.msg);
+			sv->trail = saved;
+			sv->batch = bsaved;
+			sv->next_person = psaved;
+		}
+		pthread_mutex_lock(&sv->lock);
+		for (j = jobs; j; j = j->next) {
+			if (rc)
+				j->status = 500;
+			j->done = 1;
+		}
+		pthread_cond_broadcast(&sv->answered);
+		pthread_mutex_unlock(&sv->lock);
+	}
+	return NULL;
+}
+
+/* Hand a job to the writer and wait until it is committed (or failed). */
+static void submit(struct server *sv, struct job *j)
+{
+	j->done = 0;
+	j->next = NULL;
+	pthread_mutex_lock(&sv->lock);
+	if (sv->tail)
+		sv->tail->next = j;
+	else
+		sv->head = j;
+	sv->tail = j;
+	pthread_cond_signal(&sv->work);
+	while (!j->done)
+		pthread_cond_wait(&sv->answered, &sv->lock);
+	pthread_mutex_unlock(&sv->lock);
+}
+
+/* ==== HTTP ==== */
+
+struct request {
+	char *body;
+	size_t len;
+	int too_big;
+};
+
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	json_decref(body);
+	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *msg)
+{
+	return send_json(c, status, json_pack("{s:s}", "error", msg));
+}
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	snprintf(out, len, "?");
+	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out, (socklen_t)len);
+}
+
+/* The account of the Bearer token, or 0. */
+static int authenticate(struct server *sv, struct MHD_Connection *c, struct user *u)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	int ok;
+
+	if (!h || strncmp(h, "Bearer ", 7))
+		return 0;
+	pthread_mutex_lock(&sv->rlock);
+	ok = user_by_token(sv->rdb, h + 7, strlen(h + 7), u);
+	pthread_mutex_unlock(&sv->rlock);
+	return ok;
+}
+
+/* A JSON value as the text the register's checks read; NULL when it is neither a string nor a whole number. */
+static char *value_text(json_t *v)
+{
+	char num[32];
+
+	if (json_is_string(v))
+		return xmemdup0(json_string_value(v), json_string_length(v));
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+		return xstrdup(num);
+	}
+	if (json_is_null(v))
+		return xstrdup("");
+	return NULL;
+}
+
+static enum MHD_Result register_movement(struct server *sv, struct MHD_Connection *c, const struct user *u,
+					 const struct request *rq)
+{
+	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	struct job j;
+	struct validation v;
+	json_error_t jerr;
+	json_t *obj, *val, *fails, *out;
+	const char *key;
+	char *texts[SCHEMA_MAX_FIELDS] = { 0 };
+	size_t i;
+	enum MHD_Result ret;
+
+	if (u->role != ROLE_OFFICER)
+		return send_error(c, MHD_HTTP_FORBIDDEN, "only an officer registers crossings");
+	if (!ctype || strncmp(ctype, "application/json", 16))
+		return send_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "send application/json");
+	if (rq->too_big)
+		return send_error(c, 413, "a request is at most 64 KiB");
+	obj = json_loadb(rq->body ? rq->body : "", rq->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!obj || !json_is_object(obj)) {
+		json_decref(obj);
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "the body is not one JSON object");
+	}
+	fails = json_array();
+	json_object_foreach(obj, key, val) {
+		int f = schema_field_index(sv->s, key);
+
+		if (f < 0) {
+			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", key, "rule", "unknown_field",
+							       "message", "not a field of register movements"));
+			continue;
+		}
+		if (!(texts[f] = value_text(val)))
+			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", key, "rule", "type.json",
+							       "message", "a string or a whole number"));
+	}
+	/* the border post is the officer's */
+	if (texts[sv->post_field] && texts[sv->post_field][0] && strcmp(texts[sv->post_field], u->post)) {
+		for (i = 0; i < sv->s->n_fields; i++)
+			free(texts[i]);
+		json_decref(obj);
+		json_decref(fails);
+		return send_error(c, MHD_HTTP_FORBIDDEN, "an officer registers at their own border post only");
+	}
+	free(texts[sv->post_field]);
+	texts[sv->post_field] = xstrdup(u->post);
+	memset(&j, 0, sizeof(j));
+	for (i = 0; i < sv->s->n_fields; i++) {
+		j.vals[i].p = texts[i] ? texts[i] : "";
+		j.vals[i].len = texts[i] ? strlen(texts[i]) : 0;
+	}
+	memset(&v, 0, sizeof(v));
+	v.today = sv->today;
+	v.has_today = 1;
+	if (validate_record(sv->s, j.vals, &v)) {
+		for (i = 0; i < v.n; i++)
+			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field",
+							       v.f[i].field >= 0 ? sv->s->fields[v.f[i].field].name : "",
+							       "rule", v.f[i].rule, "message", v.f[i].msg));
+	}
+	if (json_array_size(fails)) {
+		ret = send_json(c, 422, json_pack("{s:s,s:o}", "error", "the record breaks the register's rules",
+						 "failures", fails));
+	} else {
+		json_decref(fails);
+		j.kind = JOB_REGISTER;
+		j.raw = rq->body;
+		j.raw_len = rq->len;
+		snprintf(j.user, sizeof(j.user), "%s", u->name);
+		client_addr(c, j.addr, sizeof(j.addr));
+		submit(sv, &j);
+		if (j.status == 500) {
+			ret = send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "not stored: the store failed; try again");
+		} else if (j.status == 409) {
+			ret = send_error(c, MHD_HTTP_CONFLICT, "another record has this movement_id: kept aside as a conflict");
+		} else {
+			out = json_object();
+			for (i = 0; i < sv->s->n_fields; i++)
+				json_object_set_new(out, sv->s->fields[i].name, json_stringn(j.vals[i].p, j.vals[i].len));
+			ret = send_json(c, (unsigned)j.status, json_pack("{s:o,s:I,s:s}", "record", out, "person_id",
+									 (json_int_t)j.person, "result",
+									 j.status == 201 ? "stored" : "already stored"));
+		}
+	}
+	for (i = 0; i < sv->s->n_fields; i++)
+		free(texts[i]);
+	json_decref(obj);
+	return ret;
+}
+
+/* A traveller's crossings by document, in order, with their 12/16-month results where classified. */
+static enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, const struct user *u)
+{
+	const char *dt = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_type");
+	const char *dc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_country");
+	const char *dn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_number");
+	sqlite3_stmt *q = NULL;
+	json_t *list = json_array();
+	struct job j;
+	int64_t person = 0;
+	unsigned status;
+
+	if (u->role != ROLE_OFFICER && u->role != ROLE_SUPERVISOR) {
+		json_decref(list);
+		return send_error(c, MHD_HTTP_FORBIDDEN, "histories are for officers and supervisors");
+	}
+	if (!dt || !dc || !dn) {
+		json_decref(list);
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "give document_type, document_country and document_number");
+	}
+	pthread_mutex_lock(&sv->rlock);
+	if (sqlite3_prepare_v2(sv->rdb,
+			       "WITH p AS (SELECT l.person_id FROM reg_movements m JOIN person_links l ON l.register = 'movements'"
+			       " AND l.record_id = m.movement_id WHERE m.document_type = ?1 AND m.document_country = ?2"
+			       " AND m.document_number = ?3 LIMIT 1)"
+			       " SELECT p.person_id, m.movement_id, m.direction, m.event_time, m.border_post,"
+			       " m.permitted_stay_days FROM p JOIN person_links l ON l.register = 'movements'"
+			       " AND l.person_id = p.person_id JOIN reg_movements m ON m.movement_id = l.record_id"
+			       " ORDER BY m.event_time", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, dt, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, dc, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, dn, -1, SQLITE_STATIC);
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			person = sqlite3_column_int64(q, 0);
+			json_array_append_new(list, json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?}",
+				"movement_id", (const char *)sqlite3_column_text(q, 1),
+				"direction", (const char *)sqlite3_column_text(q, 2),
+				"event_time", (const char *)sqlite3_column_text(q, 3),
+				"border_post", (const char *)sqlite3_column_text(q, 4),
+				"permitted_stay_days", (const char *)sqlite3_column_text(q, 5)));
+		}
+	}
+	sqlite3_finalize(q);
+	pthread_mutex_unlock(&sv->rlock);
+	status = person ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND;
+	/* the read is in the trail before the answer leaves */
+	memset(&j, 0, sizeof(j));
+	j.kind = JOB_TRAIL;
+	snprintf(j.user, sizeof(j.user), "%s", u->name);
+	client_addr(c, j.addr, sizeof(j.addr));
+	snprintf(j.action, sizeof(j.action), "read history");
+	snprintf(j.object, sizeof(j.object), "person:%lld", (long long)person);
+	j.read_status = (int)status;
+	submit(sv, &j);
+	if (j.status == 500) {
+		json_decref(list);
+		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the audit trail failed: nothing is shown");
+	}
+	if (!person) {
+		json_decref(list);
+		return send_error(c, MHD_HTTP_NOT_FOUND, "no crossing with this document");
+	}
+	return send_json(c, MHD_HTTP_OK, json_pack("{s:I,s:o}", "person_id", (json_int_t)person, "crossings", list));
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+			      const char *version, const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct server *sv = cls;
+	struct request *rq = *con_cls;
+	struct user u;
+
+	(void)version;
+	if (!rq) {
+		*con_cls = rq = xcalloc(1, sizeof(*rq));
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (rq->len + *upload_size > BODY_MAX) {
+			rq->too_big = 1;
+		} else {
+			rq->body = xrealloc(rq->body, rq->len + *upload_size + 1);
+			memcpy(rq->body + rq->len, upload, *upload_size);
+			rq->len += *upload_size;
+			rq->body[rq->len] = '\0';
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!strcmp(url, "/healthz"))
+		return strcmp(method, "GET") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only")
+					     : send_json(c, MHD_HTTP_OK, json_pack("{s:s}", "status", "ok"));
+	if (strcmp(url, "/api/v1/registers/movements") && strcmp(url, "/api/v1/persons"))
+		return send_error(c, MHD_HTTP_NOT_FOUND, "no such route");
+	/* every route below is denied unless a role is allowed it */
+	if (!authenticate(sv, c, &u))
+		return send_error(c, MHD_HTTP_UNAUTHORIZED, "a valid API token is needed (Authorization: Bearer TOKEN)");
+	if (!strcmp(url, "/api/v1/registers/movements"))
+		return strcmp(method, "POST") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only")
+					      : register_movement(sv, c, &u, rq);
+	return strcmp(method, "GET") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only") : person_history(sv, c, &u);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct request *rq = *con_cls;
+
+	(void)cls, (void)c, (void)toe;
+	if (rq) {
+		free(rq->body);
+		free(rq);
+		*con_cls = NULL;
+	}
+}
+
+/* ==== Start and stop ==== */
+
+static int parse_listen(const char *s, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	long port;
+	char *end;
+
+	if (!colon || (size_t)(colon - s) >= sizeof(host))
+		return -1;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	return *end || port < 1 || port > 65535 || inet_pton(AF_INET, host, &sa->sin_addr) != 1 ? -1 : 0;
+}
+
+static int prepare_store(struct server *sv, const char *db_path, struct err *err)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q = NULL;
+	char name[64];
+	int rc;
+
+	if ((rc = store_open(&sv->st, db_path, STORE_CREATE, err)) || (rc = store_verify(sv->st, err)) ||
+	    (rc = store_lock(sv->st, err)) || (rc = schema_load_named(&sv->s, "movements", err)) ||
+	    (rc = store_table_open(sv->st, sv->s, &sv->t, err)))
+		return rc;
+	db = store_db(sv->st);
+	sv->post_field = schema_field_index(sv->s, "border_post");
+	sv->doc_type = schema_field_index(sv->s, "document_type");
+	sv->doc_country = schema_field_index(sv->s, "document_country");
+	sv->doc_number = schema_field_index(sv->s, "document_number");
+	if (sv->post_field < 0 || sv->doc_type < 0 || sv->doc_country < 0 || sv->doc_number < 0)
+		return ERR_SET(err, ERR_SCHEMA, "register movements lacks border_post or the document fields");
+	if ((rc = store_exec(sv->st,
+			     "CREATE TABLE IF NOT EXISTS person_links(register TEXT NOT NULL, record_id TEXT NOT NULL,"
+			     " person_id INTEGER NOT NULL, PRIMARY KEY(register, record_id)) WITHOUT ROWID;"
+			     "CREATE INDEX IF NOT EXISTS person_links_person ON person_links(person_id);"
+			     "CREATE INDEX IF NOT EXISTS reg_movements_document ON reg_movements(document_type,"
+			     " document_country, document_number);", err)) ||
+	    (rc = trail_open(db, &sv->trail, err)))
+		return rc;
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(person_id), 0) + 1 FROM person_links", -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_step(q) != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		return store_error(db, "cannot read the persons", err);
+	}
+	sv->next_person = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	if (sqlite3_prepare_v3(db, "SELECT l.person_id FROM reg_movements m JOIN person_links l ON l.register = 'movements'"
+			       " AND l.record_id = m.movement_id WHERE m.document_type = ? AND m.document_country = ?"
+			       " AND m.document_number = ? LIMIT 1", -1, SQLITE_PREPARE_PERSISTENT, &sv->find_person, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(db, "INSERT OR REPLACE INTO person_links VALUES('movements', ?, ?)", -1,
+			       SQLITE_PREPARE_PERSISTENT, &sv->put_link, NULL) != SQLITE_OK)
+		return store_error(db, "cannot prepare the service's statements", err);
+	/* this run's registrations are one batch, done from the start: its counts move with each commit */
+	memset(&sv->batch, 0, sizeof(sv->batch));
+	{
+		unsigned char r[16];
+		FILE *u = fopen("/dev/urandom", "rb");
+
+		if (!u || fread(r, 1, sizeof(r), u) != sizeof(r)) {
+			if (u)
+				fclose(u);
+			return ERR_SET(err, ERR_IO, "cannot read /dev/urandom");
+		}
+		fclose(u);
+		sha256_buf(r, sizeof(r), sv->batch.sha256);
+	}
+	snprintf(name, sizeof(name), "api:serve");
+	snprintf(sv->batch.file_name, sizeof(sv->batch.file_name), "%s", name);
+	if ((rc = store_batch_create(sv->st, "movements", &sv->batch, err)))
+		return rc;
+	sv->batch.status = BATCH_DONE;
+	if ((rc = store_batch_save(sv->st, &sv->batch, err)))
+		return rc;
+	if (sqlite3_open_v2(db_path, &sv->rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return ERR_SET(err, ERR_STORE, "cannot open the store for reading: %s", sqlite3_errmsg(sv->rdb));
+	sqlite3_busy_timeout(sv->rdb, 10000);
+	return 0;
+}
+
+int serve_run(const struct serve_opts *o, struct err *err)
+{
+	struct server sv;
+	struct sockaddr_in sa;
+	struct MHD_Daemon *d = NULL;
+	pthread_t wt;
+	sigset_t set;
+	int rc, sig, started = 0;
+
+	memset(&sv, 0, sizeof(sv));
+	if (parse_listen(o->listen, &sa))
+		return ERR_SET(err, ERR_USAGE, "--listen needs an IPv4 address and a port, like 127.0.0.1:8080");
+	pthread_mutex_init(&sv.lock, NULL);
+	pthread_mutex_init(&sv.rlock, NULL);
+	pthread_cond_init(&sv.work, NULL);
+	pthread_cond_init(&sv.answered, NULL);
+	sv.today = ingest_today();
+	if ((rc = prepare_store(&sv, o->db_path, err)))
+		goto out;
+	/* the signals that stop the service are taken by this thread only */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (pthread_create(&wt, NULL, writer, &sv)) {
+		rc = ERR_SET(err, ERR_INTERNAL, "cannot start the writer");
+		goto out;
+	}
+	started = 1;
+	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+			     0, NULL, NULL, handle, &sv,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+			     MHD_OPTION_NOTIFY_COMPLETED, completed, &sv,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,  /* a client sending a byte a minute is dropped */
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+			     MHD_OPTION_END);
+	if (!d) {
+		rc = ERR_SET(err, ERR_IO, "cannot listen on %s", o->listen);
+		goto out;
+	}
+	printf("listening on %s\n", o->listen);
+	fflush(stdout);
+	sigwait(&set, &sig);
+	MHD_stop_daemon(d);  /* answers what is in flight */
+out:
+	if (started) {
+		pthread_mutex_lock(&sv.lock);
+		sv.stopping = 1;
+		pthread_cond_signal(&sv.work);
+		pthread_mutex_unlock(&sv.lock);
+		pthread_join(wt, NULL);
+	}
+	sqlite3_finalize(sv.find_person);
+	sqlite3_finalize(sv.put_link);
+	sqlite3_close(sv.rdb);
+	store_table_free(sv.t);
+	store_close(sv.st);
+	schema_free(sv.s);
+	if (!rc && started)
+		printf("stopped; %llu registrations this run (%llu stored, %llu retries, %llu conflicts)\n",
+		       (unsigned long long)sv.batch.rows_read, (unsigned long long)sv.batch.accepted,
+		       (unsigned long long)sv.batch.duplicates, (unsigned long long)sv.batch.conflicts);
+	return rc;
+}

@@ -1,0 +1,101 @@
+# pasos serve through a real server on a loopback port: accounts and roles,
+# every answer of the registration API, a traveller's history, the audit
+# trail broken on purpose and found, and a SIGKILL under load after which
+# every acknowledged registration is in the store exactly once.
+. "$ROOT/tests/cli/lib.sh"
+$PASOS synth --out d --movements 3000 --months 2 --seed 8 > /dev/null
+$PASOS --db s.db ingest -q movements d/movements.csv
+$PASOS --db s.db link > /dev/null
+$PASOS --db s.db user add ana --role officer --post DSG > ana.txt
+$PASOS --db s.db user add est --role statistician > est.txt
+$PASOS --db s.db user add old --role officer --post DSG > old.txt
+T=$(tail -1 ana.txt); S=$(tail -1 est.txt); O=$(tail -1 old.txt)
+[ ${#T} -eq 64 ] || fail "the token is not alone on the last line: $(cat ana.txt)"
+[ -z "$(sqlite3 s.db "select 1 from user_tokens where token_sha256 = '$T' or name = '$T'")" ] || fail "the token is kept as it is"
+$PASOS --db s.db user disable old > /dev/null
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+start() { $PASOS --db s.db serve --listen 127.0.0.1:$port > serve.log 2>&1 & spid=$!
+  for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && return; sleep 0.05; done; fail "the server did not start: $(cat serve.log)"; }
+start
+url="http://127.0.0.1:$port/api/v1/registers/movements"
+post() { curl -s -o body.json -w '%{http_code}' -H "Authorization: Bearer $1" -H 'Content-Type: application/json' --data-binary "$2" "$url"; }
+rec() { printf '{"movement_id":"%s","direction":"ENTRY","event_time":"2024-03-01T10:00:00-04:00","transport":"road","document_type":"PASSPORT","document_number":"%s","document_country":"PER","nationality":"PER","surname_1":"Apaza","surname_2":"Mamani","given_names":"%s","sex":"F","birth_date":"1980-01-01","country_of_residence":"PER","purpose":"TOURISM","permitted_stay_days":30}' "$1" "${2:-P555}" "${3:-Ana}"; }
+expect_eq "$(post "$T" "$(rec API1)")" 201 "a new crossing"
+python3 -c 'import json,sys; d = json.load(open("body.json")); assert d["record"]["border_post"] == "DSG" and d["person_id"] > 0, d' || fail "201 body: $(cat body.json)"
+p1=$(python3 -c 'import json; print(json.load(open("body.json"))["person_id"])')
+expect_eq "$(post "$T" "$(rec API1)")" 200 "the same again: a retry"
+expect_eq "$(post "$T" "$(rec API2)")" 201 "the same document again"
+expect_eq "$(python3 -c 'import json; print(json.load(open("body.json"))["person_id"])')" "$p1" "the same document, the same person"
+expect_eq "$(post "$T" "$(rec API1 P555 Eva)")" 409 "the same id with other content"
+expect_eq "$(sqlite3 s.db "select count(*) from conflicts where record_id = 'API1'")" 1 "the conflict kept"
+expect_eq "$(post "$T" '{"movement_id":"API3","sex":"Q","bogus":"x"}')" 422 "broken rules"
+python3 - <<'PY' || fail "422 body: $(cat body.json)"
+import json
+d = json.load(open("body.json"))
+rules = {(f["field"], f["rule"]) for f in d["failures"]}
+assert ("bogus", "unknown_field") in rules and ("sex", "code") in rules and ("direction", "required") in rules, rules
+PY
+expect_eq "$(sqlite3 s.db "select count(*) from reg_movements where movement_id = 'API3'")" 0 "nothing stored of a 422"
+expect_eq "$(post "$T" "$(rec API4 | sed 's/"road"/"road","border_post":"VLZ"/')")" 403 "another post than the officer's"
+expect_eq "$(post "" "$(rec API5)")" 401 "no token"
+expect_eq "$(post "$O" "$(rec API5)")" 401 "a disabled account"
+expect_eq "$(post "$S" "$(rec API5)")" 403 "a statistician registers nothing"
+expect_eq "$(post "$T" '{"movement_id": ')" 400 "malformed JSON"
+expect_eq "$(post "$T" "$(python3 -c 'print("{\"movement_id\":\"" + "x" * 70000 + "\"}")')")" 413 "a body over 64 KiB"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" -H 'Content-Type: text/plain' -d x "$url")" 415 "a wrong content type"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/../../etc/passwd")" 404 "path traversal"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "Authorization: Bearer $T" "$url")" 405 "a wrong method"
+hist="http://127.0.0.1:$port/api/v1/persons?document_type=PASSPORT&document_country=PER&document_number=P555"
+expect_eq "$(curl -s -o h.json -w '%{http_code}' -H "Authorization: Bearer $T" "$hist")" 200 "a history"
+python3 -c 'import json; d = json.load(open("h.json")); assert [c["movement_id"] for c in d["crossings"]] == ["API1", "API2"], d' || fail "history: $(cat h.json)"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $S" "$hist")" 403 "a statistician reads no history"
+
+# under load, then SIGKILL: every acknowledged registration is stored exactly once
+for c in 1 2 3 4 5 6; do
+  ( for i in $(seq 1 40); do
+      code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" -H 'Content-Type: application/json' \
+        --data-binary "$(rec L$c-$i P$c$i)" "$url" || true)
+      echo "L$c-$i $code"
+    done ) > load$c.txt &
+done
+sleep 0.4
+kill -9 $spid
+wait 2>/dev/null || true
+cat load*.txt | awk '$2 == 201 || $2 == 200 {print $1}' | sort > acked.txt
+cat load*.txt | awk '{print $1}' | sort > sent.txt
+sqlite3 s.db "select movement_id from reg_movements where movement_id like 'L%-%'" | sort > stored.txt
+[ "$(wc -l < acked.txt)" -gt 0 ] || fail "nothing was acknowledged before the kill"
+[ -z "$(comm -23 acked.txt stored.txt)" ] || fail "acknowledged but not stored: $(comm -23 acked.txt stored.txt | head)"
+[ -z "$(comm -13 sent.txt stored.txt)" ] || fail "stored but never sent: $(comm -13 sent.txt stored.txt | head)"
+expect_eq "$(sqlite3 s.db "select count(*) - count(distinct movement_id) from reg_movements")" 0 "each once"
+[ "$(($(wc -l < stored.txt) - $(wc -l < acked.txt)))" -le 6 ] || fail "more stored than acknowledged beyond the requests in flight"
+expect_eq "$(sqlite3 s.db 'pragma integrity_check')" ok "the store after the kill"
+echo "acknowledged $(wc -l < acked.txt) of $(wc -l < sent.txt) before the kill, $(wc -l < stored.txt) stored"
+# the restarted server answers the unacknowledged ones as new or as retries, never twice
+start
+for id in $(comm -23 sent.txt acked.txt); do
+  c=${id#L}; c=${c%%-*}; i=${id##*-}
+  code=$(post "$T" "$(rec "$id" "P$c$i")")
+  [ "$code" = 201 ] || [ "$code" = 200 ] || fail "$id after the restart: $code $(cat body.json)"
+done
+expect_eq "$(sqlite3 s.db "select count(*) from reg_movements where movement_id like 'L%-%'")" "$(wc -l < sent.txt)" "every registration once"
+kill -TERM $spid; wait $spid || fail "the server did not stop cleanly on SIGTERM"
+grep -q "stopped;" serve.log || fail "no word at the stop: $(cat serve.log)"
+
+# the audit trail: whole, then an entry altered, then one removed
+$PASOS --db s.db audit verify > v.txt || fail "trail: $(cat v.txt)"
+n=$(sqlite3 s.db "select count(*) from audit_trail")
+[ "$n" -ge "$(wc -l < acked.txt)" ] || fail "the trail holds $n entries"
+! sqlite3 s.db "select * from audit_trail" | grep -q "Apaza\|P555" || fail "names or documents in the trail"
+cp s.db t.db
+sqlite3 t.db "update audit_trail set status = 200 where seq = 3"
+set +e; $PASOS --db t.db audit verify > v.txt; rc=$?; set -e
+expect_eq "$rc" 1 "an altered trail"; grep -q "BROKEN at entry 3" v.txt || fail "$(cat v.txt)"
+cp s.db t.db
+sqlite3 t.db "delete from audit_trail where seq = 5"
+set +e; $PASOS --db t.db audit verify > v.txt; rc=$?; set -e
+expect_eq "$rc" 1 "a removed entry"; grep -q "BROKEN at entry 5" v.txt || fail "$(cat v.txt)"
+cp s.db t.db
+sqlite3 t.db "delete from audit_trail where seq = (select max(seq) from audit_trail)"
+set +e; $PASOS --db t.db audit verify > v.txt; rc=$?; set -e
+expect_eq "$rc" 1 "the last entry cut off"
