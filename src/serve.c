@@ -25,9 +25,11 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define BODY_MAX (64 * 1024)
 
@@ -51,7 +53,17 @@ struct job {
 	struct job *next;
 };
 
+#define TOKEN_CACHE 256
+#define TOKEN_TTL 2.0  /* seconds an account is trusted without a look in the store: a disabled one stops by then */
+
+struct token_entry {
+	char token[USER_TOKEN_HEX + 1];
+	struct user u;
+	double at;
+};
+
 struct server {
+	struct token_entry tokens[TOKEN_CACHE];
 	struct store *st;          /* the writer's connection */
 	sqlite3 *rdb;              /* reads (accounts, histories), one at a time */
 	pthread_mutex_t rlock;
@@ -243,16 +255,41 @@ static void client_addr(struct MHD_Connection *c, char *out, size_t len)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out, (socklen_t)len);
 }
 
-/* The account of the Bearer token, or 0. */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The account of the Bearer token, or 0. An account found is kept for
+ * TOKEN_TTL seconds (a look in the store for every request would queue
+ * every officer behind the writer's commits).
+ */
 static int authenticate(struct server *sv, struct MHD_Connection *c, struct user *u)
 {
 	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	struct token_entry *e;
+	size_t len, slot = 0, i;
+	double t = now_s();
 	int ok;
 
-	if (!h || strncmp(h, "Bearer ", 7))
+	if (!h || strncmp(h, "Bearer ", 7) || (len = strlen(h + 7)) != USER_TOKEN_HEX)
 		return 0;
+	for (i = 0; i < 8; i++)
+		slot = slot * 31 + (unsigned char)h[7 + i];
+	e = &sv->tokens[slot % TOKEN_CACHE];
 	pthread_mutex_lock(&sv->rlock);
-	ok = user_by_token(sv->rdb, h + 7, strlen(h + 7), u);
+	if (e->token[0] && t - e->at < TOKEN_TTL && sodium_memcmp(e->token, h + 7, USER_TOKEN_HEX) == 0) {
+		*u = e->u;
+		ok = 1;
+	} else if ((ok = user_by_token(sv->rdb, h + 7, len, u))) {
+		memcpy(e->token, h + 7, USER_TOKEN_HEX + 1);
+		e->u = *u;
+		e->at = t;
+	}
 	pthread_mutex_unlock(&sv->rlock);
 	return ok;
 }
@@ -511,6 +548,15 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	    (rc = store_table_open(sv->st, sv->s, &sv->t, err)))
 		return rc;
 	db = store_db(sv->st);
+	/*
+	 * While it serves, the store is in WAL mode: readers (tokens,
+	 * histories) never wait for the writer's commits, and a commit is one
+	 * fsync of the log (synchronous=FULL: acknowledged means on disk),
+	 * shared by every request in the group. Back to the rollback journal
+	 * at the stop, which is what bulk ingest wants.
+	 */
+	if ((rc = store_exec(sv->st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err)))
+		return rc;
 	sv->post_field = schema_field_index(sv->s, "border_post");
 	sv->doc_type = schema_field_index(sv->s, "document_type");
 	sv->doc_country = schema_field_index(sv->s, "document_country");
@@ -621,6 +667,9 @@ out:
 	sqlite3_finalize(sv.find_person);
 	sqlite3_finalize(sv.put_link);
 	sqlite3_close(sv.rdb);
+	sv.rdb = NULL;
+	if (sv.st)
+		store_exec(sv.st, "PRAGMA journal_mode=DELETE;", err);
 	store_table_free(sv.t);
 	store_close(sv.st);
 	schema_free(sv.s);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Registrations through HTTP (validation, the person by document, the audit
+# trail, acknowledged only once on disk), driven by wrk on loopback against a
+# store of BENCH_SERVE_MOVEMENTS synthetic movements (100,000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${BENCH_SERVE_MOVEMENTS:-100000}
+dir=build/bench/serve
+rm -rf "$dir"; mkdir -p "$dir"
+./pasos synth --out "$dir/d" --movements "$n" --seed 5 > /dev/null
+./pasos --db "$dir/s.db" ingest -q movements "$dir/d/movements.csv"
+./pasos --db "$dir/s.db" link > /dev/null
+token=$(./pasos --db "$dir/s.db" user add bench --role officer --post DSG | tail -1)
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+./pasos --db "$dir/s.db" serve --listen "127.0.0.1:$port" > "$dir/serve.log" 2>&1 &
+pid=$!
+for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.05; done
+before=$(sqlite3 "$dir/s.db" "select count(*) from reg_movements")
+echo "registrations through HTTP, store of $n movements"
+for c in 1 16 64; do
+  TOKEN=$token wrk -t $(( c < 2 ? 1 : 2 )) -c $c -d 10s --latency -s bench/serve/register.lua "http://127.0.0.1:$port" > "$dir/wrk$c.txt"
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$dir/wrk$c.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$dir/wrk$c.txt")
+  non=$(awk '/Non-2xx/ {print $NF}' "$dir/wrk$c.txt")
+  printf "  %2d connections: %10s registrations/s, p99 %s%s\n" $c "$rps" "$p99" "${non:+, non-2xx $non}"
+done
+peak=$(awk '/VmHWM/ {print int($2 / 1024)}' /proc/$pid/status)
+kill -TERM $pid; wait $pid || true
+after=$(sqlite3 "$dir/s.db" "select count(*) from reg_movements")
+echo "  stored $((after - before)) new crossings; server peak $peak MB; $(./pasos --db "$dir/s.db" audit verify)"
