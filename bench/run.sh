@@ -40,3 +40,4 @@ bench/link.sh
 bench/classify.sh
 bench/tabulate.sh
 bench/protect.sh
+bench/serve.sh

@@ -4,6 +4,11 @@
 # store of BENCH_SERVE_MOVEMENTS synthetic movements (100,000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v wrk > /dev/null; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends wrk >&2 ||
+    { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends wrk >&2; }
+fi
 n=${BENCH_SERVE_MOVEMENTS:-100000}
 dir=build/bench/serve
 rm -rf "$dir"; mkdir -p "$dir"
@@ -28,3 +33,23 @@ peak=$(awk '/VmHWM/ {print int($2 / 1024)}' /proc/$pid/status)
 kill -TERM $pid; wait $pid || true
 after=$(sqlite3 "$dir/s.db" "select count(*) from reg_movements")
 echo "  stored $((after - before)) new crossings; server peak $peak MB; $(./pasos --db "$dir/s.db" audit verify)"
+# PostgreSQL 15's pgbench, a bare single-row INSERT, on the same machine in the same run
+pgbin=/usr/lib/postgresql/15/bin
+if [ -x "$pgbin/initdb" ] && command -v pgbench > /dev/null && id postgres > /dev/null 2>&1; then
+  pg=$(mktemp -d /tmp/pasos-pg.XXXXXX); chown postgres "$pg"; chmod 700 "$pg"
+  pgport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  su postgres -c "$pgbin/initdb -D $pg/data -A trust > $pg/initdb.log 2>&1"
+  su postgres -c "$pgbin/pg_ctl -D $pg/data -o '-p $pgport -k $pg -c listen_addresses=' -l $pg/log -w start > /dev/null"
+  psql -q -h "$pg" -p "$pgport" -U postgres -c "create table t(id bigserial primary key, v text)" postgres
+  echo "insert into t(v) values ('x');" > "$pg/insert.sql"
+  echo "PostgreSQL 15 pgbench, one bare INSERT a transaction (synchronous_commit on)"
+  for c in 1 16 64; do
+    tps=$(pgbench -n -h "$pg" -p "$pgport" -U postgres -f "$pg/insert.sql" -c $c -j $(( c < 2 ? 1 : 2 )) -T 10 postgres 2>/dev/null |
+      awk '/^tps/ {print int($3)}')
+    printf "  %2d clients: %10s inserts/s\n" $c "$tps"
+  done
+  su postgres -c "$pgbin/pg_ctl -D $pg/data -m fast stop > /dev/null"
+  rm -rf "$pg"
+else
+  echo "PostgreSQL 15 (postgresql-15) is not installed here: no pgbench comparison"
+fi
