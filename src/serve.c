@@ -11,7 +11,9 @@
  * SPDX-License-Identifier: MIT
  */
 #include "serve.h"
+#include "date.h"
 #include "ingest.h"
+#include "opt.h"
 #include "mem.h"
 #include "schema.h"
 #include "sha256.h"
@@ -21,6 +23,10 @@
 #include "validate.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -64,6 +70,8 @@ struct token_entry {
 
 struct server {
 	struct token_entry tokens[TOKEN_CACHE];
+	int tls;
+	const char *public_dir;
 	struct store *st;          /* the writer's connection */
 	sqlite3 *rdb;              /* reads (accounts, histories), one at a time */
 	pthread_mutex_t rlock;
@@ -401,69 +409,248 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 	return ret;
 }
 
-/* A traveller's crossings by document, in order, with their 12/16-month results where classified. */
-static enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, const struct user *u)
+/* The person of a document, or 0. */
+static int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn)
 {
-	const char *dt = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_type");
-	const char *dc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_country");
-	const char *dn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_number");
 	sqlite3_stmt *q = NULL;
-	json_t *list = json_array();
-	struct job j;
-	int64_t person = 0;
-	unsigned status;
+	int64_t p = 0;
 
-	if (u->role != ROLE_OFFICER && u->role != ROLE_SUPERVISOR) {
-		json_decref(list);
-		return send_error(c, MHD_HTTP_FORBIDDEN, "histories are for officers and supervisors");
-	}
-	if (!dt || !dc || !dn) {
-		json_decref(list);
-		return send_error(c, MHD_HTTP_BAD_REQUEST, "give document_type, document_country and document_number");
-	}
 	pthread_mutex_lock(&sv->rlock);
-	if (sqlite3_prepare_v2(sv->rdb,
-			       "WITH p AS (SELECT l.person_id FROM reg_movements m JOIN person_links l ON l.register = 'movements'"
-			       " AND l.record_id = m.movement_id WHERE m.document_type = ?1 AND m.document_country = ?2"
-			       " AND m.document_number = ?3 LIMIT 1)"
-			       " SELECT p.person_id, m.movement_id, m.direction, m.event_time, m.border_post,"
-			       " m.permitted_stay_days FROM p JOIN person_links l ON l.register = 'movements'"
-			       " AND l.person_id = p.person_id JOIN reg_movements m ON m.movement_id = l.record_id"
-			       " ORDER BY m.event_time", -1, &q, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(sv->rdb, "SELECT l.person_id FROM reg_movements m JOIN person_links l ON l.register ="
+			       " 'movements' AND l.record_id = m.movement_id WHERE m.document_type = ? AND"
+			       " m.document_country = ? AND m.document_number = ? LIMIT 1", -1, &q, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(q, 1, dt, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, dc, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 3, dn, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			p = sqlite3_column_int64(q, 0);
+	}
+	sqlite3_finalize(q);
+	pthread_mutex_unlock(&sv->rlock);
+	return p;
+}
+
+/*
+ * A traveller's crossings in order, each with its 12/16-month result where
+ * classify has run (the residence after it, whether it is a long-term
+ * migration, final or provisional), and, for a foreigner whose last
+ * crossing is an entry, the days in Bolivia against the permitted stay.
+ */
+static json_t *history(struct server *sv, int64_t person)
+{
+	sqlite3_stmt *q = NULL;
+	json_t *list = json_array(), *out = NULL, *stay = json_null();
+	int classified;
+
+	pthread_mutex_lock(&sv->rlock);
+	classified = store_has_table(sv->rdb, "classified_crossings");
+	if (sqlite3_prepare_v2(sv->rdb, classified
+			       ? "SELECT m.movement_id, m.direction, m.event_time, m.border_post, m.nationality,"
+				 " m.permitted_stay_days, c.res_after, c.long_term_migration, c.provisional"
+				 " FROM person_links l JOIN reg_movements m ON m.movement_id = l.record_id"
+				 " LEFT JOIN classified_crossings c ON c.movement_rowid = m.rowid"
+				 " WHERE l.register = 'movements' AND l.person_id = ? ORDER BY m.event_time"
+			       : "SELECT m.movement_id, m.direction, m.event_time, m.border_post, m.nationality,"
+				 " m.permitted_stay_days, NULL, NULL, NULL FROM person_links l JOIN reg_movements m"
+				 " ON m.movement_id = l.record_id WHERE l.register = 'movements' AND l.person_id = ?"
+				 " ORDER BY m.event_time", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(q, 1, person);
 		while (sqlite3_step(q) == SQLITE_ROW) {
-			person = sqlite3_column_int64(q, 0);
-			json_array_append_new(list, json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?}",
-				"movement_id", (const char *)sqlite3_column_text(q, 1),
-				"direction", (const char *)sqlite3_column_text(q, 2),
-				"event_time", (const char *)sqlite3_column_text(q, 3),
-				"border_post", (const char *)sqlite3_column_text(q, 4),
-				"permitted_stay_days", (const char *)sqlite3_column_text(q, 5)));
+			const char *dir = (const char *)sqlite3_column_text(q, 1), *at = (const char *)sqlite3_column_text(q, 2);
+			const char *nat = (const char *)sqlite3_column_text(q, 4);
+			json_t *one = json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}",
+				"movement_id", (const char *)sqlite3_column_text(q, 0), "direction", dir, "event_time", at,
+				"border_post", (const char *)sqlite3_column_text(q, 3), "nationality", nat,
+				"permitted_stay_days", (const char *)sqlite3_column_text(q, 5));
+
+			if (sqlite3_column_type(q, 6) != SQLITE_NULL)
+				json_object_set_new(one, "rule_12_16", json_pack("{s:s,s:b,s:b}",
+					"residence_after", sqlite3_column_int(q, 6) ? "resident" : "not resident",
+					"long_term_migration", sqlite3_column_int(q, 7), "provisional", sqlite3_column_int(q, 8)));
+			json_array_append_new(list, one);
+			/* the stay so far of a foreigner whose last crossing is an entry */
+			json_decref(stay);
+			stay = json_null();
+			if (dir && at && nat && strcmp(nat, "BOL") && !strcmp(dir, "ENTRY")) {
+				long day = date_parse(at, strlen(at));
+				int permitted = sqlite3_column_type(q, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 5);
+
+				if (day != DATE_INVALID) {
+					long days = sv->today - day;
+
+					stay = permitted >= 0
+						? json_pack("{s:I,s:i,s:b}", "days_in_bolivia", (json_int_t)days, "permitted_stay_days",
+							    permitted, "overstay", days > permitted)
+						: json_pack("{s:I}", "days_in_bolivia", (json_int_t)days);
+				}
+			}
 		}
 	}
 	sqlite3_finalize(q);
 	pthread_mutex_unlock(&sv->rlock);
-	status = person ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND;
+	if (json_array_size(list))
+		out = json_pack("{s:I,s:o,s:o}", "person_id", (json_int_t)person, "crossings", list, "stay", stay);
+	else {
+		json_decref(list);
+		json_decref(stay);
+	}
+	return out;
+}
+
+/* GET /api/v1/persons?document_...= or /api/v1/persons/ID: the history, the read in the trail first. */
+static enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *id)
+{
+	const char *dt = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_type");
+	const char *dc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_country");
+	const char *dn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_number");
+	json_t *answer = NULL;
+	struct job j;
+	int64_t person = 0;
+	long long asked;
+
+	if (u->role != ROLE_OFFICER && u->role != ROLE_SUPERVISOR)
+		return send_error(c, MHD_HTTP_FORBIDDEN, "histories are for officers and supervisors");
+	if (id) {
+		if (opt_int(id, 1, INT64_MAX, &asked))
+			return send_error(c, MHD_HTTP_NOT_FOUND, "a person is a positive number");
+		person = asked;
+	} else if (!dt || !dc || !dn) {
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "give document_type, document_country and document_number");
+	} else {
+		person = person_by_document(sv, dt, dc, dn);
+	}
+	if (person)
+		answer = history(sv, person);
 	/* the read is in the trail before the answer leaves */
 	memset(&j, 0, sizeof(j));
 	j.kind = JOB_TRAIL;
 	snprintf(j.user, sizeof(j.user), "%s", u->name);
 	client_addr(c, j.addr, sizeof(j.addr));
 	snprintf(j.action, sizeof(j.action), "read history");
-	snprintf(j.object, sizeof(j.object), "person:%lld", (long long)person);
-	j.read_status = (int)status;
+	snprintf(j.object, sizeof(j.object), "person:%lld", (long long)(answer ? person : 0));
+	j.read_status = answer ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND;
 	submit(sv, &j);
 	if (j.status == 500) {
-		json_decref(list);
+		json_decref(answer);
 		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the audit trail failed: nothing is shown");
 	}
-	if (!person) {
-		json_decref(list);
-		return send_error(c, MHD_HTTP_NOT_FOUND, "no crossing with this document");
+	if (!answer)
+		return send_error(c, MHD_HTTP_NOT_FOUND, "no such traveller");
+	return send_json(c, MHD_HTTP_OK, answer);
+}
+
+/* ==== The public side: the protected tables, never the store ==== */
+
+static const char *public_kinds[][2] = {
+	{ ".sdmx.csv", "text/csv; charset=utf-8" }, { ".structure.csv", "text/csv; charset=utf-8" },
+	{ ".structure.xml", "application/xml" }, { ".csv", "text/csv; charset=utf-8" },
+};
+
+/* The content type of a public file's name, or NULL: only what protect publishes, never exact tables or audits. */
+static const char *public_type(const char *name)
+{
+	size_t n = strlen(name), i, k;
+
+	if (!n || n > 200 || name[0] == '.')
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9') || strchr("._-", name[i])))
+			return NULL;
+	if (strstr(name, "..") || strstr(name, ".exact.") || strstr(name, ".audit."))
+		return NULL;
+	for (k = 0; k < sizeof(public_kinds) / sizeof(public_kinds[0]); k++) {
+		size_t e = strlen(public_kinds[k][0]);
+
+		if (n > e && !strcmp(name + n - e, public_kinds[k][0]))
+			return public_kinds[k][1];
 	}
-	return send_json(c, MHD_HTTP_OK, json_pack("{s:I,s:o}", "person_id", (json_int_t)person, "crossings", list));
+	return NULL;
+}
+
+static void html_text(struct buf *b, const char *s)
+{
+	char one[2] = { 0, 0 };
+
+	for (; *s; s++) {
+		one[0] = *s;
+		buf_adds(b, *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : *s == '"' ? "&quot;" : one, NULL);
+	}
+}
+
+static enum MHD_Result public_file(struct server *sv, struct MHD_Connection *c, const char *name)
+{
+	const char *type = public_type(name);
+	char path[4096];
+	struct stat sb;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	int fd;
+
+	if (!type || (size_t)snprintf(path, sizeof(path), "%s/%s", sv->public_dir, name) >= sizeof(path))
+		return send_error(c, MHD_HTTP_NOT_FOUND, "no such public table");
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return send_error(c, MHD_HTTP_NOT_FOUND, "no such public table");
+	}
+	r = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);  /* closes fd */
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* An HTML page listing every public table with its downloads. */
+static enum MHD_Result public_index(struct server *sv, struct MHD_Connection *c)
+{
+	DIR *d = opendir(sv->public_dir);
+	struct dirent *e;
+	struct buf b;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	buf_init(&b, 1 << 24);
+	buf_adds(&b, "<!doctype html><html lang=\"es\"><head><meta charset=\"utf-8\"><title>pasos: cuadros publicados</title>"
+		 "</head><body><h1>Cuadros publicados / Published tables</h1><ul>\n", NULL);
+	while (d && (e = readdir(d))) {
+		if (!public_type(e->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			names = xrealloc(names, st_mult(cap, sizeof(*names)));
+		}
+		names[n++] = xstrdup(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 0; i < n; i++) {
+		buf_adds(&b, "<li><a href=\"/public/", NULL);
+		html_text(&b, names[i]);
+		buf_adds(&b, "\">", NULL);
+		html_text(&b, names[i]);
+		buf_adds(&b, "</a></li>\n", NULL);
+		free(names[i]);
+	}
+	free(names);
+	buf_adds(&b, "</ul></body></html>\n", NULL);
+	r = MHD_create_response_from_buffer(b.len, b.p, MHD_RESPMEM_MUST_COPY);
+	buf_release(&b);
+	MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
+	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -493,7 +680,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (!strcmp(url, "/healthz"))
 		return strcmp(method, "GET") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only")
 					     : send_json(c, MHD_HTTP_OK, json_pack("{s:s}", "status", "ok"));
-	if (strcmp(url, "/api/v1/registers/movements") && strcmp(url, "/api/v1/persons"))
+	if (!strncmp(url, "/public/", 8)) {
+		/* the public side: no account, the published tables only */
+		if (!sv->public_dir)
+			return send_error(c, MHD_HTTP_NOT_FOUND, "this server publishes no tables");
+		if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only");
+		return url[8] ? public_file(sv, c, url + 8) : public_index(sv, c);
+	}
+	if (strcmp(url, "/api/v1/registers/movements") && strcmp(url, "/api/v1/persons") &&
+	    strncmp(url, "/api/v1/persons/", 16))
 		return send_error(c, MHD_HTTP_NOT_FOUND, "no such route");
 	/* every route below is denied unless a role is allowed it */
 	if (!authenticate(sv, c, &u))
@@ -501,7 +697,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (!strcmp(url, "/api/v1/registers/movements"))
 		return strcmp(method, "POST") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only")
 					      : register_movement(sv, c, &u, rq);
-	return strcmp(method, "GET") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only") : person_history(sv, c, &u);
+	return strcmp(method, "GET") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only")
+				     : person_history(sv, c, &u, url[15] == '/' ? url + 16 : NULL);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
@@ -611,8 +808,33 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	return 0;
 }
 
+/* A PEM file read whole (at most 1 MiB), NUL-terminated; NULL on error. */
+static char *read_pem(const char *path, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (!f) {
+		ERR_SET(err, ERR_IO, "cannot read '%s'", path);
+		return NULL;
+	}
+	buf = xmalloc((1u << 20) + 1);
+	n = fread(buf, 1, 1u << 20, f);
+	fclose(f);
+	if (n == 0 || n == 1u << 20) {
+		free(buf);
+		ERR_SET(err, ERR_IO, "'%s' is empty or longer than 1 MiB", path);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 int serve_run(const struct serve_opts *o, struct err *err)
 {
+	char *cert = NULL, *key = NULL;
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	struct server sv;
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d = NULL;
@@ -623,6 +845,19 @@ int serve_run(const struct serve_opts *o, struct err *err)
 	memset(&sv, 0, sizeof(sv));
 	if (parse_listen(o->listen, &sa))
 		return ERR_SET(err, ERR_USAGE, "--listen needs an IPv4 address and a port, like 127.0.0.1:8080");
+	if (!o->tls_cert != !o->tls_key)
+		return ERR_SET(err, ERR_USAGE, "HTTPS needs both --tls-cert and --tls-key");
+	if (o->tls_cert) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+			return ERR_SET(err, ERR_USAGE, "this libmicrohttpd has no TLS");
+		if (!(cert = read_pem(o->tls_cert, err)) || !(key = read_pem(o->tls_key, err))) {
+			free(cert);
+			return ERR_IO;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	sv.tls = cert != NULL;
+	sv.public_dir = o->public_dir;
 	pthread_mutex_init(&sv.lock, NULL);
 	pthread_mutex_init(&sv.rlock, NULL);
 	pthread_cond_init(&sv.work, NULL);
@@ -641,8 +876,14 @@ int serve_run(const struct serve_opts *o, struct err *err)
 		goto out;
 	}
 	started = 1;
-	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-			     0, NULL, NULL, handle, &sv,
+	d = cert ? MHD_start_daemon(flags, 0, NULL, NULL, handle, &sv,
+				    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+				    MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+				    MHD_OPTION_NOTIFY_COMPLETED, completed, &sv,
+				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+				    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+				    MHD_OPTION_END)
+		 : MHD_start_daemon(flags, 0, NULL, NULL, handle, &sv,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_NOTIFY_COMPLETED, completed, &sv,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,  /* a client sending a byte a minute is dropped */
@@ -652,7 +893,7 @@ int serve_run(const struct serve_opts *o, struct err *err)
 		rc = ERR_SET(err, ERR_IO, "cannot listen on %s", o->listen);
 		goto out;
 	}
-	printf("listening on %s\n", o->listen);
+	printf("listening on %s%s\n", cert ? "https://" : "http://", o->listen);
 	fflush(stdout);
 	sigwait(&set, &sig);
 	MHD_stop_daemon(d);  /* answers what is in flight */
@@ -664,6 +905,10 @@ out:
 		pthread_mutex_unlock(&sv.lock);
 		pthread_join(wt, NULL);
 	}
+	if (key)
+		sodium_memzero(key, strlen(key));
+	free(cert);
+	free(key);
 	sqlite3_finalize(sv.find_person);
 	sqlite3_finalize(sv.put_link);
 	sqlite3_close(sv.rdb);

@@ -425,6 +425,19 @@ int store_batch_save(struct store *st, const struct store_batch *b, struct err *
 	return rc;
 }
 
+int store_has_table(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *q = NULL;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+		found = sqlite3_step(q) == SQLITE_ROW;
+	}
+	sqlite3_finalize(q);
+	return found;
+}
+
 int store_require_register(struct store *st, const char *reg, struct err *err)
 {
 	sqlite3_stmt *q = NULL;

@@ -43,6 +43,9 @@ enum store_put { STORE_ACCEPTED, STORE_DUPLICATE, STORE_CONFLICT };
  */
 int store_open(struct store **out, const char *path, unsigned flags, struct err *err);
 
+/** 1 when db (any connection) has a table of this name. */
+int store_has_table(sqlite3 *db, const char *name);
+
 /**
  * The one answer, everywhere, to a result asked of a register with no
  * records: ERR_DATA "nothing ingested for register 'REG' in the store ...".

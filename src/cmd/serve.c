@@ -11,7 +11,8 @@
 static void help(FILE *f)
 {
 	fprintf(f,
-		"usage: pasos [--db PATH] serve [--listen ADDR:PORT]\n\n"
+		"usage: pasos [--db PATH] serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]\n"
+		"                              [--public DIR]\n\n"
 		"Serve the store over HTTP in the foreground until SIGTERM or SIGINT. One\n"
 		"process owns the store. Accounts come from 'pasos user add'.\n\n"
 		"routes:\n"
@@ -26,19 +27,27 @@ static void help(FILE *f)
 		"on disk; every write and read of personal data is in the audit trail\n"
 		"('pasos audit verify').\n\n"
 		"options:\n"
-		"  --listen ADDR:PORT   IPv4 address and port (default 127.0.0.1:8080)\n\n"
+		"  --listen ADDR:PORT   IPv4 address and port (default 127.0.0.1:8080)\n"
+		"  --tls-cert FILE, --tls-key FILE   serve HTTPS with this certificate and key (PEM)\n"
+		"  --public DIR         serve the protected tables 'pasos protect' wrote in DIR to\n"
+		"                       anyone, at /public/ (never the store)\n\n"
 		"example:\n"
 		"  pasos --db out/demo/pasos.db serve --listen 127.0.0.1:8080\n");
 }
 
 int cmd_serve(struct app *app, int argc, char **argv)
 {
-	struct serve_opts o = { app->db_path, "127.0.0.1:8080", 0 };
-	const struct opt_spec spec[] = { { "listen", 0, OPT_STR, &o.listen, 0, 0 } };
+	struct serve_opts o = { app->db_path, "127.0.0.1:8080", 0, NULL, NULL, NULL };
+	const struct opt_spec spec[] = {
+		{ "listen", 0, OPT_STR, &o.listen, 0, 0 },
+		{ "tls-cert", 0, OPT_STR, &o.tls_cert, 0, 0 },
+		{ "tls-key", 0, OPT_STR, &o.tls_key, 0, 0 },
+		{ "public", 0, OPT_STR, &o.public_dir, 0, 0 },
+	};
 	struct err err;
 	int n, rc;
 
-	if ((rc = opt_parse("serve", argc, argv, spec, 1, help, &n)))
+	if ((rc = opt_parse("serve", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, &n)))
 		return rc < 0 ? EXIT_OK : rc;
 	if (n) {
 		help(stderr);

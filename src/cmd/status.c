@@ -25,18 +25,6 @@ static void help(FILE *f)
 		"  pasos status --register movements\n");
 }
 
-static int table_exists(sqlite3 *db, const char *name)
-{
-	sqlite3_stmt *q;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &q, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-		found = sqlite3_step(q) == SQLITE_ROW;
-	}
-	sqlite3_finalize(q);
-	return found;
-}
 
 /*
  * Run sql and print its rows as an aligned table under the given column
@@ -110,19 +98,19 @@ static int print_stages(sqlite3 *db, struct err *err)
 {
 	int rc = 0;
 
-	if (table_exists(db, "person_links")) {
+	if (store_has_table(db, "person_links")) {
 		printf("\nlinkage\n");
 		rc = print_table(db, "SELECT register, count(*), count(DISTINCT person_id) FROM person_links"
 				 " GROUP BY register UNION ALL SELECT 'all registers', count(*), count(DISTINCT person_id)"
 				 " FROM person_links", NULL, "register\trecords linked\tpersons", err);
 	}
-	if (rc >= 0 && table_exists(db, "classify_runs")) {
+	if (rc >= 0 && store_has_table(db, "classify_runs")) {
 		printf("\nclassification (the latest run)\n");
 		rc = print_table(db, "SELECT as_of, window, threshold, persons, crossings, provisional, run_at"
 				 " FROM classify_runs ORDER BY run_id DESC LIMIT 1", NULL,
 				 "as of\twindow\tthreshold\tpersons\tcrossings\tprovisional\trun at", err);
 	}
-	if (rc >= 0 && table_exists(db, "migration_figures")) {
+	if (rc >= 0 && store_has_table(db, "migration_figures")) {
 		printf("\nlong-term migration (final, and provisional as estimated)\n");
 		rc = print_table(db, "SELECT figure, coalesce(year, as_of), CAST(round(final) AS INTEGER),"
 				 " round(provisional_estimated, 1) FROM migration_figures", NULL,

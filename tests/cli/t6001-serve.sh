@@ -13,8 +13,10 @@ T=$(tail -1 ana.txt); S=$(tail -1 est.txt); O=$(tail -1 old.txt)
 [ ${#T} -eq 64 ] || fail "the token is not alone on the last line: $(cat ana.txt)"
 [ -z "$(sqlite3 s.db "select 1 from user_tokens where token_sha256 = '$T' or name = '$T'")" ] || fail "the token is kept as it is"
 $PASOS --db s.db user disable old > /dev/null
+$PASOS --db s.db protect --out pub --confidential conf regularizations ine_monthly > /dev/null 2>&1 || $PASOS --db s.db protect --out pub --confidential conf ine_monthly > /dev/null
+cp s.db pub/s.db; echo secret > pub/ine_monthly.exact.csv
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-start() { $PASOS --db s.db serve --listen 127.0.0.1:$port > serve.log 2>&1 & spid=$!
+start() { $PASOS --db s.db serve --listen 127.0.0.1:$port --public pub "$@" > serve.log 2>&1 & spid=$!
   for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && return; sleep 0.05; done; fail "the server did not start: $(cat serve.log)"; }
 start
 url="http://127.0.0.1:$port/api/v1/registers/movements"
@@ -49,6 +51,25 @@ hist="http://127.0.0.1:$port/api/v1/persons?document_type=PASSPORT&document_coun
 expect_eq "$(curl -s -o h.json -w '%{http_code}' -H "Authorization: Bearer $T" "$hist")" 200 "a history"
 python3 -c 'import json; d = json.load(open("h.json")); assert [c["movement_id"] for c in d["crossings"]] == ["API1", "API2"], d' || fail "history: $(cat h.json)"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $S" "$hist")" 403 "a statistician reads no history"
+expect_eq "$(curl -s -o p.json -w '%{http_code}' -H "Authorization: Bearer $T" "http://127.0.0.1:$port/api/v1/persons/$p1")" 200 "a history by person"
+python3 - "$(date -u +%s)" <<'PY' || fail "person: $(cat p.json)"
+import json, sys, datetime
+d = json.load(open("p.json"))
+assert [c["movement_id"] for c in d["crossings"]] == ["API1", "API2"], d
+# a Peruvian whose last crossing is an entry on 2024-03-01: the days since, against 30 permitted
+days = (datetime.datetime.utcfromtimestamp(int(sys.argv[1])).date() - datetime.date(2024, 3, 1)).days
+assert abs(d["stay"]["days_in_bolivia"] - days) <= 1 and d["stay"]["permitted_stay_days"] == 30 and d["stay"]["overstay"], d
+PY
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" "http://127.0.0.1:$port/api/v1/persons/99999999")" 404 "no such person"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" "http://127.0.0.1:$port/api/v1/persons/x1")" 404 "a person id that is no number"
+# the public side, without an account: the protected tables only
+expect_eq "$(curl -s -o idx.html -w '%{http_code}' "http://127.0.0.1:$port/public/")" 200 "the public index"
+grep -q 'href="/public/ine_monthly.sdmx.csv"' idx.html || fail "index: $(cat idx.html)"
+! grep -q 'exact\|s.db' idx.html || fail "the index shows what is not public"
+curl -s "http://127.0.0.1:$port/public/ine_monthly.sdmx.csv" | cmp - pub/ine_monthly.sdmx.csv || fail "the download differs"
+for bad in ine_monthly.exact.csv s.db ../s.db %2e%2e/s.db .pasos.lock; do
+  expect_eq "$(curl -s --path-as-is -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/public/$bad")" 404 "public/$bad"
+done
 
 # under load, then SIGKILL: every acknowledged registration is stored exactly once
 for c in 1 2 3 4 5 6; do
@@ -99,3 +120,13 @@ cp s.db t.db
 sqlite3 t.db "delete from audit_trail where seq = (select max(seq) from audit_trail)"
 set +e; $PASOS --db t.db audit verify > v.txt; rc=$?; set -e
 expect_eq "$rc" 1 "the last entry cut off"
+
+# HTTPS with a certificate and key
+openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 -subj /CN=localhost 2> /dev/null
+$PASOS --db s.db serve --listen 127.0.0.1:$port --tls-cert cert.pem --tls-key key.pem > serve.log 2>&1 & spid=$!
+for i in $(seq 1 100); do curl -sk -o /dev/null "https://127.0.0.1:$port/healthz" && break; sleep 0.05; done
+expect_eq "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/healthz")" 200 "healthz over HTTPS"
+expect_eq "$(curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" "https://127.0.0.1:$port/api/v1/persons/$p1")" 200 "a history over HTTPS"
+set +e; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz"); set -e
+[ "$code" != 200 ] || fail "plain HTTP answered on the HTTPS port"
+kill -TERM $spid; wait $spid || fail "the HTTPS server did not stop cleanly"
