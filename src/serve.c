@@ -11,6 +11,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "serve.h"
+#include "serve_int.h"
 #include "date.h"
 #include "ingest.h"
 #include "opt.h"
@@ -36,59 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define BODY_MAX (64 * 1024)
-
-/* ==== Jobs for the writer ==== */
-
-enum job_kind { JOB_REGISTER, JOB_TRAIL };
-
-struct job {
-	enum job_kind kind;
-	/* in: a record (schema order, pointing into text) and who asked */
-	struct csv_field vals[SCHEMA_MAX_FIELDS];
-	char *text;
-	const char *raw;
-	size_t raw_len;
-	char user[USER_NAME_MAX + 1], addr[64], action[32], object[128];
-	int read_status;          /* JOB_TRAIL: the answer's status */
-	/* out */
-	int status;               /* 201, 200, 409, or 500 */
-	int64_t person;
-	int done;
-	struct job *next;
-};
-
-#define TOKEN_CACHE 256
-#define TOKEN_TTL 2.0  /* seconds an account is trusted without a look in the store: a disabled one stops by then */
-
-struct token_entry {
-	char token[USER_TOKEN_HEX + 1];
-	struct user u;
-	double at;
-};
-
-struct server {
-	struct token_entry tokens[TOKEN_CACHE];
-	int tls;
-	const char *public_dir;
-	struct store *st;          /* the writer's connection */
-	sqlite3 *rdb;              /* reads (accounts, histories), one at a time */
-	pthread_mutex_t rlock;
-	struct schema *s;
-	struct store_table *t;
-	struct store_batch batch;
-	struct trail trail;
-	int64_t next_person;
-	long today;
-	int post_field, doc_type, doc_country, doc_number;
-	sqlite3_stmt *find_person, *put_link;
-	/* the queue */
-	pthread_mutex_t lock;
-	pthread_cond_t work, answered;
-	struct job *head, *tail;
-	int stopping;
-};
 
 static int64_t person_of(struct server *sv, const struct job *j)
 {
@@ -209,7 +157,7 @@ static void *writer(void *arg)
 }
 
 /* Hand a job to the writer and wait until it is committed (or failed). */
-static void submit(struct server *sv, struct job *j)
+void submit(struct server *sv, struct job *j)
 {
 	j->done = 0;
 	j->next = NULL;
@@ -227,13 +175,8 @@ static void submit(struct server *sv, struct job *j)
 
 /* ==== HTTP ==== */
 
-struct request {
-	char *body;
-	size_t len;
-	int too_big;
-};
 
-static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *body)
+enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *body)
 {
 	char *text = json_dumps(body, JSON_COMPACT);
 	struct MHD_Response *r;
@@ -249,12 +192,12 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json
 	return ret;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *msg)
+enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *msg)
 {
 	return send_json(c, status, json_pack("{s:s}", "error", msg));
 }
 
-static void client_addr(struct MHD_Connection *c, char *out, size_t len)
+void client_addr(struct MHD_Connection *c, char *out, size_t len)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 
@@ -318,16 +261,70 @@ static char *value_text(json_t *v)
 	return NULL;
 }
 
+int serve_register(struct server *sv, const struct user *u, const char *addr, char **texts, json_t *fails,
+		   const char *raw, size_t raw_len, struct reg_answer *a)
+{
+	struct job j;
+	struct validation v;
+	size_t i;
+
+	memset(a, 0, sizeof(*a));
+	a->failures = fails;
+	/* the border post is the officer's */
+	if (texts[sv->post_field] && texts[sv->post_field][0] && strcmp(texts[sv->post_field], u->post)) {
+		a->status = MHD_HTTP_FORBIDDEN;
+		a->error = "an officer registers at their own border post only";
+		return a->status;
+	}
+	free(texts[sv->post_field]);
+	texts[sv->post_field] = xstrdup(u->post);
+	memset(&j, 0, sizeof(j));
+	for (i = 0; i < sv->s->n_fields; i++) {
+		j.vals[i].p = texts[i] ? texts[i] : "";
+		j.vals[i].len = texts[i] ? strlen(texts[i]) : 0;
+	}
+	memset(&v, 0, sizeof(v));
+	v.today = sv->today;
+	v.has_today = 1;
+	if (validate_record(sv->s, j.vals, &v))
+		for (i = 0; i < v.n; i++)
+			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field",
+							       v.f[i].field >= 0 ? sv->s->fields[v.f[i].field].name : "",
+							       "rule", v.f[i].rule, "message", v.f[i].msg));
+	if (json_array_size(fails)) {
+		a->status = 422;
+		a->error = "the record breaks the register's rules";
+		return a->status;
+	}
+	j.kind = JOB_REGISTER;
+	j.raw = raw;
+	j.raw_len = raw_len;
+	snprintf(j.user, sizeof(j.user), "%s", u->name);
+	snprintf(j.addr, sizeof(j.addr), "%s", addr);
+	submit(sv, &j);
+	a->status = j.status;
+	a->person = j.person;
+	if (j.status == 500) {
+		a->error = "not stored: the store failed; try again";
+	} else if (j.status == 409) {
+		a->error = "another record has this movement_id: kept aside as a conflict";
+	} else {
+		a->record = json_object();
+		for (i = 0; i < sv->s->n_fields; i++)
+			json_object_set_new(a->record, sv->s->fields[i].name, json_stringn(j.vals[i].p, j.vals[i].len));
+	}
+	return a->status;
+}
+
 static enum MHD_Result register_movement(struct server *sv, struct MHD_Connection *c, const struct user *u,
 					 const struct request *rq)
 {
 	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-	struct job j;
-	struct validation v;
+	struct reg_answer a;
 	json_error_t jerr;
-	json_t *obj, *val, *fails, *out;
+	json_t *obj, *val, *fails;
 	const char *key;
-	char *texts[SCHEMA_MAX_FIELDS] = { 0 };
+	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64];
 	size_t i;
 	enum MHD_Result ret;
 
@@ -355,54 +352,17 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", key, "rule", "type.json",
 							       "message", "a string or a whole number"));
 	}
-	/* the border post is the officer's */
-	if (texts[sv->post_field] && texts[sv->post_field][0] && strcmp(texts[sv->post_field], u->post)) {
-		for (i = 0; i < sv->s->n_fields; i++)
-			free(texts[i]);
-		json_decref(obj);
-		json_decref(fails);
-		return send_error(c, MHD_HTTP_FORBIDDEN, "an officer registers at their own border post only");
-	}
-	free(texts[sv->post_field]);
-	texts[sv->post_field] = xstrdup(u->post);
-	memset(&j, 0, sizeof(j));
-	for (i = 0; i < sv->s->n_fields; i++) {
-		j.vals[i].p = texts[i] ? texts[i] : "";
-		j.vals[i].len = texts[i] ? strlen(texts[i]) : 0;
-	}
-	memset(&v, 0, sizeof(v));
-	v.today = sv->today;
-	v.has_today = 1;
-	if (validate_record(sv->s, j.vals, &v)) {
-		for (i = 0; i < v.n; i++)
-			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field",
-							       v.f[i].field >= 0 ? sv->s->fields[v.f[i].field].name : "",
-							       "rule", v.f[i].rule, "message", v.f[i].msg));
-	}
-	if (json_array_size(fails)) {
-		ret = send_json(c, 422, json_pack("{s:s,s:o}", "error", "the record breaks the register's rules",
-						 "failures", fails));
-	} else {
-		json_decref(fails);
-		j.kind = JOB_REGISTER;
-		j.raw = rq->body;
-		j.raw_len = rq->len;
-		snprintf(j.user, sizeof(j.user), "%s", u->name);
-		client_addr(c, j.addr, sizeof(j.addr));
-		submit(sv, &j);
-		if (j.status == 500) {
-			ret = send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "not stored: the store failed; try again");
-		} else if (j.status == 409) {
-			ret = send_error(c, MHD_HTTP_CONFLICT, "another record has this movement_id: kept aside as a conflict");
-		} else {
-			out = json_object();
-			for (i = 0; i < sv->s->n_fields; i++)
-				json_object_set_new(out, sv->s->fields[i].name, json_stringn(j.vals[i].p, j.vals[i].len));
-			ret = send_json(c, (unsigned)j.status, json_pack("{s:o,s:I,s:s}", "record", out, "person_id",
-									 (json_int_t)j.person, "result",
-									 j.status == 201 ? "stored" : "already stored"));
-		}
-	}
+	client_addr(c, addr, sizeof(addr));
+	serve_register(sv, u, addr, texts, fails, rq->body, rq->len, &a);
+	if (a.status == 422)
+		ret = send_json(c, 422, json_pack("{s:s,s:O}", "error", a.error, "failures", fails));
+	else if (a.error)
+		ret = send_error(c, (unsigned)a.status, a.error);
+	else
+		ret = send_json(c, (unsigned)a.status, json_pack("{s:o,s:I,s:s}", "record", a.record, "person_id",
+								 (json_int_t)a.person, "result",
+								 a.status == 201 ? "stored" : "already stored"));
+	json_decref(fails);
 	for (i = 0; i < sv->s->n_fields; i++)
 		free(texts[i]);
 	json_decref(obj);
@@ -410,7 +370,7 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 }
 
 /* The person of a document, or 0. */
-static int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn)
+int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn)
 {
 	sqlite3_stmt *q = NULL;
 	int64_t p = 0;
@@ -436,7 +396,7 @@ static int64_t person_by_document(struct server *sv, const char *dt, const char 
  * migration, final or provisional), and, for a foreigner whose last
  * crossing is an entry, the days in Bolivia against the permitted stay.
  */
-static json_t *history(struct server *sv, int64_t person)
+json_t *history(struct server *sv, int64_t person)
 {
 	sqlite3_stmt *q = NULL;
 	json_t *list = json_array(), *out = NULL, *stay = json_null();
@@ -568,7 +528,7 @@ static const char *public_type(const char *name)
 	return NULL;
 }
 
-static void html_text(struct buf *b, const char *s)
+void html_text(struct buf *b, const char *s)
 {
 	char one[2] = { 0, 0 };
 
@@ -687,6 +647,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only");
 		return url[8] ? public_file(sv, c, url + 8) : public_index(sv, c);
+	}
+	if (strncmp(url, "/api/", 5)) {
+		/* the officers' pages, with their own sessions */
+		int handled;
+		enum MHD_Result ret = html_route(sv, c, url, method, rq, &handled);
+
+		return handled ? ret : send_error(c, MHD_HTTP_NOT_FOUND, "no such route");
 	}
 	if (strcmp(url, "/api/v1/registers/movements") && strcmp(url, "/api/v1/persons") &&
 	    strncmp(url, "/api/v1/persons/", 16))

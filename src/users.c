@@ -177,3 +177,25 @@ int user_by_token(sqlite3 *db, const char *token, size_t len, struct user *u)
 	sqlite3_finalize(q);
 	return found;
 }
+
+int user_by_password(sqlite3 *db, const char *name, const char *password, struct user *u)
+{
+	sqlite3_stmt *q = NULL;
+	int found = 0;
+
+	if (sodium_init() < 0)
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT name, role, post, disabled, password_hash FROM users WHERE name = ?"
+			       " AND disabled = 0 AND password_hash IS NOT NULL", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			const char *hash = (const char *)sqlite3_column_text(q, 4);
+
+			fill(q, u);
+			found = hash && u->role != ROLE_NONE &&
+				crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+		}
+	}
+	sqlite3_finalize(q);
+	return found;
+}

@@ -48,4 +48,7 @@ int user_list(struct store *st, void (*fn)(void *ctx, const struct user *u), voi
  */
 int user_by_token(sqlite3 *db, const char *token, size_t len, struct user *u);
 
+/** The enabled account of this name whose Argon2id hash matches password: 1 and *u, or 0. */
+int user_by_password(sqlite3 *db, const char *name, const char *password, struct user *u);
+
 #endif

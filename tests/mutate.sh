@@ -17,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 # the copy sits beside a link to shared/, as the tree does
 mkdir -p "$work/main"
 ln -s "$root/../shared" "$work/shared"
-tar -C "$root" --exclude=./build --exclude=./out --exclude=./.git --exclude=./pasos -cf - . | tar -C "$work/main" -xf -
+tar -C "$root" --exclude=./build --exclude=./out --exclude=./.git --exclude=./pasos --exclude=./tests/browser/node_modules --exclude=./bench/duckdb/node_modules -cf - . | tar -C "$work/main" -xf -
 tree="$work/main"
 build=build/mut
 echo "mutate: building the unmutated tree"

@@ -1,0 +1,517 @@
+/*
+ * serve_html.c: the officers' pages. Login with a password (Argon2id),
+ * a session in an HttpOnly SameSite=Strict cookie (Secure over HTTPS), a
+ * CSRF token on every form, throttling after failed logins; then the
+ * registration form, drawn from the register's definition (a field added
+ * to movements.reg appears here with no change in C), and a traveller's
+ * history. No script runs on these pages (Content-Security-Policy).
+ * SPDX-License-Identifier: MIT
+ */
+#include "serve_int.h"
+#include "codes.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SESSIONS 1024
+#define SESSION_TTL (8 * 3600)
+#define THROTTLE_SLOTS 1024
+#define THROTTLE_FAILS 5          /* failed logins allowed ... */
+#define THROTTLE_WINDOW (15 * 60) /* ... in this many seconds, then refused for as long */
+
+struct session {
+	char id[65], csrf[65];
+	struct user u;
+	time_t expires;
+};
+
+struct throttle {
+	char key[96];
+	int fails;
+	time_t first;
+};
+
+static struct session sessions[SESSIONS];
+static struct throttle throttles[THROTTLE_SLOTS];
+static pthread_mutex_t html_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void random_hex(char out[65])
+{
+	unsigned char r[32];
+
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(out, 65, r, sizeof(r));
+}
+
+static size_t slot_of(const char *s, size_t n)
+{
+	unsigned char h[8];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)s, strlen(s), NULL, 0);
+	return (size_t)(h[0] | h[1] << 8 | (unsigned)h[2] << 16) % n;
+}
+
+/* The session of this request's cookie, copied into *out; 0 when there is none or it expired. */
+static int session_of(struct MHD_Connection *c, struct session *out)
+{
+	const char *id = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "pasos_session");
+	struct session *s;
+	int ok = 0;
+
+	if (!id || strlen(id) != 64)
+		return 0;
+	pthread_mutex_lock(&html_lock);
+	s = &sessions[slot_of(id, SESSIONS)];
+	if (s->id[0] && sodium_memcmp(s->id, id, 64) == 0 && s->expires > time(NULL)) {
+		*out = *s;
+		ok = 1;
+	}
+	pthread_mutex_unlock(&html_lock);
+	return ok;
+}
+
+/* 1 when key has failed too often lately; counts a failure when fail is set, forgets it on success. */
+static int throttled(const char *key, int fail, int success)
+{
+	struct throttle *t;
+	time_t now = time(NULL);
+	int blocked;
+
+	pthread_mutex_lock(&html_lock);
+	t = &throttles[slot_of(key, THROTTLE_SLOTS)];
+	if (strcmp(t->key, key) || now - t->first > THROTTLE_WINDOW) {
+		snprintf(t->key, sizeof(t->key), "%s", key);
+		t->fails = 0;
+		t->first = now;
+	}
+	if (fail)
+		t->fails++;
+	if (success)
+		t->fails = 0;
+	blocked = t->fails >= THROTTLE_FAILS;
+	pthread_mutex_unlock(&html_lock);
+	return blocked;
+}
+
+/* ==== Forms ==== */
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The value of name in an application/x-www-form-urlencoded body, decoded; NULL when absent. Caller frees. */
+static char *form_get(const char *body, size_t len, const char *name)
+{
+	size_t nl = strlen(name), i = 0;
+
+	while (body && i < len) {
+		size_t end = i, eq;
+
+		while (end < len && body[end] != '&')
+			end++;
+		for (eq = i; eq < end && body[eq] != '='; eq++)
+			;
+		if (eq - i == nl && !memcmp(body + i, name, nl)) {
+			char *out = xmalloc(end - eq + 1);
+			size_t k = 0, j;
+
+			for (j = eq + 1; j < end; j++) {
+				if (body[j] == '+') {
+					out[k++] = ' ';
+				} else if (body[j] == '%' && j + 2 < end && hexval(body[j + 1]) >= 0 &&
+					   hexval(body[j + 2]) >= 0) {
+					out[k++] = (char)(hexval(body[j + 1]) * 16 + hexval(body[j + 2]));
+					j += 2;
+				} else {
+					out[k++] = body[j];
+				}
+			}
+			out[k] = '\0';
+			return out;
+		}
+		i = end + 1;
+	}
+	return NULL;
+}
+
+/* ==== Pages ==== */
+
+static void page_start(struct buf *b, const char *title)
+{
+	buf_adds(b, "<!doctype html><html lang=\"es\"><head><meta charset=\"utf-8\"><title>", NULL);
+	html_text(b, title);
+	buf_adds(b, "</title></head><body><h1>", NULL);
+	html_text(b, title);
+	buf_adds(b, "</h1>\n", NULL);
+}
+
+static enum MHD_Result send_page(struct server *sv, struct MHD_Connection *c, unsigned status, struct buf *b,
+				 const char *cookie, const char *location)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	(void)sv;
+	buf_adds(b, "</body></html>\n", NULL);
+	r = MHD_create_response_from_buffer(b->len, b->p, MHD_RESPMEM_MUST_COPY);
+	buf_release(b);
+	MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'none'; form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	if (cookie)
+		MHD_add_response_header(r, "Set-Cookie", cookie);
+	if (location)
+		MHD_add_response_header(r, "Location", location);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static void hidden_csrf(struct buf *b, const char *csrf)
+{
+	buf_adds(b, "<input type=\"hidden\" name=\"csrf\" value=\"", NULL);
+	html_text(b, csrf);
+	buf_adds(b, "\">", NULL);
+}
+
+static enum MHD_Result login_page(struct server *sv, struct MHD_Connection *c, unsigned status, const char *note)
+{
+	struct buf b;
+	char csrf[65], cookie[160];
+
+	/* the login form's CSRF token: the same random value in a cookie and in the form */
+	random_hex(csrf);
+	snprintf(cookie, sizeof(cookie), "pasos_csrf=%s; Path=/; HttpOnly; SameSite=Strict%s", csrf,
+		 sv->tls ? "; Secure" : "");
+	buf_init(&b, 1 << 20);
+	page_start(&b, "pasos: ingreso / sign in");
+	if (note) {
+		buf_adds(&b, "<p role=\"alert\" id=\"note\">", NULL);
+		html_text(&b, note);
+		buf_adds(&b, "</p>", NULL);
+	}
+	buf_adds(&b, "<form method=\"post\" action=\"/login\"><label>Cuenta / account <input name=\"name\" id=\"name\""
+		 " autocomplete=\"username\" required></label><br><label>Contraseña / password <input type=\"password\""
+		 " name=\"password\" id=\"password\" autocomplete=\"current-password\" required></label><br>", NULL);
+	hidden_csrf(&b, csrf);
+	buf_adds(&b, "<button type=\"submit\" id=\"login\">Ingresar / sign in</button></form>", NULL);
+	return send_page(sv, c, status, &b, cookie, NULL);
+}
+
+static enum MHD_Result do_login(struct server *sv, struct MHD_Connection *c, const struct request *rq)
+{
+	char *name = form_get(rq->body, rq->len, "name"), *pw = form_get(rq->body, rq->len, "password");
+	char *csrf = form_get(rq->body, rq->len, "csrf"), addr[64], key_name[96], key_addr[96], cookie[200];
+	const char *cookie_csrf = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "pasos_csrf");
+	struct user u;
+	struct session *s;
+	struct buf b;
+	enum MHD_Result ret;
+	int ok;
+
+	client_addr(c, addr, sizeof(addr));
+	snprintf(key_name, sizeof(key_name), "name:%s", name ? name : "");
+	snprintf(key_addr, sizeof(key_addr), "addr:%s", addr);
+	if (!csrf || !cookie_csrf || strlen(csrf) != 64 || strcmp(csrf, cookie_csrf)) {
+		ret = login_page(sv, c, MHD_HTTP_FORBIDDEN, "the form expired: sign in again");
+	} else if (throttled(key_name, 0, 0) || throttled(key_addr, 0, 0)) {
+		ret = login_page(sv, c, MHD_HTTP_TOO_MANY_REQUESTS, "too many failed sign-ins: wait 15 minutes");
+	} else {
+		pthread_mutex_lock(&sv->rlock);
+		ok = name && pw && user_by_password(sv->rdb, name, pw, &u) &&
+		     (u.role == ROLE_OFFICER || u.role == ROLE_SUPERVISOR);
+		pthread_mutex_unlock(&sv->rlock);
+		if (!ok) {
+			throttled(key_name, 1, 0);
+			throttled(key_addr, 1, 0);
+			ret = login_page(sv, c, MHD_HTTP_UNAUTHORIZED, "wrong account or password");
+		} else {
+			struct session fresh;
+
+			throttled(key_name, 0, 1);
+			memset(&fresh, 0, sizeof(fresh));
+			random_hex(fresh.id);
+			random_hex(fresh.csrf);
+			fresh.u = u;
+			fresh.expires = time(NULL) + SESSION_TTL;
+			pthread_mutex_lock(&html_lock);
+			s = &sessions[slot_of(fresh.id, SESSIONS)];
+			*s = fresh;
+			pthread_mutex_unlock(&html_lock);
+			snprintf(cookie, sizeof(cookie), "pasos_session=%s; Path=/; HttpOnly; SameSite=Strict%s", fresh.id,
+				 sv->tls ? "; Secure" : "");
+			buf_init(&b, 1 << 16);
+			page_start(&b, "pasos");
+			buf_adds(&b, "<p><a href=\"/officer\">continuar / continue</a></p>", NULL);
+			ret = send_page(sv, c, MHD_HTTP_SEE_OTHER, &b, cookie, "/officer");
+		}
+	}
+	if (pw)
+		sodium_memzero(pw, strlen(pw));
+	free(name);
+	free(pw);
+	free(csrf);
+	return ret;
+}
+
+/* The registration form, one input per field of the definition; the post is the officer's. */
+static void register_form(struct server *sv, struct buf *b, const struct session *s)
+{
+	size_t i;
+
+	buf_adds(b, "<h2>Registrar un cruce / register a crossing</h2><form method=\"post\" action=\"/officer/register\">",
+		 NULL);
+	for (i = 0; i < sv->s->n_fields; i++) {
+		const struct schema_field *f = &sv->s->fields[i];
+
+		if ((int)i == sv->post_field)
+			continue;
+		buf_adds(b, "<label>", NULL);
+		html_text(b, f->name);
+		buf_adds(b, f->required ? " * " : " ", NULL);
+		buf_adds(b, "<input name=\"", NULL);
+		html_text(b, f->name);
+		buf_adds(b, "\" id=\"f_", NULL);
+		html_text(b, f->name);
+		buf_adds(b, "\"", NULL);
+		if (f->type == FT_DATE)
+			buf_adds(b, " placeholder=\"YYYY-MM-DD\"", NULL);
+		else if (f->type == FT_DATETIME)
+			buf_adds(b, " placeholder=\"YYYY-MM-DDThh:mm:ss-04:00\"", NULL);
+		buf_adds(b, "></label><br>\n", NULL);
+	}
+	buf_adds(b, "<p>Paso fronterizo / border post: ", NULL);
+	html_text(b, s->u.post);
+	buf_adds(b, "</p>", NULL);
+	hidden_csrf(b, s->csrf);
+	buf_adds(b, "<button type=\"submit\" id=\"register\">Registrar / register</button></form>\n", NULL);
+}
+
+static void history_form(struct buf *b)
+{
+	buf_adds(b, "<h2>Historial / history</h2><form method=\"get\" action=\"/officer/history\">"
+		 "<label>document_type <input name=\"document_type\" id=\"h_type\"></label> "
+		 "<label>document_country <input name=\"document_country\" id=\"h_country\"></label> "
+		 "<label>document_number <input name=\"document_number\" id=\"h_number\"></label> "
+		 "<button type=\"submit\" id=\"lookup\">Buscar / look up</button></form>\n", NULL);
+}
+
+static void logout_form(struct buf *b, const struct session *s)
+{
+	buf_adds(b, "<form method=\"post\" action=\"/logout\">", NULL);
+	hidden_csrf(b, s->csrf);
+	buf_adds(b, "<button type=\"submit\" id=\"logout\">Salir / sign out</button></form>\n", NULL);
+}
+
+static enum MHD_Result officer_page(struct server *sv, struct MHD_Connection *c, const struct session *s)
+{
+	struct buf b;
+
+	buf_init(&b, 1 << 20);
+	page_start(&b, "pasos: paso fronterizo / border post");
+	buf_adds(&b, "<p>", NULL);
+	html_text(&b, s->u.name);
+	buf_adds(&b, " (", NULL);
+	html_text(&b, user_role_name(s->u.role));
+	buf_adds(&b, ")</p>", NULL);
+	if (s->u.role == ROLE_OFFICER)
+		register_form(sv, &b, s);
+	history_form(&b);
+	logout_form(&b, s);
+	return send_page(sv, c, MHD_HTTP_OK, &b, NULL, NULL);
+}
+
+static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection *c, const struct session *s,
+					const struct request *rq)
+{
+	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64], *csrf = form_get(rq->body, rq->len, "csrf");
+	struct reg_answer a;
+	json_t *fails = json_array();
+	struct buf b;
+	size_t i;
+	unsigned status;
+
+	if (!csrf || strcmp(csrf, s->csrf)) {
+		free(csrf);
+		json_decref(fails);
+		buf_init(&b, 1 << 16);
+		page_start(&b, "pasos: formulario vencido / form expired");
+		buf_adds(&b, "<p><a href=\"/officer\">volver / back</a></p>", NULL);
+		return send_page(sv, c, MHD_HTTP_FORBIDDEN, &b, NULL, NULL);
+	}
+	free(csrf);
+	for (i = 0; i < sv->s->n_fields; i++)
+		texts[i] = form_get(rq->body, rq->len, sv->s->fields[i].name);
+	client_addr(c, addr, sizeof(addr));
+	serve_register(sv, &s->u, addr, texts, fails, rq->body, rq->len, &a);
+	status = (unsigned)a.status;
+	buf_init(&b, 1 << 20);
+	if (a.status == 201 || a.status == 200) {
+		char num[32];
+
+		page_start(&b, a.status == 201 ? "Registrado / registered" : "Ya registrado / already registered");
+		snprintf(num, sizeof(num), "%lld", (long long)a.person);
+		buf_adds(&b, "<p id=\"result\">movement_id ", NULL);
+		html_text(&b, texts[sv->s->id_field] ? texts[sv->s->id_field] : "");
+		buf_adds(&b, ", persona / person ", NULL);
+		buf_adds(&b, num, NULL);
+		buf_adds(&b, "</p>", NULL);
+		json_decref(a.record);
+	} else {
+		size_t k;
+
+		page_start(&b, "No registrado / not registered");
+		buf_adds(&b, "<p id=\"result\">", NULL);
+		html_text(&b, a.error ? a.error : "not stored");
+		buf_adds(&b, "</p><ul id=\"failures\">", NULL);
+		for (k = 0; k < json_array_size(fails); k++) {
+			json_t *f = json_array_get(fails, k);
+
+			buf_adds(&b, "<li>", NULL);
+			html_text(&b, json_string_value(json_object_get(f, "field")));
+			buf_adds(&b, ": ", NULL);
+			html_text(&b, json_string_value(json_object_get(f, "message")));
+			buf_adds(&b, " (", NULL);
+			html_text(&b, json_string_value(json_object_get(f, "rule")));
+			buf_adds(&b, ")</li>", NULL);
+		}
+		buf_adds(&b, "</ul>", NULL);
+	}
+	buf_adds(&b, "<p><a href=\"/officer\">otro / another</a></p>", NULL);
+	json_decref(fails);
+	for (i = 0; i < sv->s->n_fields; i++)
+		free(texts[i]);
+	return send_page(sv, c, status, &b, NULL, NULL);
+}
+
+static enum MHD_Result officer_history(struct server *sv, struct MHD_Connection *c, const struct session *s)
+{
+	const char *dt = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_type");
+	const char *dc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_country");
+	const char *dn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_number");
+	int64_t person = dt && dc && dn ? person_by_document(sv, dt, dc, dn) : 0;
+	json_t *h = person ? history(sv, person) : NULL, *cr, *stay;
+	struct job j;
+	struct buf b;
+	size_t k;
+
+	memset(&j, 0, sizeof(j));
+	j.kind = JOB_TRAIL;
+	snprintf(j.user, sizeof(j.user), "%s", s->u.name);
+	client_addr(c, j.addr, sizeof(j.addr));
+	snprintf(j.action, sizeof(j.action), "read history");
+	snprintf(j.object, sizeof(j.object), "person:%lld", (long long)(h ? person : 0));
+	j.read_status = h ? 200 : 404;
+	submit(sv, &j);
+	buf_init(&b, 1 << 20);
+	page_start(&b, "Historial / history");
+	if (j.status == 500 || !h) {
+		buf_adds(&b, j.status == 500 ? "<p id=\"result\">the audit trail failed: nothing is shown</p>"
+					     : "<p id=\"result\">no crossing with this document</p>", NULL);
+	} else {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%lld", (long long)person);
+		buf_adds(&b, "<p id=\"result\">persona / person ", NULL);
+		buf_adds(&b, num, NULL);
+		buf_adds(&b, "</p><table id=\"crossings\"><tr><th>movement_id</th><th>direction</th><th>event_time</th>"
+			 "<th>border_post</th><th>12/16</th></tr>\n", NULL);
+		cr = json_object_get(h, "crossings");
+		for (k = 0; k < json_array_size(cr); k++) {
+			json_t *x = json_array_get(cr, k), *r = json_object_get(x, "rule_12_16");
+			static const char *cols[] = { "movement_id", "direction", "event_time", "border_post" };
+			size_t q;
+
+			buf_adds(&b, "<tr>", NULL);
+			for (q = 0; q < 4; q++) {
+				const char *v = json_string_value(json_object_get(x, cols[q]));
+
+				buf_adds(&b, "<td>", NULL);
+				html_text(&b, v ? v : "");
+				buf_adds(&b, "</td>", NULL);
+			}
+			buf_adds(&b, "<td>", NULL);
+			html_text(&b, !r ? "-" : json_is_true(json_object_get(r, "long_term_migration")) ? "long-term migration"
+										       : "short-term");
+			buf_adds(&b, "</td></tr>\n", NULL);
+		}
+		buf_adds(&b, "</table>", NULL);
+		stay = json_object_get(h, "stay");
+		if (json_is_object(stay)) {
+			char line[160];
+
+			snprintf(line, sizeof(line), "%lld days in Bolivia%s",
+				 (long long)json_integer_value(json_object_get(stay, "days_in_bolivia")),
+				 json_is_true(json_object_get(stay, "overstay")) ? ", beyond the permitted stay" : "");
+			buf_adds(&b, "<p id=\"stay\">", NULL);
+			html_text(&b, line);
+			buf_adds(&b, "</p>", NULL);
+		}
+	}
+	json_decref(h);
+	buf_adds(&b, "<p><a href=\"/officer\">volver / back</a></p>", NULL);
+	return send_page(sv, c, h ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND, &b, NULL, NULL);
+}
+
+static enum MHD_Result do_logout(struct server *sv, struct MHD_Connection *c, const struct session *s,
+				 const struct request *rq)
+{
+	char *csrf = form_get(rq->body, rq->len, "csrf");
+	struct buf b;
+
+	if (csrf && !strcmp(csrf, s->csrf)) {
+		pthread_mutex_lock(&html_lock);
+		memset(&sessions[slot_of(s->id, SESSIONS)], 0, sizeof(struct session));
+		pthread_mutex_unlock(&html_lock);
+	}
+	free(csrf);
+	buf_init(&b, 1 << 16);
+	page_start(&b, "pasos");
+	buf_adds(&b, "<p><a href=\"/login\">ingresar / sign in</a></p>", NULL);
+	return send_page(sv, c, MHD_HTTP_SEE_OTHER, &b, "pasos_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+			 "/login");
+}
+
+enum MHD_Result html_route(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
+			   const struct request *rq, int *handled)
+{
+	struct session s;
+	int get = !strcmp(method, "GET"), post = !strcmp(method, "POST");
+
+	*handled = 1;
+	if (!strcmp(url, "/login")) {
+		if (get)
+			return login_page(sv, c, MHD_HTTP_OK, NULL);
+		if (post)
+			return rq->too_big ? send_error(c, 413, "a request is at most 64 KiB") : do_login(sv, c, rq);
+		return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET or POST");
+	}
+	if (strcmp(url, "/") && strcmp(url, "/officer") && strncmp(url, "/officer/", 9) && strcmp(url, "/logout")) {
+		*handled = 0;
+		return MHD_NO;
+	}
+	if (!session_of(c, &s) || (s.u.role != ROLE_OFFICER && s.u.role != ROLE_SUPERVISOR)) {
+		struct buf b;
+
+		buf_init(&b, 1 << 16);
+		page_start(&b, "pasos");
+		buf_adds(&b, "<p><a href=\"/login\">ingresar / sign in</a></p>", NULL);
+		return send_page(sv, c, MHD_HTTP_SEE_OTHER, &b, NULL, "/login");
+	}
+	if (!strcmp(url, "/") || !strcmp(url, "/officer"))
+		return get ? officer_page(sv, c, &s) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only");
+	if (!strcmp(url, "/officer/history"))
+		return get ? officer_history(sv, c, &s) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only");
+	if (!strcmp(url, "/officer/register") && s.u.role == ROLE_OFFICER)
+		return post ? officer_register(sv, c, &s, rq) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
+	if (!strcmp(url, "/logout"))
+		return post ? do_logout(sv, c, &s, rq) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
+	return send_error(c, MHD_HTTP_FORBIDDEN, "not for this account");
+}

@@ -1,0 +1,115 @@
+/*
+ * serve_int.h: what the service's files share: the server, the writer's
+ * jobs, and the helpers every route uses. Not for use outside src/serve*.c.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PASOS_SERVE_INT_H
+#define PASOS_SERVE_INT_H
+
+#include "csv.h"
+#include "mem.h"
+#include "schema.h"
+#include "store.h"
+#include "trail.h"
+#include "users.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+
+#define BODY_MAX (64 * 1024)
+
+/* ==== Jobs for the writer ==== */
+
+enum job_kind { JOB_REGISTER, JOB_TRAIL };
+
+struct job {
+	enum job_kind kind;
+	/* in: a record (schema order, pointing into text) and who asked */
+	struct csv_field vals[SCHEMA_MAX_FIELDS];
+	char *text;
+	const char *raw;
+	size_t raw_len;
+	char user[USER_NAME_MAX + 1], addr[64], action[32], object[128];
+	int read_status;          /* JOB_TRAIL: the answer's status */
+	/* out */
+	int status;               /* 201, 200, 409, or 500 */
+	int64_t person;
+	int done;
+	struct job *next;
+};
+
+#define TOKEN_CACHE 256
+#define TOKEN_TTL 2.0  /* seconds an account is trusted without a look in the store: a disabled one stops by then */
+
+struct token_entry {
+	char token[USER_TOKEN_HEX + 1];
+	struct user u;
+	double at;
+};
+
+struct server {
+	struct token_entry tokens[TOKEN_CACHE];
+	int tls;
+	const char *public_dir;
+	struct store *st;          /* the writer's connection */
+	sqlite3 *rdb;              /* reads (accounts, histories), one at a time */
+	pthread_mutex_t rlock;
+	struct schema *s;
+	struct store_table *t;
+	struct store_batch batch;
+	struct trail trail;
+	int64_t next_person;
+	long today;
+	int post_field, doc_type, doc_country, doc_number;
+	sqlite3_stmt *find_person, *put_link;
+	/* the queue */
+	pthread_mutex_t lock;
+	pthread_cond_t work, answered;
+	struct job *head, *tail;
+	int stopping;
+};
+
+
+struct request {
+	char *body;
+	size_t len;
+	int too_big;
+};
+
+/* What a registration came to: status 201, 200, 403, 409, 422 or 500, with an error, failures or the record. */
+struct reg_answer {
+	int status;
+	const char *error;
+	json_t *failures;  /* borrowed from the caller */
+	json_t *record;    /* owned by the caller when set */
+	int64_t person;
+};
+
+/**
+ * Register one crossing from its field texts (schema order, each owned by
+ * the caller or NULL; the border post is set from the officer's account)
+ * and the failures already found (fails, appended to): checked by the
+ * register's definition, then written by the writer. Returns a->status.
+ */
+int serve_register(struct server *sv, const struct user *u, const char *addr, char **texts, json_t *fails,
+		   const char *raw, size_t raw_len, struct reg_answer *a);
+
+/** Hand a job to the writer and wait until it is committed (or failed). */
+void submit(struct server *sv, struct job *j);
+
+/** The traveller's history (NULL when there is none), read under the read lock. */
+json_t *history(struct server *sv, int64_t person);
+int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn);
+
+enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *body);
+enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *msg);
+void client_addr(struct MHD_Connection *c, char *out, size_t len);
+/** Append s to b, escaped for HTML text and attribute values. */
+void html_text(struct buf *b, const char *s);
+
+/* serve_html.c: the officers' pages (login, registration form, history) */
+enum MHD_Result html_route(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
+			   const struct request *rq, int *handled);
+
+#endif
