@@ -29,6 +29,16 @@ for c in 1 16 64; do
   non=$(awk '/Non-2xx/ {print $NF}' "$dir/wrk$c.txt")
   printf "  %2d connections: %10s registrations/s, p99 %s%s\n" $c "$rps" "$p99" "${non:+, non-2xx $non}"
 done
+sqlite3 -separator , "$dir/s.db" "select document_type, document_country, document_number from reg_movements
+  where document_number not like 'D%' order by random() limit 20000" > "$dir/docs.txt"
+echo "a traveller's history by document (each read in the audit trail before the answer)"
+for c in 16 64; do
+  DOCS="$dir/docs.txt" TOKEN=$token wrk -t 2 -c $c -d 10s --latency -s bench/serve/lookup.lua "http://127.0.0.1:$port" > "$dir/look$c.txt"
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$dir/look$c.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$dir/look$c.txt")
+  non=$(awk '/Non-2xx/ {print $NF}' "$dir/look$c.txt")
+  printf "  %2d connections: %10s lookups/s, p99 %s%s\n" $c "$rps" "$p99" "${non:+, non-2xx $non}"
+done
 peak=$(awk '/VmHWM/ {print int($2 / 1024)}' /proc/$pid/status)
 kill -TERM $pid; wait $pid || true
 after=$(sqlite3 "$dir/s.db" "select count(*) from reg_movements")

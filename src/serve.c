@@ -173,6 +173,28 @@ void submit(struct server *sv, struct job *j)
 	pthread_mutex_unlock(&sv->lock);
 }
 
+/* ==== Reads ==== */
+
+sqlite3 *rdb_take(struct server *sv)
+{
+	sqlite3 *db;
+
+	pthread_mutex_lock(&sv->rlock);
+	while (!sv->n_rfree)
+		pthread_cond_wait(&sv->rcond, &sv->rlock);
+	db = sv->rfree[--sv->n_rfree];
+	pthread_mutex_unlock(&sv->rlock);
+	return db;
+}
+
+void rdb_give(struct server *sv, sqlite3 *db)
+{
+	pthread_mutex_lock(&sv->rlock);
+	sv->rfree[sv->n_rfree++] = db;
+	pthread_cond_signal(&sv->rcond);
+	pthread_mutex_unlock(&sv->rlock);
+}
+
 /* ==== HTTP ==== */
 
 
@@ -233,15 +255,23 @@ static int authenticate(struct server *sv, struct MHD_Connection *c, struct user
 		slot = slot * 31 + (unsigned char)h[7 + i];
 	e = &sv->tokens[slot % TOKEN_CACHE];
 	pthread_mutex_lock(&sv->rlock);
-	if (e->token[0] && t - e->at < TOKEN_TTL && sodium_memcmp(e->token, h + 7, USER_TOKEN_HEX) == 0) {
+	ok = e->token[0] && t - e->at < TOKEN_TTL && sodium_memcmp(e->token, h + 7, USER_TOKEN_HEX) == 0;
+	if (ok)
 		*u = e->u;
-		ok = 1;
-	} else if ((ok = user_by_token(sv->rdb, h + 7, len, u))) {
-		memcpy(e->token, h + 7, USER_TOKEN_HEX + 1);
-		e->u = *u;
-		e->at = t;
-	}
 	pthread_mutex_unlock(&sv->rlock);
+	if (!ok) {
+		sqlite3 *db = rdb_take(sv);
+
+		ok = user_by_token(db, h + 7, len, u);
+		rdb_give(sv, db);
+		if (ok) {
+			pthread_mutex_lock(&sv->rlock);
+			memcpy(e->token, h + 7, USER_TOKEN_HEX + 1);
+			e->u = *u;
+			e->at = t;
+			pthread_mutex_unlock(&sv->rlock);
+		}
+	}
 	return ok;
 }
 
@@ -375,8 +405,9 @@ int64_t person_by_document(struct server *sv, const char *dt, const char *dc, co
 	sqlite3_stmt *q = NULL;
 	int64_t p = 0;
 
-	pthread_mutex_lock(&sv->rlock);
-	if (sqlite3_prepare_v2(sv->rdb, "SELECT l.person_id FROM reg_movements m JOIN person_links l ON l.register ="
+	sqlite3 *db = rdb_take(sv);
+
+	if (sqlite3_prepare_v2(db, "SELECT l.person_id FROM reg_movements m JOIN person_links l ON l.register ="
 			       " 'movements' AND l.record_id = m.movement_id WHERE m.document_type = ? AND"
 			       " m.document_country = ? AND m.document_number = ? LIMIT 1", -1, &q, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(q, 1, dt, -1, SQLITE_STATIC);
@@ -386,7 +417,7 @@ int64_t person_by_document(struct server *sv, const char *dt, const char *dc, co
 			p = sqlite3_column_int64(q, 0);
 	}
 	sqlite3_finalize(q);
-	pthread_mutex_unlock(&sv->rlock);
+	rdb_give(sv, db);
 	return p;
 }
 
@@ -402,9 +433,10 @@ json_t *history(struct server *sv, int64_t person)
 	json_t *list = json_array(), *out = NULL, *stay = json_null();
 	int classified;
 
-	pthread_mutex_lock(&sv->rlock);
-	classified = store_has_table(sv->rdb, "classified_crossings");
-	if (sqlite3_prepare_v2(sv->rdb, classified
+	sqlite3 *db = rdb_take(sv);
+
+	classified = store_has_table(db, "classified_crossings");
+	if (sqlite3_prepare_v2(db, classified
 			       ? "SELECT m.movement_id, m.direction, m.event_time, m.border_post, m.nationality,"
 				 " m.permitted_stay_days, c.res_after, c.long_term_migration, c.provisional"
 				 " FROM person_links l JOIN reg_movements m ON m.movement_id = l.record_id"
@@ -447,7 +479,7 @@ json_t *history(struct server *sv, int64_t person)
 		}
 	}
 	sqlite3_finalize(q);
-	pthread_mutex_unlock(&sv->rlock);
+	rdb_give(sv, db);
 	if (json_array_size(list))
 		out = json_pack("{s:I,s:o,s:o}", "person_id", (json_int_t)person, "crossings", list, "stay", stay);
 	else {
@@ -769,9 +801,12 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	sv->batch.status = BATCH_DONE;
 	if ((rc = store_batch_save(sv->st, &sv->batch, err)))
 		return rc;
-	if (sqlite3_open_v2(db_path, &sv->rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		return ERR_SET(err, ERR_STORE, "cannot open the store for reading: %s", sqlite3_errmsg(sv->rdb));
-	sqlite3_busy_timeout(sv->rdb, 10000);
+	for (int k = 0; k < READ_POOL; k++) {
+		if (sqlite3_open_v2(db_path, &sv->rpool[k], SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+			return ERR_SET(err, ERR_STORE, "cannot open the store for reading: %s", sqlite3_errmsg(sv->rpool[k]));
+		sqlite3_busy_timeout(sv->rpool[k], 10000);
+		sv->rfree[sv->n_rfree++] = sv->rpool[k];
+	}
 	return 0;
 }
 
@@ -827,6 +862,7 @@ int serve_run(const struct serve_opts *o, struct err *err)
 	sv.public_dir = o->public_dir;
 	pthread_mutex_init(&sv.lock, NULL);
 	pthread_mutex_init(&sv.rlock, NULL);
+	pthread_cond_init(&sv.rcond, NULL);
 	pthread_cond_init(&sv.work, NULL);
 	pthread_cond_init(&sv.answered, NULL);
 	sv.today = ingest_today();
@@ -878,8 +914,8 @@ out:
 	free(key);
 	sqlite3_finalize(sv.find_person);
 	sqlite3_finalize(sv.put_link);
-	sqlite3_close(sv.rdb);
-	sv.rdb = NULL;
+	for (int k = 0; k < READ_POOL; k++)
+		sqlite3_close(sv.rpool[k]);
 	if (sv.st)
 		store_exec(sv.st, "PRAGMA journal_mode=DELETE;", err);
 	store_table_free(sv.t);

@@ -224,10 +224,11 @@ static enum MHD_Result do_login(struct server *sv, struct MHD_Connection *c, con
 	} else if (throttled(key_name, 0, 0) || throttled(key_addr, 0, 0)) {
 		ret = login_page(sv, c, MHD_HTTP_TOO_MANY_REQUESTS, "too many failed sign-ins: wait 15 minutes");
 	} else {
-		pthread_mutex_lock(&sv->rlock);
-		ok = name && pw && user_by_password(sv->rdb, name, pw, &u) &&
+		sqlite3 *db = rdb_take(sv);
+
+		ok = name && pw && user_by_password(db, name, pw, &u) &&
 		     (u.role == ROLE_OFFICER || u.role == ROLE_SUPERVISOR);
-		pthread_mutex_unlock(&sv->rlock);
+		rdb_give(sv, db);
 		if (!ok) {
 			throttled(key_name, 1, 0);
 			throttled(key_addr, 1, 0);

@@ -18,6 +18,7 @@
 #include <pthread.h>
 
 #define BODY_MAX (64 * 1024)
+#define READ_POOL 8
 
 /* ==== Jobs for the writer ==== */
 
@@ -53,8 +54,12 @@ struct server {
 	int tls;
 	const char *public_dir;
 	struct store *st;          /* the writer's connection */
-	sqlite3 *rdb;              /* reads (accounts, histories), one at a time */
-	pthread_mutex_t rlock;
+	/* reads (accounts, histories): a pool of read-only connections (WAL: they never wait for the writer) */
+	sqlite3 *rpool[READ_POOL];
+	int n_rfree;
+	sqlite3 *rfree[READ_POOL];
+	pthread_mutex_t rlock;     /* the pool and the token cache */
+	pthread_cond_t rcond;
 	struct schema *s;
 	struct store_table *t;
 	struct store_batch batch;
@@ -94,6 +99,10 @@ struct reg_answer {
  */
 int serve_register(struct server *sv, const struct user *u, const char *addr, char **texts, json_t *fails,
 		   const char *raw, size_t raw_len, struct reg_answer *a);
+
+/** A read-only connection from the pool (waits for one), and back. */
+sqlite3 *rdb_take(struct server *sv);
+void rdb_give(struct server *sv, sqlite3 *db);
 
 /** Hand a job to the writer and wait until it is committed (or failed). */
 void submit(struct server *sv, struct job *j);
