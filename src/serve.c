@@ -291,6 +291,33 @@ static char *value_text(json_t *v)
 	return NULL;
 }
 
+int serve_json_texts(const struct schema *s, const char *body, size_t len, char **texts, json_t *fails)
+{
+	json_error_t jerr;
+	json_t *obj = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &jerr), *val;
+	const char *key;
+
+	if (!obj || !json_is_object(obj)) {
+		json_decref(obj);
+		return -1;
+	}
+	json_object_foreach(obj, key, val) {
+		int f = schema_field_index(s, key);
+
+		if (f < 0) {
+			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", key, "rule", "unknown_field",
+							       "message", "not a field of register movements"));
+			continue;
+		}
+		free(texts[f]);  /* a key given twice is refused by the parser; this is belt and braces */
+		if (!(texts[f] = value_text(val)))
+			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", key, "rule", "type.json",
+							       "message", "a string or a whole number"));
+	}
+	json_decref(obj);
+	return 0;
+}
+
 int serve_register(struct server *sv, const struct user *u, const char *addr, char **texts, json_t *fails,
 		   const char *raw, size_t raw_len, struct reg_answer *a)
 {
@@ -351,9 +378,7 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 {
 	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	struct reg_answer a;
-	json_error_t jerr;
-	json_t *obj, *val, *fails;
-	const char *key;
+	json_t *fails;
 	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64];
 	size_t i;
 	enum MHD_Result ret;
@@ -364,23 +389,10 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 		return send_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "send application/json");
 	if (rq->too_big)
 		return send_error(c, 413, "a request is at most 64 KiB");
-	obj = json_loadb(rq->body ? rq->body : "", rq->len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!obj || !json_is_object(obj)) {
-		json_decref(obj);
-		return send_error(c, MHD_HTTP_BAD_REQUEST, "the body is not one JSON object");
-	}
 	fails = json_array();
-	json_object_foreach(obj, key, val) {
-		int f = schema_field_index(sv->s, key);
-
-		if (f < 0) {
-			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", key, "rule", "unknown_field",
-							       "message", "not a field of register movements"));
-			continue;
-		}
-		if (!(texts[f] = value_text(val)))
-			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", key, "rule", "type.json",
-							       "message", "a string or a whole number"));
+	if (serve_json_texts(sv->s, rq->body, rq->len, texts, fails)) {
+		json_decref(fails);
+		return send_error(c, MHD_HTTP_BAD_REQUEST, "the body is not one JSON object");
 	}
 	client_addr(c, addr, sizeof(addr));
 	serve_register(sv, u, addr, texts, fails, rq->body, rq->len, &a);
@@ -395,7 +407,6 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 	json_decref(fails);
 	for (i = 0; i < sv->s->n_fields; i++)
 		free(texts[i]);
-	json_decref(obj);
 	return ret;
 }
 

@@ -104,7 +104,7 @@ static int hexval(char c)
 }
 
 /* The value of name in an application/x-www-form-urlencoded body, decoded; NULL when absent. Caller frees. */
-static char *form_get(const char *body, size_t len, const char *name)
+char *serve_form_get(const char *body, size_t len, const char *name)
 {
 	size_t nl = strlen(name), i = 0;
 
@@ -207,8 +207,8 @@ static enum MHD_Result login_page(struct server *sv, struct MHD_Connection *c, u
 
 static enum MHD_Result do_login(struct server *sv, struct MHD_Connection *c, const struct request *rq)
 {
-	char *name = form_get(rq->body, rq->len, "name"), *pw = form_get(rq->body, rq->len, "password");
-	char *csrf = form_get(rq->body, rq->len, "csrf"), addr[64], key_name[96], key_addr[96], cookie[200];
+	char *name = serve_form_get(rq->body, rq->len, "name"), *pw = serve_form_get(rq->body, rq->len, "password");
+	char *csrf = serve_form_get(rq->body, rq->len, "csrf"), addr[64], key_name[96], key_addr[96], cookie[200];
 	const char *cookie_csrf = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "pasos_csrf");
 	struct user u;
 	struct session *s;
@@ -332,7 +332,7 @@ static enum MHD_Result officer_page(struct server *sv, struct MHD_Connection *c,
 static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection *c, const struct session *s,
 					const struct request *rq)
 {
-	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64], *csrf = form_get(rq->body, rq->len, "csrf");
+	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64], *csrf = serve_form_get(rq->body, rq->len, "csrf");
 	struct reg_answer a;
 	json_t *fails = json_array();
 	struct buf b;
@@ -349,7 +349,7 @@ static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection
 	}
 	free(csrf);
 	for (i = 0; i < sv->s->n_fields; i++)
-		texts[i] = form_get(rq->body, rq->len, sv->s->fields[i].name);
+		texts[i] = serve_form_get(rq->body, rq->len, sv->s->fields[i].name);
 	client_addr(c, addr, sizeof(addr));
 	serve_register(sv, &s->u, addr, texts, fails, rq->body, rq->len, &a);
 	status = (unsigned)a.status;
@@ -464,7 +464,7 @@ static enum MHD_Result officer_history(struct server *sv, struct MHD_Connection 
 static enum MHD_Result do_logout(struct server *sv, struct MHD_Connection *c, const struct session *s,
 				 const struct request *rq)
 {
-	char *csrf = form_get(rq->body, rq->len, "csrf");
+	char *csrf = serve_form_get(rq->body, rq->len, "csrf");
 	struct buf b;
 
 	if (csrf && !strcmp(csrf, s->csrf)) {

@@ -92,6 +92,16 @@ struct reg_answer {
 };
 
 /**
+ * The field texts of a JSON object (texts[field], each allocated, owned by
+ * the caller), its unknown fields and values of a wrong type appended to
+ * fails. -1 when body is not one JSON object. A pure function (fuzzed).
+ */
+int serve_json_texts(const struct schema *s, const char *body, size_t len, char **texts, json_t *fails);
+
+/** The decoded value of name in an application/x-www-form-urlencoded body, or NULL. Caller frees. (fuzzed) */
+char *serve_form_get(const char *body, size_t len, const char *name);
+
+/**
  * Register one crossing from its field texts (schema order, each owned by
  * the caller or NULL; the border post is set from the officer's account)
  * and the failures already found (fails, appended to): checked by the
