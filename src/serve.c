@@ -16,6 +16,7 @@
 #include "ingest.h"
 #include "opt.h"
 #include "mem.h"
+#include "names.h"
 #include "schema.h"
 #include "sha256.h"
 #include "store.h"
@@ -500,6 +501,101 @@ json_t *history(struct server *sv, int64_t person)
 	return out;
 }
 
+/* Whether two normalised words are the same name as linkage sees it: the same phonetic key, or close spelling. */
+static int same_word(const char *a, size_t la, const char *b, size_t lb)
+{
+	char ka[64], kb[64], wa[64], wb[64];
+
+	if (!la || !lb || la >= sizeof(wa) || lb >= sizeof(wb))
+		return 0;
+	memcpy(wa, a, la), wa[la] = '\0';
+	memcpy(wb, b, lb), wb[lb] = '\0';
+	names_phonetic(wa, ka, sizeof(ka));
+	names_phonetic(wb, kb, sizeof(kb));
+	return !strcmp(ka, kb) || names_jaro_winkler(wa, la, wb, lb) >= 0.92;
+}
+
+/* Whether any word of the normalised text q names one of the normalised texts r1, r2 (first words when first). */
+static int names_meet(const char *q, const char *r1, const char *r2, int first)
+{
+	const char *w = q;
+
+	while (*w) {
+		size_t lw = strcspn(w, " ");
+		const char *r[2] = { r1, r2 };
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			const char *x = r[k];
+
+			while (x && *x) {
+				size_t lx = strcspn(x, " ");
+
+				if (same_word(w, lw, x, lx))
+					return 1;
+				x += lx;
+				x += *x == ' ';
+				if (first)
+					break;
+			}
+		}
+		w += lw;
+		w += *w == ' ';
+		if (first)
+			break;
+	}
+	return 0;
+}
+
+/*
+ * Travellers by name and birth date, matched as linkage matches names
+ * (normalised, particles dropped, the Spanish phonetic key or close
+ * spelling; surnames in either order; the birth date or its day and month
+ * swapped): one entry per person.
+ */
+static json_t *search_by_name(struct server *sv, const char *surname, const char *given, const char *birth)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q = NULL;
+	json_t *found = json_array(), *seen = json_object();
+	char qs[256], qg[256], swapped[11] = "";
+
+	names_normalize(surname, strlen(surname), qs, sizeof(qs));
+	names_normalize(given ? given : "", given ? strlen(given) : 0, qg, sizeof(qg));
+	if (strlen(birth) == 10)
+		snprintf(swapped, sizeof(swapped), "%.4s-%.2s-%.2s", birth, birth + 8, birth + 5);
+	db = rdb_take(sv);
+	if (sqlite3_prepare_v2(db, "SELECT l.person_id, m.surname_1, m.surname_2, m.given_names, m.birth_date,"
+			       " m.nationality FROM reg_movements m JOIN person_links l ON l.register = 'movements'"
+			       " AND l.record_id = m.movement_id WHERE m.birth_date IN (?, ?)", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, birth, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, swapped, -1, SQLITE_STATIC);
+		while (sqlite3_step(q) == SQLITE_ROW && json_array_size(found) < 50) {
+			const char *s1 = (const char *)sqlite3_column_text(q, 1), *s2 = (const char *)sqlite3_column_text(q, 2);
+			const char *g = (const char *)sqlite3_column_text(q, 3);
+			char n1[256] = "", n2[256] = "", ng[256] = "", key[32];
+
+			snprintf(key, sizeof(key), "%lld", (long long)sqlite3_column_int64(q, 0));
+			if (json_object_get(seen, key))
+				continue;
+			names_normalize(s1 ? s1 : "", s1 ? strlen(s1) : 0, n1, sizeof(n1));
+			names_normalize(s2 ? s2 : "", s2 ? strlen(s2) : 0, n2, sizeof(n2));
+			names_normalize(g ? g : "", g ? strlen(g) : 0, ng, sizeof(ng));
+			if (!names_meet(qs, n1, n2, 0) || (qg[0] && !names_meet(qg, ng, NULL, 1)))
+				continue;
+			json_object_set_new(seen, key, json_true());
+			json_array_append_new(found, json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?}",
+				"person_id", (json_int_t)sqlite3_column_int64(q, 0), "surname_1", s1, "surname_2", s2,
+				"given_names", g, "birth_date", (const char *)sqlite3_column_text(q, 4),
+				"nationality", (const char *)sqlite3_column_text(q, 5)));
+		}
+	}
+	sqlite3_finalize(q);
+	rdb_give(sv, db);
+	json_decref(seen);
+	return found;
+}
+
 /* GET /api/v1/persons?document_...= or /api/v1/persons/ID: the history, the read in the trail first. */
 static enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *id)
 {
@@ -513,6 +609,34 @@ static enum MHD_Result person_history(struct server *sv, struct MHD_Connection *
 
 	if (u->role != ROLE_OFFICER && u->role != ROLE_SUPERVISOR)
 		return send_error(c, MHD_HTTP_FORBIDDEN, "histories are for officers and supervisors");
+	if (!id && MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "surname")) {
+		const char *sn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "surname");
+		const char *gn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "given_names");
+		const char *bd = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "birth_date");
+		json_t *found;
+		size_t k;
+		int off = 0;
+
+		if (!bd || strlen(bd) != 10 || date_parse(bd, 10) == DATE_INVALID || !sn[0])
+			return send_error(c, MHD_HTTP_BAD_REQUEST, "give surname, birth_date (YYYY-MM-DD) and given_names");
+		found = search_by_name(sv, sn, gn, bd);
+		memset(&j, 0, sizeof(j));
+		j.kind = JOB_TRAIL;
+		snprintf(j.user, sizeof(j.user), "%s", u->name);
+		client_addr(c, j.addr, sizeof(j.addr));
+		snprintf(j.action, sizeof(j.action), "search by name");
+		off = snprintf(j.object, sizeof(j.object), "persons:");
+		for (k = 0; k < json_array_size(found) && off < (int)sizeof(j.object) - 24; k++)
+			off += snprintf(j.object + off, sizeof(j.object) - (size_t)off, "%s%lld", k ? "," : "",
+					(long long)json_integer_value(json_object_get(json_array_get(found, k), "person_id")));
+		j.read_status = MHD_HTTP_OK;
+		submit(sv, &j);
+		if (j.status == 500) {
+			json_decref(found);
+			return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the audit trail failed: nothing is shown");
+		}
+		return send_json(c, MHD_HTTP_OK, json_pack("{s:o}", "persons", found));
+	}
 	if (id) {
 		if (opt_int(id, 1, INT64_MAX, &asked))
 			return send_error(c, MHD_HTTP_NOT_FOUND, "a person is a positive number");
@@ -775,7 +899,8 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 			     " person_id INTEGER NOT NULL, PRIMARY KEY(register, record_id)) WITHOUT ROWID;"
 			     "CREATE INDEX IF NOT EXISTS person_links_person ON person_links(person_id);"
 			     "CREATE INDEX IF NOT EXISTS reg_movements_document ON reg_movements(document_type,"
-			     " document_country, document_number);", err)) ||
+			     " document_country, document_number);"
+			     "CREATE INDEX IF NOT EXISTS reg_movements_birth ON reg_movements(birth_date);", err)) ||
 	    (rc = trail_open(db, &sv->trail, err)))
 		return rc;
 	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(person_id), 0) + 1 FROM person_links", -1, &q, NULL) != SQLITE_OK ||

@@ -61,6 +61,17 @@ days = (datetime.datetime.utcfromtimestamp(int(sys.argv[1])).date() - datetime.d
 assert abs(d["stay"]["days_in_bolivia"] - days) <= 1 and d["stay"]["permitted_stay_days"] == 30 and d["stay"]["overstay"], d
 PY
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" "http://127.0.0.1:$port/api/v1/persons/99999999")" 404 "no such person"
+# by name, matched as linkage matches names: another spelling, the surnames in the other order,
+# day and month of birth swapped
+expect_eq "$(post "$T" "$(rec VIL1 V9001 'Juana Rosa' | sed 's/"Apaza"/"Villca"/; s/"Mamani"/"de la Quispe"/; s/1980-01-01/1977-03-11/')")" 201 "a crossing to find by name"
+pv=$(python3 -c 'import json; print(json.load(open("body.json"))["person_id"])')
+names() { curl -s -G -H "Authorization: Bearer $T" --data-urlencode "surname=$1" --data-urlencode "given_names=$2" \
+  --data-urlencode "birth_date=$3" "http://127.0.0.1:$port/api/v1/persons" | python3 -c 'import json, sys; print(" ".join(str(p["person_id"]) for p in json.load(sys.stdin)["persons"]))'; }
+expect_eq "$(names 'Quispe Bilca' 'Juana' 1977-11-03)" "$pv" "found by name: other spelling, order and date"
+expect_eq "$(names 'Villca' 'Pedro' 1977-03-11)" "" "another given name is another person"
+expect_eq "$(names 'Mendoza' 'Juana' 1977-03-11)" "" "another surname is another person"
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -G -H "Authorization: Bearer $T" --data-urlencode surname=Villca "http://127.0.0.1:$port/api/v1/persons")" 400 "a name search without a birth date"
+sqlite3 s.db "select object from audit_trail where action = 'search by name'" | grep -q "persons:$pv" || fail "the search is not in the trail"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" "http://127.0.0.1:$port/api/v1/persons/x1")" 404 "a person id that is no number"
 # the public side, without an account: the protected tables only
 expect_eq "$(curl -s -o idx.html -w '%{http_code}' "http://127.0.0.1:$port/public/")" 200 "the public index"
