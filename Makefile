@@ -10,7 +10,10 @@ PKGS     := sqlite3 jansson libcrypto libutf8proc libsodium libmicrohttpd
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wformat=2
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) \
+# src/ is grouped by stage (core, register, link, classify, tables, protect,
+# synth, serve, with cmd on top); a header is found by its name alone
+INCS     := $(patsubst %/,-I%,$(sort $(dir $(wildcard src/*/*.h))))
+ALL_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(INCS) \
             -DPASOS_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS     := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -ljansson -lcrypto -lutf8proc -lsodium -lmicrohttpd) -lglpk -lm -pthread
 
@@ -25,9 +28,9 @@ else
 BUILD ?= build/rel
 endif
 
-SRC      := $(wildcard src/*.c src/cmd/*.c)
-LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out src/main.c,$(SRC)))
-MAIN_OBJ := $(BUILD)/src/main.o
+SRC      := $(wildcard src/*/*.c)
+LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out src/cmd/main.c,$(SRC)))
+MAIN_OBJ := $(BUILD)/src/cmd/main.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
 FUZZ_TARGETS := csv validate schema request
@@ -42,7 +45,7 @@ pasos: $(BUILD)/pasos
 $(BUILD)/pasos: $(LIB_OBJ) $(MAIN_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h) tests/harness.h
+$(BUILD)/%.o: %.c $(wildcard src/*/*.h) tests/harness.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -c -o $@ $<
 
@@ -73,9 +76,9 @@ bench: deps pasos
 fuzz-build:
 	@mkdir -p build/fuzz
 	for t in $(FUZZ_TARGETS); do \
-	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 $(INCS) \
 	    -fsanitize=fuzzer,address,undefined -DPASOS_DATADIR='"$(CURDIR)"' \
-	    -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(filter-out src/main.c,$(SRC)) $(LIBS) || exit 1; \
+	    -o build/fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c $(filter-out src/cmd/main.c,$(SRC)) $(LIBS) || exit 1; \
 	done
 
 fuzz: fuzz-build

@@ -2,10 +2,10 @@
  * cmd/audit.c: pasos audit verify: recompute the audit trail's chain.
  * SPDX-License-Identifier: MIT
  */
-#include "../cli.h"
-#include "../opt.h"
-#include "../store.h"
-#include "../trail.h"
+#include "cli.h"
+#include "opt.h"
+#include "store.h"
+#include "trail.h"
 
 #include <stdio.h>
 #include <string.h>

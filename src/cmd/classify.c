@@ -3,16 +3,16 @@
  * on every linked crossing (store), or on a CSV of crossings (--crossings).
  * SPDX-License-Identifier: MIT
  */
-#include "../classify.h"
-#include "../classify_store.h"
-#include "../cli.h"
-#include "../opt.h"
-#include "../outfile.h"
-#include "../csv.h"
-#include "../date.h"
-#include "../mem.h"
-#include "../progress.h"
-#include "../store.h"
+#include "classify.h"
+#include "classify_store.h"
+#include "cli.h"
+#include "opt.h"
+#include "outfile.h"
+#include "csv.h"
+#include "date.h"
+#include "mem.h"
+#include "progress.h"
+#include "store.h"
 
 #include <errno.h>
 #include <stdio.h>

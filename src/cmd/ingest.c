@@ -2,12 +2,12 @@
  * cmd/ingest.c: pasos ingest REGISTER FILE...
  * SPDX-License-Identifier: MIT
  */
-#include "../cli.h"
-#include "../ingest.h"
-#include "../opt.h"
-#include "../outfile.h"
-#include "../progress.h"
-#include "../schema.h"
+#include "cli.h"
+#include "ingest.h"
+#include "opt.h"
+#include "outfile.h"
+#include "progress.h"
+#include "schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>

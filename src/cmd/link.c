@@ -3,15 +3,15 @@
  * over the store or over CSV files described by a schema.
  * SPDX-License-Identifier: MIT
  */
-#include "../cli.h"
-#include "../opt.h"
-#include "../outfile.h"
-#include "../csv.h"
-#include "../link.h"
-#include "../mem.h"
-#include "../progress.h"
-#include "../schema.h"
-#include "../store.h"
+#include "cli.h"
+#include "opt.h"
+#include "outfile.h"
+#include "csv.h"
+#include "link.h"
+#include "mem.h"
+#include "progress.h"
+#include "schema.h"
+#include "store.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -3,14 +3,14 @@
  * command that writes tables for the public.
  * SPDX-License-Identifier: MIT
  */
-#include "../cli.h"
-#include "../opt.h"
-#include "../mem.h"
-#include "../progress.h"
-#include "../protect.h"
-#include "../publish.h"
-#include "../table.h"
-#include "../tabulate.h"
+#include "cli.h"
+#include "opt.h"
+#include "mem.h"
+#include "progress.h"
+#include "protect.h"
+#include "publish.h"
+#include "table.h"
+#include "tabulate.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -2,9 +2,9 @@
  * cmd/serve.c: pasos serve, the border-post service.
  * SPDX-License-Identifier: MIT
  */
-#include "../cli.h"
-#include "../opt.h"
-#include "../serve.h"
+#include "cli.h"
+#include "opt.h"
+#include "serve.h"
 
 #include <stdio.h>
 

@@ -2,11 +2,11 @@
  * cmd/status.c: pasos status: what the store holds, by register, batch and month.
  * SPDX-License-Identifier: MIT
  */
-#include "../cli.h"
-#include "../opt.h"
-#include "../schema.h"
-#include "../store.h"
-#include "../mem.h"
+#include "cli.h"
+#include "opt.h"
+#include "schema.h"
+#include "store.h"
+#include "mem.h"
 
 #include <stdlib.h>
 

@@ -2,12 +2,12 @@
  * cmd/synth.c: pasos synth: synthetic registers with ground truth.
  * SPDX-License-Identifier: MIT
  */
-#include "../cli.h"
-#include "../date.h"
-#include "../opt.h"
-#include "../outfile.h"
-#include "../progress.h"
-#include "../synth.h"
+#include "cli.h"
+#include "date.h"
+#include "opt.h"
+#include "outfile.h"
+#include "progress.h"
+#include "synth.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -2,13 +2,13 @@
  * cmd/tabulate.c: pasos tabulate TABLE: every cell and margin of a table.
  * SPDX-License-Identifier: MIT
  */
-#include "../cli.h"
-#include "../opt.h"
-#include "../mem.h"
-#include "../progress.h"
-#include "../publish.h"
-#include "../table.h"
-#include "../tabulate.h"
+#include "cli.h"
+#include "opt.h"
+#include "mem.h"
+#include "progress.h"
+#include "publish.h"
+#include "table.h"
+#include "tabulate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

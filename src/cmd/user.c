@@ -2,9 +2,9 @@
  * cmd/user.c: pasos user add|list|disable: the accounts of the service.
  * SPDX-License-Identifier: MIT
  */
-#include "../cli.h"
-#include "../opt.h"
-#include "../users.h"
+#include "cli.h"
+#include "opt.h"
+#include "users.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * so the skip path is reached. Checks the reader's own invariants.
  * SPDX-License-Identifier: MIT
  */
-#include "../../src/csv.h"
+#include "csv.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -5,8 +5,8 @@
  * every failure names a field and a rule.
  * SPDX-License-Identifier: MIT
  */
-#include "../../src/serve_int.h"
-#include "../../src/validate.h"
+#include "serve_int.h"
+#include "validate.h"
 
 #include <stdint.h>
 #include <stdlib.h>

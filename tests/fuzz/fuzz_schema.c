@@ -2,7 +2,7 @@
  * fuzz_schema.c: the register definition parser on arbitrary text.
  * SPDX-License-Identifier: MIT
  */
-#include "../../src/schema.h"
+#include "schema.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -3,9 +3,9 @@
  * register (schema from PASOS_HOME or the build tree).
  * SPDX-License-Identifier: MIT
  */
-#include "../../src/csv.h"
-#include "../../src/schema.h"
-#include "../../src/validate.h"
+#include "csv.h"
+#include "schema.h"
+#include "validate.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: MIT
  */
 #include "../harness.h"
-#include "../../src/csv.h"
-#include "../../src/mem.h"
+#include "csv.h"
+#include "mem.h"
 #include "tests.h"
 
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "../harness.h"
-#include "../../src/extsort.h"
+#include "extsort.h"
 #include "tests.h"
 
 #include <stdlib.h>

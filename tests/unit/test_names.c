@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "../harness.h"
-#include "../../src/names.h"
+#include "names.h"
 #include "tests.h"
 
 #include <math.h>

@@ -6,10 +6,10 @@
  */
 #include "../harness.h"
 #include "tests.h"
-#include "../../src/cellkey.h"
-#include "../../src/mem.h"
-#include "../../src/move.h"
-#include "../../src/relations.h"
+#include "cellkey.h"
+#include "mem.h"
+#include "move.h"
+#include "relations.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "../harness.h"
-#include "../../src/schema.h"
+#include "schema.h"
 #include "tests.h"
 
 #include <stdio.h>

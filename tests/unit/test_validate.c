@@ -3,10 +3,10 @@
  * SPDX-License-Identifier: MIT
  */
 #include "../harness.h"
-#include "../../src/date.h"
-#include "../../src/schema.h"
-#include "../../src/ingest.h"
-#include "../../src/validate.h"
+#include "date.h"
+#include "schema.h"
+#include "ingest.h"
+#include "validate.h"
 #include "tests.h"
 
 #include <stdio.h>
