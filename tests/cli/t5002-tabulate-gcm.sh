@@ -27,6 +27,11 @@ want=$(sqlite3 s.db "select count(distinct l.person_id) from reg_movements m joi
 expect_eq "$got" "$want" "girls of Bolivian nationality in 2023"
 $PASOS --db s.db protect --out pub gcm_objective1 > /dev/null
 grep -q '^AGE,Y12T17,0,Y_LT18,' pub/gcm_objective1.structure.csv || fail "Ley 548 age groups"
+# every group of every hierarchy, from the published structure (tests/cli/hierarchy.py)
+python3 "$ROOT/tests/cli/hierarchy.py" pub/gcm_objective1.structure.csv $t --additive MIGRANTS --persons PERSONS \
+  || fail "gcm_objective1: a group is not the sum of its leaves"
+python3 "$ROOT/tests/cli/hierarchy.py" pub/gcm_objective1.structure.csv pub/gcm_objective1.csv > /dev/null \
+  || fail "gcm_objective1: the published CSV does not parse"
 # the migrants measure counts the long-term migrations the classification found
 expect_eq "$(grep '^2023,_T,_T,_T,_T,_T,MIGRANTS' $t | cut -d, -f8)" \
   "$(sqlite3 s.db "select count(*) from classified_crossings c join reg_movements m on m.rowid = c.movement_rowid where c.long_term_migration = 1 and m.event_time like '2023%'")" "migrants in 2023"
