@@ -471,6 +471,58 @@ static int write_output(const struct linker *lk, const struct opts *o, int n_src
 	return EXIT_OK;
 }
 
+/* ==== Online decisions ==== */
+
+/*
+ * For each crossing registered through 'pasos serve' (its batch is
+ * "api:serve"), the records of its person, in order, into the temporary
+ * table name: a decision is what person it joined, seen as that set.
+ */
+static void online_signatures(struct store *st, const char *name)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql),
+		 "DROP TABLE IF EXISTS temp.%s;"
+		 "CREATE TEMP TABLE %s AS SELECT a.record_id AS record_id,"
+		 " (SELECT group_concat(record_id, ',') FROM (SELECT o.record_id FROM person_links o"
+		 "  WHERE o.person_id = a.person_id ORDER BY o.register, o.record_id)) AS members"
+		 " FROM batches b JOIN reg_movements m ON m._batch = b.batch_id"
+		 " JOIN person_links a ON a.register = 'movements' AND a.record_id = m.movement_id"
+		 " WHERE b.file_name = 'api:serve';", name, name);
+	if (store_has_table(store_db(st), "person_links") && store_has_table(store_db(st), "reg_movements")) {
+		sqlite3_stmt *q = NULL;
+		int served = 0;
+
+		/* a store that never served has nothing to compare: no scan */
+		if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM batches WHERE file_name = 'api:serve' LIMIT 1", -1, &q,
+				       NULL) == SQLITE_OK)
+			served = sqlite3_step(q) == SQLITE_ROW;
+		sqlite3_finalize(q);
+		if (served) {
+			struct err err;
+
+			err_init(&err);
+			store_exec(st, sql, &err);
+		}
+	}
+}
+
+/* How many online decisions there were, and how many this linkage changed. */
+static void online_changes(struct store *st, int64_t *online, int64_t *changed)
+{
+	sqlite3_stmt *q = NULL;
+
+	*online = *changed = 0;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT count(*), sum(a.members IS NOT b.members) FROM temp.online_before b"
+			       " JOIN temp.online_after a USING (record_id)", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW) {
+		*online = sqlite3_column_int64(q, 0);
+		*changed = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_finalize(q);
+}
+
 /* ==== The command ==== */
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -663,14 +715,22 @@ int cmd_link(struct app *app, int argc, char **argv)
 			print_stats(&st, truth ? &ev : NULL);
 	} else {
 		struct saver sv = { lk, src_names, 0 };
+		int64_t online = 0, changed = 0;
 
+		/* the persons 'pasos serve' gave at once, as sets of records, to compare after */
+		online_signatures(app->store, "online_before");
 		if ((rc = store_save_persons(app->store, next_link, &sv, &err))) {
 			rc = cli_report("link", &err);
 			goto out;
 		}
+		online_signatures(app->store, "online_after");
+		online_changes(app->store, &online, &changed);
 		print_stats(&st, truth ? &ev : NULL);
 		printf("stored: a person id for each of %llu records (table person_links)\n",
 		       (unsigned long long)st.records);
+		if (online)
+			printf("online decisions (crossings registered through pasos serve): %lld, %lld of them changed by this linkage\n",
+			       (long long)online, (long long)changed);
 	}
 	rc = EXIT_OK;
 out:

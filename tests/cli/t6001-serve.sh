@@ -141,3 +141,9 @@ expect_eq "$(curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $
 set +e; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz"); set -e
 [ "$code" != 200 ] || fail "plain HTTP answered on the HTTPS port"
 kill -TERM $spid; wait $spid || fail "the HTTPS server did not stop cleanly"
+
+# a batch link stays the reference, and says how many of the service's decisions it changed
+$PASOS --db s.db link > link.txt
+grep -q "online decisions (crossings registered through pasos serve): [0-9]*, [0-9]* of them changed" link.txt || fail "link: $(cat link.txt)"
+online=$(sed -n 's/.*pasos serve): \([0-9]*\),.*/\1/p' link.txt)
+expect_eq "$online" "$(sqlite3 s.db "select count(*) from reg_movements m join batches b on b.batch_id = m._batch where b.file_name = 'api:serve'")" "online decisions counted"
