@@ -145,14 +145,15 @@ static void *writer(void *arg)
 			sv->batch = bsaved;
 			sv->next_person = psaved;
 		}
-		pthread_mutex_lock(&sv->lock);
-		for (j = jobs; j; j = j->next) {
+		/* each waiting thread is woken alone: no herd of every connection at every commit */
+		for (j = jobs; j;) {
+			struct job *next = j->next;  /* j belongs to its thread again once posted */
+
 			if (rc)
 				j->status = 500;
-			j->done = 1;
+			sem_post(&j->answered);
+			j = next;
 		}
-		pthread_cond_broadcast(&sv->answered);
-		pthread_mutex_unlock(&sv->lock);
 	}
 	return NULL;
 }
@@ -160,8 +161,8 @@ static void *writer(void *arg)
 /* Hand a job to the writer and wait until it is committed (or failed). */
 void submit(struct server *sv, struct job *j)
 {
-	j->done = 0;
 	j->next = NULL;
+	sem_init(&j->answered, 0, 0);
 	pthread_mutex_lock(&sv->lock);
 	if (sv->tail)
 		sv->tail->next = j;
@@ -169,9 +170,10 @@ void submit(struct server *sv, struct job *j)
 		sv->head = j;
 	sv->tail = j;
 	pthread_cond_signal(&sv->work);
-	while (!j->done)
-		pthread_cond_wait(&sv->answered, &sv->lock);
 	pthread_mutex_unlock(&sv->lock);
+	while (sem_wait(&j->answered))
+		;  /* EINTR */
+	sem_destroy(&j->answered);
 }
 
 /* ==== Reads ==== */
@@ -1000,7 +1002,6 @@ int serve_run(const struct serve_opts *o, struct err *err)
 	pthread_mutex_init(&sv.rlock, NULL);
 	pthread_cond_init(&sv.rcond, NULL);
 	pthread_cond_init(&sv.work, NULL);
-	pthread_cond_init(&sv.answered, NULL);
 	sv.today = ingest_today();
 	if ((rc = prepare_store(&sv, o->db_path, err)))
 		goto out;

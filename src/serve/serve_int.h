@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <semaphore.h>
 
 #define BODY_MAX (64 * 1024)
 #define READ_POOL 8
@@ -36,7 +37,7 @@ struct job {
 	/* out */
 	int status;               /* 201, 200, 409, or 500 */
 	int64_t person;
-	int done;
+	sem_t answered;           /* posted by the writer once the job is committed or failed */
 	struct job *next;
 };
 
@@ -70,7 +71,7 @@ struct server {
 	sqlite3_stmt *find_person, *put_link;
 	/* the queue */
 	pthread_mutex_t lock;
-	pthread_cond_t work, answered;
+	pthread_cond_t work;
 	struct job *head, *tail;
 	int stopping;
 };
