@@ -33,7 +33,7 @@ LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(filter-out src/cmd/main.c,$(SRC)))
 MAIN_OBJ := $(BUILD)/src/cmd/main.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
-FUZZ_TARGETS := csv validate schema request
+FUZZ_TARGETS := csv validate schema request mrz
 
 .PHONY: all check test demo bench install uninstall fuzz fuzz-build torture mutate valgrind coverage clean deps
 

@@ -35,6 +35,7 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, CLI_CREATES_STORE, "the border-post service: HTTP registration, histories, audit trail" },
 	{ "user", cmd_user, CLI_CREATES_STORE, "the service's accounts: add, list, disable" },
 	{ "audit", cmd_audit, CLI_NEEDS_STORE | CLI_VERIFY, "verify the service's audit trail" },
+	{ "mrz", cmd_mrz, 0, "travel documents read from their machine-readable zone (ICAO 9303)" },
 	{ "status", cmd_status, CLI_NEEDS_STORE | CLI_VERIFY, "what the store holds, by register, batch and month" },
 };
 

@@ -65,5 +65,6 @@ int cmd_protect(struct app *app, int argc, char **argv);
 int cmd_serve(struct app *app, int argc, char **argv);
 int cmd_user(struct app *app, int argc, char **argv);
 int cmd_audit(struct app *app, int argc, char **argv);
+int cmd_mrz(struct app *app, int argc, char **argv);
 
 #endif
