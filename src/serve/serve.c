@@ -14,6 +14,7 @@
 #include "serve_int.h"
 #include "date.h"
 #include "ingest.h"
+#include "mrz.h"
 #include "opt.h"
 #include "mem.h"
 #include "names.h"
@@ -294,7 +295,7 @@ static char *value_text(json_t *v)
 	return NULL;
 }
 
-int serve_json_texts(const struct schema *s, const char *body, size_t len, char **texts, json_t *fails)
+int serve_json_texts(const struct schema *s, const char *body, size_t len, char **texts, char **mrz, json_t *fails)
 {
 	json_error_t jerr;
 	json_t *obj = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &jerr), *val;
@@ -307,6 +308,14 @@ int serve_json_texts(const struct schema *s, const char *body, size_t len, char 
 	json_object_foreach(obj, key, val) {
 		int f = schema_field_index(s, key);
 
+		if (!strcmp(key, "mrz") && f < 0) {
+			free(*mrz);
+			*mrz = json_is_string(val) ? xstrdup(json_string_value(val)) : NULL;
+			if (!*mrz)
+				json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", key, "rule", "type.json",
+								       "message", "the MRZ's lines in one string"));
+			continue;
+		}
 		if (f < 0) {
 			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", key, "rule", "unknown_field",
 							       "message", "not a field of register movements"));
@@ -321,8 +330,91 @@ int serve_json_texts(const struct schema *s, const char *body, size_t len, char 
 	return 0;
 }
 
-int serve_register(struct server *sv, const struct user *u, const char *addr, char **texts, json_t *fails,
-		   const char *raw, size_t raw_len, struct reg_answer *a)
+static void fail_on(json_t *fails, const char *field, const char *rule, const char *msg)
+{
+	json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", field, "rule", rule, "message", msg));
+}
+
+/*
+ * A document read from its MRZ fills the document and person fields; a
+ * field the officer also typed must say the same (names compared as
+ * linkage compares them), or it is a failure naming the field.
+ */
+static void mrz_fill(struct server *sv, const char *text, char **texts, json_t *fails)
+{
+	char copy[512], *lines[4], *p, *save = NULL, why[160], today[11], s1[64] = "", *s2;
+	const char *cl[4];
+	size_t n = 0, i;
+	struct mrz m;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	for (p = strtok_r(copy, "\r\n", &save); p; p = strtok_r(NULL, "\r\n", &save)) {
+		while (*p == ' ')
+			p++;
+		if (*p && n < 4)
+			lines[n++] = p;
+	}
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(lines[i]);
+
+		while (l && lines[i][l - 1] == ' ')
+			lines[i][--l] = '\0';
+		cl[i] = lines[i];
+	}
+	date_format(sv->today, today);
+	if (n > 3 || mrz_parse(cl, n, today, &m, why, sizeof(why))) {
+		fail_on(fails, "mrz", "mrz.format", n > 3 ? "an MRZ has 2 or 3 lines" : why);
+		return;
+	}
+	for (i = 0; i < MRZ_CHECKS; i++)
+		if (m.checks[i] == MRZ_CHECK_INVALID) {
+			char msg[96];
+
+			snprintf(msg, sizeof(msg), "the check digit of %s is wrong", mrz_check_names[i]);
+			fail_on(fails, "mrz", "mrz.check", msg);
+		}
+	if (!m.birth_date[0] || !m.expiry_date[0])
+		fail_on(fails, "mrz", "mrz.date", "a date in the MRZ is not a date");
+	if (json_array_size(fails))
+		return;
+	snprintf(s1, sizeof(s1), "%s", m.surnames);
+	s2 = strchr(s1, ' ');
+	if (s2)
+		*s2++ = '\0';
+	{
+		const char *want[][2] = {
+			{ "document_type", m.document_type[0] == 'P' ? "PASSPORT" : strchr("IAC", m.document_type[0]) ? "ID_CARD" : "OTHER" },
+			{ "document_number", m.document_number }, { "document_country", m.issuing_state },
+			{ "nationality", m.nationality }, { "birth_date", m.birth_date }, { "sex", m.sex[0] ? m.sex : "X" },
+			{ "surname_1", s1 }, { "surname_2", s2 ? s2 : "" }, { "given_names", m.given_names },
+		};
+
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			int f = schema_field_index(sv->s, want[i][0]), same;
+			char a[256], b[256];
+
+			if (f < 0)
+				continue;
+			if (texts[f] && texts[f][0]) {
+				if (strstr(want[i][0], "name")) {
+					names_normalize(texts[f], strlen(texts[f]), a, sizeof(a));
+					names_normalize(want[i][1], strlen(want[i][1]), b, sizeof(b));
+					same = !strcmp(a, b);
+				} else {
+					same = !strcmp(texts[f], want[i][1]);
+				}
+				if (!same)
+					fail_on(fails, want[i][0], "mrz.disagrees", "differs from the document's MRZ");
+				continue;
+			}
+			free(texts[f]);
+			texts[f] = xstrdup(want[i][1]);
+		}
+	}
+}
+
+int serve_register(struct server *sv, const struct user *u, const char *addr, char **texts, const char *mrz,
+		   json_t *fails, const char *raw, size_t raw_len, struct reg_answer *a)
 {
 	struct job j;
 	struct validation v;
@@ -330,6 +422,8 @@ int serve_register(struct server *sv, const struct user *u, const char *addr, ch
 
 	memset(a, 0, sizeof(*a));
 	a->failures = fails;
+	if (mrz)
+		mrz_fill(sv, mrz, texts, fails);
 	/* the border post is the officer's */
 	if (texts[sv->post_field] && texts[sv->post_field][0] && strcmp(texts[sv->post_field], u->post)) {
 		a->status = MHD_HTTP_FORBIDDEN;
@@ -382,7 +476,7 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	struct reg_answer a;
 	json_t *fails;
-	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64];
+	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64], *mrz = NULL;
 	size_t i;
 	enum MHD_Result ret;
 
@@ -393,12 +487,14 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 	if (rq->too_big)
 		return send_error(c, 413, "a request is at most 64 KiB");
 	fails = json_array();
-	if (serve_json_texts(sv->s, rq->body, rq->len, texts, fails)) {
+	if (serve_json_texts(sv->s, rq->body, rq->len, texts, &mrz, fails)) {
 		json_decref(fails);
+		free(mrz);
 		return send_error(c, MHD_HTTP_BAD_REQUEST, "the body is not one JSON object");
 	}
 	client_addr(c, addr, sizeof(addr));
-	serve_register(sv, u, addr, texts, fails, rq->body, rq->len, &a);
+	serve_register(sv, u, addr, texts, mrz, fails, rq->body, rq->len, &a);
+	free(mrz);
 	if (a.status == 422)
 		ret = send_json(c, 422, json_pack("{s:s,s:O}", "error", a.error, "failures", fails));
 	else if (a.error)

@@ -267,8 +267,9 @@ static void register_form(struct server *sv, struct buf *b, const struct session
 {
 	size_t i;
 
-	buf_adds(b, "<h2>Registrar un cruce / register a crossing</h2><form method=\"post\" action=\"/officer/register\">",
-		 NULL);
+	buf_adds(b, "<h2>Registrar un cruce / register a crossing</h2><form method=\"post\" action=\"/officer/register\">"
+		 "<label>MRZ <textarea name=\"mrz\" id=\"f_mrz\" rows=\"3\" cols=\"46\"></textarea></label>"
+		 " (fills the document fields)<br>\n", NULL);
 	for (i = 0; i < sv->s->n_fields; i++) {
 		const struct schema_field *f = &sv->s->fields[i];
 
@@ -332,7 +333,7 @@ static enum MHD_Result officer_page(struct server *sv, struct MHD_Connection *c,
 static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection *c, const struct session *s,
 					const struct request *rq)
 {
-	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64], *csrf = serve_form_get(rq->body, rq->len, "csrf");
+	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64], *csrf = serve_form_get(rq->body, rq->len, "csrf"), *mrz;
 	struct reg_answer a;
 	json_t *fails = json_array();
 	struct buf b;
@@ -351,7 +352,9 @@ static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection
 	for (i = 0; i < sv->s->n_fields; i++)
 		texts[i] = serve_form_get(rq->body, rq->len, sv->s->fields[i].name);
 	client_addr(c, addr, sizeof(addr));
-	serve_register(sv, &s->u, addr, texts, fails, rq->body, rq->len, &a);
+	mrz = serve_form_get(rq->body, rq->len, "mrz");
+	serve_register(sv, &s->u, addr, texts, mrz && mrz[0] ? mrz : NULL, fails, rq->body, rq->len, &a);
+	free(mrz);
 	status = (unsigned)a.status;
 	buf_init(&b, 1 << 20);
 	if (a.status == 201 || a.status == 200) {

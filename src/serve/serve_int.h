@@ -94,10 +94,10 @@ struct reg_answer {
 
 /**
  * The field texts of a JSON object (texts[field], each allocated, owned by
- * the caller), its unknown fields and values of a wrong type appended to
- * fails. -1 when body is not one JSON object. A pure function (fuzzed).
+ * the caller; an "mrz" key's value into *mrz, owned by the caller), its
+ * unknown fields and values of a wrong type appended to fails. -1 when body is not one JSON object. A pure function (fuzzed).
  */
-int serve_json_texts(const struct schema *s, const char *body, size_t len, char **texts, json_t *fails);
+int serve_json_texts(const struct schema *s, const char *body, size_t len, char **texts, char **mrz, json_t *fails);
 
 /** The decoded value of name in an application/x-www-form-urlencoded body, or NULL. Caller frees. (fuzzed) */
 char *serve_form_get(const char *body, size_t len, const char *name);
@@ -105,11 +105,13 @@ char *serve_form_get(const char *body, size_t len, const char *name);
 /**
  * Register one crossing from its field texts (schema order, each owned by
  * the caller or NULL; the border post is set from the officer's account)
- * and the failures already found (fails, appended to): checked by the
- * register's definition, then written by the writer. Returns a->status.
+ * and the failures already found (fails, appended to): a document's MRZ
+ * (mrz, or NULL) fills the document and person fields, and a typed field
+ * that disagrees with it is a failure naming the field; then checked by
+ * the register's definition, then written by the writer. Returns a->status.
  */
-int serve_register(struct server *sv, const struct user *u, const char *addr, char **texts, json_t *fails,
-		   const char *raw, size_t raw_len, struct reg_answer *a);
+int serve_register(struct server *sv, const struct user *u, const char *addr, char **texts, const char *mrz,
+		   json_t *fails, const char *raw, size_t raw_len, struct reg_answer *a);
 
 /** A read-only connection from the pool (waits for one), and back. */
 sqlite3 *rdb_take(struct server *sv);

@@ -147,3 +147,29 @@ $PASOS --db s.db link > link.txt
 grep -q "online decisions (crossings registered through pasos serve): [0-9]*, [0-9]* of them changed" link.txt || fail "link: $(cat link.txt)"
 online=$(sed -n 's/.*pasos serve): \([0-9]*\),.*/\1/p' link.txt)
 expect_eq "$online" "$(sqlite3 s.db "select count(*) from reg_movements m join batches b on b.batch_id = m._batch where b.file_name = 'api:serve'")" "online decisions counted"
+
+# a document read from its MRZ fills the document fields; a typed field that disagrees is named
+$PASOS --db s.db serve --listen 127.0.0.1:$port > serve.log 2>&1 & spid=$!
+for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.05; done
+python3 - <<'PY'
+import json
+def cd(s): return str(sum((0 if c == "<" else int(c) if c.isdigit() else ord(c) - 55) * (7, 3, 1)[i % 3] for i, c in enumerate(s)) % 10)
+l1 = ("P<PERCONDORI<HUAMAN<<ROSA<ELENA" + "<" * 44)[:44]
+n, b, e, o = "PE7788991", "900517", "300101", "<" * 14
+l2 = n + cd(n) + "PER" + b + cd(b) + "F" + e + cd(e) + o + "<"
+l2 += cd(l2[0:10] + l2[13:20] + l2[21:43])
+base = {"direction": "ENTRY", "event_time": "2024-03-01T10:00:00-04:00", "transport": "road", "purpose": "TOURISM",
+        "permitted_stay_days": 30, "country_of_residence": "PER", "mrz": l1 + "\n" + l2}
+json.dump(dict(base, movement_id="MRZ1"), open("mrz1.json", "w"))
+json.dump(dict(base, movement_id="MRZ2", document_number="PE0000000"), open("mrz2.json", "w"))
+json.dump(dict(base, movement_id="MRZ3", mrz=l1 + "\n" + l2[:9] + str((int(l2[9]) + 1) % 10) + l2[10:]), open("mrz3.json", "w"))
+PY
+expect_eq "$(post "$T" "$(cat mrz1.json)")" 201 "a crossing from the MRZ"
+expect_eq "$(sqlite3 s.db "select document_type, document_number, document_country, nationality, birth_date, sex, surname_1, surname_2, given_names from reg_movements where movement_id = 'MRZ1'")" \
+  "PASSPORT|PE7788991|PER|PER|1990-05-17|F|CONDORI|HUAMAN|ROSA ELENA" "the fields the MRZ filled"
+expect_eq "$(post "$T" "$(cat mrz2.json)")" 422 "a typed number that disagrees with the MRZ"
+python3 -c 'import json; f = json.load(open("body.json"))["failures"]; assert {"field": "document_number", "rule": "mrz.disagrees", "message": "differs from the document'"'"'s MRZ"} in f, f' \
+  || fail "disagreement: $(cat body.json)"
+expect_eq "$(post "$T" "$(cat mrz3.json)")" 422 "a broken check digit"
+grep -q '"rule":"mrz.check","message":"the check digit of document_number is wrong"' body.json || fail "check: $(cat body.json)"
+kill -TERM $spid; wait $spid || fail "the server did not stop cleanly"

@@ -43,7 +43,7 @@ static void check(char **texts, json_t *fails)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *texts[SCHEMA_MAX_FIELDS] = { 0 };
+	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, *mrz = NULL;
 	json_t *fails = json_array();
 	struct err err;
 	size_t i;
@@ -51,8 +51,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err_init(&err);
 	if (!movements && schema_load_named(&movements, "movements", &err))
 		abort();
-	if (serve_json_texts(movements, (const char *)data, size, texts, fails) == 0)
+	if (serve_json_texts(movements, (const char *)data, size, texts, &mrz, fails) == 0)
 		check(texts, fails);
+	free(mrz);
 	json_array_clear(fails);
 	for (i = 0; i < movements->n_fields; i++)
 		texts[i] = serve_form_get((const char *)data, size, movements->fields[i].name);
