@@ -191,6 +191,22 @@ sqlite3 *rdb_take(struct server *sv)
 	return db;
 }
 
+sqlite3_stmt *rdb_stmt(struct server *sv, sqlite3 *db, int k, const char *sql)
+{
+	int i;
+
+	for (i = 0; i < READ_POOL && sv->rpool[i] != db; i++)
+		;
+	if (i == READ_POOL)
+		return NULL;
+	if (!sv->rstmt[i][k] &&
+	    sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &sv->rstmt[i][k], NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_reset(sv->rstmt[i][k]);
+	sqlite3_clear_bindings(sv->rstmt[i][k]);
+	return sv->rstmt[i][k];
+}
+
 void rdb_give(struct server *sv, sqlite3 *db)
 {
 	pthread_mutex_lock(&sv->rlock);
@@ -512,21 +528,20 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 /* The person of a document, or 0. */
 int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn)
 {
-	sqlite3_stmt *q = NULL;
+	sqlite3 *db = rdb_take(sv);
+	sqlite3_stmt *q = rdb_stmt(sv, db, 0, "SELECT l.person_id FROM reg_movements m JOIN person_links l ON l.register ="
+				   " 'movements' AND l.record_id = m.movement_id WHERE m.document_type = ? AND"
+				   " m.document_country = ? AND m.document_number = ? LIMIT 1");
 	int64_t p = 0;
 
-	sqlite3 *db = rdb_take(sv);
-
-	if (sqlite3_prepare_v2(db, "SELECT l.person_id FROM reg_movements m JOIN person_links l ON l.register ="
-			       " 'movements' AND l.record_id = m.movement_id WHERE m.document_type = ? AND"
-			       " m.document_country = ? AND m.document_number = ? LIMIT 1", -1, &q, NULL) == SQLITE_OK) {
+	if (q) {
 		sqlite3_bind_text(q, 1, dt, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, dc, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 3, dn, -1, SQLITE_STATIC);
 		if (sqlite3_step(q) == SQLITE_ROW)
 			p = sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
 	}
-	sqlite3_finalize(q);
 	rdb_give(sv, db);
 	return p;
 }
@@ -546,7 +561,7 @@ json_t *history(struct server *sv, int64_t person)
 	sqlite3 *db = rdb_take(sv);
 
 	classified = store_has_table(db, "classified_crossings");
-	if (sqlite3_prepare_v2(db, classified
+	if ((q = rdb_stmt(sv, db, classified ? 1 : 2, classified
 			       ? "SELECT m.movement_id, m.direction, m.event_time, m.border_post, m.nationality,"
 				 " m.permitted_stay_days, c.res_after, c.long_term_migration, c.provisional"
 				 " FROM person_links l JOIN reg_movements m ON m.movement_id = l.record_id"
@@ -555,7 +570,7 @@ json_t *history(struct server *sv, int64_t person)
 			       : "SELECT m.movement_id, m.direction, m.event_time, m.border_post, m.nationality,"
 				 " m.permitted_stay_days, NULL, NULL, NULL FROM person_links l JOIN reg_movements m"
 				 " ON m.movement_id = l.record_id WHERE l.register = 'movements' AND l.person_id = ?"
-				 " ORDER BY m.event_time", -1, &q, NULL) == SQLITE_OK) {
+				 " ORDER BY m.event_time"))) {
 		sqlite3_bind_int64(q, 1, person);
 		while (sqlite3_step(q) == SQLITE_ROW) {
 			const char *dir = (const char *)sqlite3_column_text(q, 1), *at = (const char *)sqlite3_column_text(q, 2);
@@ -588,7 +603,8 @@ json_t *history(struct server *sv, int64_t person)
 			}
 		}
 	}
-	sqlite3_finalize(q);
+	if (q)
+		sqlite3_reset(q);
 	rdb_give(sv, db);
 	if (json_array_size(list))
 		out = json_pack("{s:I,s:o,s:o}", "person_id", (json_int_t)person, "crossings", list, "stay", stay);
@@ -1147,8 +1163,11 @@ out:
 	free(key);
 	sqlite3_finalize(sv.find_person);
 	sqlite3_finalize(sv.put_link);
-	for (int k = 0; k < READ_POOL; k++)
+	for (int k = 0; k < READ_POOL; k++) {
+		for (int q = 0; q < 4; q++)
+			sqlite3_finalize(sv.rstmt[k][q]);
 		sqlite3_close(sv.rpool[k]);
+	}
 	if (sv.st)
 		store_exec(sv.st, "PRAGMA journal_mode=DELETE;", err);
 	store_table_free(sv.t);

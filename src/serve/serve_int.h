@@ -59,6 +59,7 @@ struct server {
 	sqlite3 *rpool[READ_POOL];
 	int n_rfree;
 	sqlite3 *rfree[READ_POOL];
+	sqlite3_stmt *rstmt[READ_POOL][4]; /* each read connection's statements, prepared once */
 	pthread_mutex_t rlock;     /* the pool and the token cache */
 	pthread_cond_t rcond;
 	struct schema *s;
@@ -112,6 +113,9 @@ char *serve_form_get(const char *body, size_t len, const char *name);
  */
 int serve_register(struct server *sv, const struct user *u, const char *addr, char **texts, const char *mrz,
 		   json_t *fails, const char *raw, size_t raw_len, struct reg_answer *a);
+
+/** Statement k (sql) of a pooled read connection, prepared on first use, reset for reuse; NULL on error. */
+sqlite3_stmt *rdb_stmt(struct server *sv, sqlite3 *db, int k, const char *sql);
 
 /** A read-only connection from the pool (waits for one), and back. */
 sqlite3 *rdb_take(struct server *sv);
