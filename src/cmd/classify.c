@@ -352,7 +352,7 @@ int cmd_classify(struct app *app, int argc, char **argv)
 	struct classify_summary sum;
 	struct err err;
 	long long window, threshold;
-	int n, rc;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
 	classify_params_init(&o.params);
@@ -374,13 +374,8 @@ int cmd_classify(struct app *app, int argc, char **argv)
 			{ "allow-stale", 0, OPT_FLAG, &o.allow_stale, 0, 0 },
 		};
 
-		if ((rc = opt_parse("classify", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, &n)))
+		if ((rc = opt_parse("classify", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, NULL)))
 			return rc < 0 ? EXIT_OK : rc;
-		if (n) {
-			fprintf(stderr, "pasos classify: error: unexpected argument (options only)\n");
-			help(stderr);
-			return EXIT_USAGE;
-		}
 	}
 	o.params.window = (int)window;
 	o.params.threshold = (int)threshold;

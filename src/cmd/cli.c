@@ -28,15 +28,15 @@ struct command {
 static const struct command commands[] = {
 	{ "synth", cmd_synth, 0, "generate synthetic registers with ground truth" },
 	{ "ingest", cmd_ingest, CLI_NEEDS_STORE | CLI_CREATES_STORE, "check and store a register's CSV files" },
-	{ "link", cmd_link, CLI_STORE_UNLESS_SCHEMA | CLI_VERIFY, "recognise the same person across documents and registers" },
-	{ "classify", cmd_classify, CLI_STORE_UNLESS_SCHEMA | CLI_VERIFY, "migrant or visitor: the 12/16-month rule on every crossing" },
-	{ "tabulate", cmd_tabulate, CLI_NEEDS_STORE | CLI_VERIFY, "every cell and margin of a table, exact, for internal use" },
-	{ "protect", cmd_protect, CLI_NEEDS_STORE | CLI_VERIFY, "disclosure control, then the public CSV and SDMX-CSV" },
+	{ "link", cmd_link, CLI_STORE_UNLESS_SCHEMA, "recognise the same person across documents and registers" },
+	{ "classify", cmd_classify, CLI_STORE_UNLESS_SCHEMA, "migrant or visitor: the 12/16-month rule on every crossing" },
+	{ "tabulate", cmd_tabulate, CLI_NEEDS_STORE, "every cell and margin of a table, exact, for internal use" },
+	{ "protect", cmd_protect, CLI_NEEDS_STORE, "disclosure control, then the public CSV and SDMX-CSV" },
 	{ "serve", cmd_serve, CLI_CREATES_STORE, "the border-post service: HTTP registration, histories, audit trail" },
 	{ "user", cmd_user, CLI_CREATES_STORE, "the service's accounts: add, list, disable" },
-	{ "audit", cmd_audit, CLI_NEEDS_STORE | CLI_VERIFY, "verify the service's audit trail" },
+	{ "audit", cmd_audit, CLI_NEEDS_STORE, "verify the service's audit trail" },
 	{ "mrz", cmd_mrz, 0, "travel documents read from their machine-readable zone (ICAO 9303)" },
-	{ "status", cmd_status, CLI_NEEDS_STORE | CLI_VERIFY, "what the store holds, by register, batch and month" },
+	{ "status", cmd_status, CLI_NEEDS_STORE, "what the store holds, by register, batch and month" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -89,6 +89,17 @@ const char *cli_base_name(const char *path)
 	const char *s = strrchr(path, '/');
 
 	return s ? s + 1 : path;
+}
+
+int cli_open_store(struct app *app, unsigned flags, struct err *err)
+{
+	int rc = store_open(&app->store, app->db_path, flags, err);
+
+	if (!rc && (rc = store_verify(app->store, err))) {
+		store_close(app->store);
+		app->store = NULL;
+	}
+	return rc;
 }
 
 int cli_report(const char *cmd, const struct err *err)
@@ -224,13 +235,8 @@ static int run(int argc, char **argv)
 	}
 	/* a command that makes the store opens it itself, once its options are known to be good */
 	if (((cmd->flags & CLI_NEEDS_STORE) && !(cmd->flags & CLI_CREATES_STORE)) || flags_open) {
-		rc = store_open(&app.store, app.db_path, 0, &err);
-		if (!rc && (cmd->flags & CLI_VERIFY))
-			rc = store_verify(app.store, &err);
-		if (rc) {
-			store_close(app.store);
+		if (cli_open_store(&app, 0, &err))
 			return cli_report(cmd->name, &err);
-		}
 	}
 	rc = cmd->fn(&app, argc, argv);
 	store_close(app.store);

@@ -21,7 +21,6 @@ enum cli_exit {
 
 #define CLI_NEEDS_STORE 1  /* cli opens --db before calling the command */
 #define CLI_STORE_UNLESS_SCHEMA 2  /* ... unless the command works on files (--schema, --crossings) */
-#define CLI_VERIFY 8  /* the store is checked whole (store_verify) before the command reads it */
 #define CLI_CREATES_STORE 4  /* the command opens the store itself, making it when missing (only ingest) */
 
 struct store;
@@ -37,6 +36,13 @@ int cli_main(int argc, char **argv);
 
 /** Exit code for an error code. */
 int cli_exit_code(enum err_code code);
+
+/**
+ * Open app->db_path into app->store (flags: store_open's) and check it is
+ * whole (store_verify) before anything reads it; on error nothing is left
+ * open. Every command that uses a store opens it here.
+ */
+int cli_open_store(struct app *app, unsigned flags, struct err *err);
 
 /** Print "pasos: error: ..." for err to stderr and return its exit code. */
 int cli_report(const char *cmd, const struct err *err);

@@ -66,8 +66,7 @@ int cmd_ingest(struct app *app, int argc, char **argv)
 	err_init(&err);
 	if ((rc = schema_load_named(&s, reg, &err)))
 		return cli_report("ingest", &err);
-	if ((rc = store_open(&app->store, app->db_path, STORE_CREATE, &err)) ||
-	    (rc = store_verify(app->store, &err))) {
+	if ((rc = cli_open_store(app, STORE_CREATE, &err))) {
 		schema_free(s);
 		return cli_report("ingest", &err);
 	}

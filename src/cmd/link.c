@@ -88,63 +88,49 @@ static int add_record(void *ctx, const struct csv_field *vals)
 	return 0;
 }
 
-/* Record ids seen in one file, with their line: a repeated id would make the output ambiguous. */
-struct idset {
-	struct idslot { char *id; uint64_t line; } *slot;
-	size_t cap, n;
+struct id_line {
+	const char *id;  /* as the linker keeps it */
+	uint64_t line;
 };
 
-static uint64_t id_hash(const char *p, size_t len)
+static int by_id(const void *x, const void *y)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	const struct id_line *a = x, *b = y;
+	int c = strcmp(a->id, b->id);
 
-	while (len--)
-		h = (h ^ (unsigned char)*p++) * 0x100000001b3ULL;
-	return h;
+	return c ? c : a->line < b->line ? -1 : a->line > b->line;
 }
 
-/* 0 when id is new (now kept), else the line where it was seen first. */
-static uint64_t idset_add(struct idset *set, const char *id, size_t len, uint64_t line)
+/*
+ * A record id twice in one file would make the output ambiguous: the
+ * records first..first+n of the linker, read from lines[], sorted by id,
+ * and the first pair of equal neighbours reported with both lines.
+ */
+static int unique_ids(const struct linker *lk, size_t first, size_t n, const uint64_t *lines, const char *path,
+		      const char *field, struct err *err)
 {
-	size_t i;
+	struct id_line *v = xmalloc(st_mult(n ? n : 1, sizeof(*v)));
+	size_t k;
+	int rc = 0;
 
-	if (2 * (set->n + 1) > set->cap) {
-		struct idset b = { xcalloc(set->cap ? set->cap * 2 : 1024, sizeof(*b.slot)), set->cap ? set->cap * 2 : 1024, 0 };
-
-		for (i = 0; i < set->cap; i++)
-			if (set->slot[i].id) {
-				size_t j = id_hash(set->slot[i].id, strlen(set->slot[i].id)) & (b.cap - 1);
-
-				while (b.slot[j].id)
-					j = (j + 1) & (b.cap - 1);
-				b.slot[j] = set->slot[i];
-				b.n++;
-			}
-		free(set->slot);
-		*set = b;
+	for (k = 0; k < n; k++) {
+		v[k].id = link_record_id(lk, first + k, NULL);
+		v[k].line = lines[k];
 	}
-	for (i = id_hash(id, len) & (set->cap - 1); set->slot[i].id; i = (i + 1) & (set->cap - 1))
-		if (strlen(set->slot[i].id) == len && !memcmp(set->slot[i].id, id, len))
-			return set->slot[i].line;
-	set->slot[i].id = xmemdup0(id, len);
-	set->slot[i].line = line;
-	set->n++;
-	return 0;
-}
-
-static void idset_release(struct idset *set)
-{
-	size_t i;
-
-	for (i = 0; i < set->cap; i++)
-		free(set->slot[i].id);
-	free(set->slot);
+	qsort(v, n, sizeof(*v), by_id);
+	for (k = 1; k < n && !rc; k++)
+		if (!strcmp(v[k - 1].id, v[k].id))
+			rc = ERR_SET(err, ERR_DATA, "%s:%llu: field '%s' repeats the record id of line %llu: record ids"
+				     " must be unique in a file", path, (unsigned long long)v[k].line, field,
+				     (unsigned long long)v[k - 1].line);
+	free(v);
+	return rc;
 }
 
 static int load_csv(struct loader *ld, const struct schema *s, const char *path, struct err *err)
 {
-	struct idset seen = { 0 };
-	uint64_t first;
+	size_t first = link_count(ld->lk), n = 0, cap = 0;
+	uint64_t *lines = NULL;  /* each record's line, for the message on a repeated id */
 	struct csv_reader *r = NULL;
 	struct csv_record rec;
 	struct csv_field vals[SCHEMA_MAX_FIELDS];
@@ -194,16 +180,17 @@ static int load_csv(struct loader *ld, const struct schema *s, const char *path,
 				     (unsigned long long)rec.line, s->fields[s->id_field].name);
 			goto out;
 		}
-		if ((first = idset_add(&seen, vals[s->id_field].p, vals[s->id_field].len, rec.line))) {
-			rc = ERR_SET(err, ERR_DATA, "%s:%llu: field '%s' repeats the record id of line %llu: record ids"
-				     " must be unique in a file", path, (unsigned long long)rec.line,
-				     s->fields[s->id_field].name, (unsigned long long)first);
-			goto out;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			lines = xrealloc(lines, st_mult(cap, sizeof(*lines)));
 		}
+		lines[n++] = rec.line;
 		add_record(ld, vals);
 	}
+	if (rc == 0)
+		rc = unique_ids(ld->lk, first, n, lines, path, s->fields[s->id_field].name, err);
 out:
-	idset_release(&seen);
+	free(lines);
 	csv_reader_free(r);
 	return rc < 0 ? rc : 0;
 }
@@ -475,7 +462,7 @@ static int write_output(const struct linker *lk, const struct opts *o, int n_src
 
 /*
  * For each crossing registered through 'pasos serve' (its batch is
- * "api:serve"), the records of its person, in order, into the temporary
+ * STORE_SERVE_BATCH), the records of its person, in order, into the temporary
  * table name: a decision is what person it joined, seen as that set.
  */
 static void online_signatures(struct store *st, const char *name)
@@ -489,13 +476,13 @@ static void online_signatures(struct store *st, const char *name)
 		 "  WHERE o.person_id = a.person_id ORDER BY o.register, o.record_id)) AS members"
 		 " FROM batches b JOIN reg_movements m ON m._batch = b.batch_id"
 		 " JOIN person_links a ON a.register = 'movements' AND a.record_id = m.movement_id"
-		 " WHERE b.file_name = 'api:serve';", name, name);
+		 " WHERE b.file_name = '" STORE_SERVE_BATCH "';", name, name);
 	if (store_has_table(store_db(st), "person_links") && store_has_table(store_db(st), "reg_movements")) {
 		sqlite3_stmt *q = NULL;
 		int served = 0;
 
 		/* a store that never served has nothing to compare: no scan */
-		if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM batches WHERE file_name = 'api:serve' LIMIT 1", -1, &q,
+		if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM batches WHERE file_name = '" STORE_SERVE_BATCH "' LIMIT 1", -1, &q,
 				       NULL) == SQLITE_OK)
 			served = sqlite3_step(q) == SQLITE_ROW;
 		sqlite3_finalize(q);

@@ -69,7 +69,7 @@ int cmd_mrz(struct app *app, int argc, char **argv)
 	char lines[4][64], buf[256], today[11];
 	size_t n = 0, i;
 	unsigned long line = 0, first = 0;
-	int rc, k, bad = 0, too_long = 0;
+	int rc, k, bad = 0;
 	FILE *in = stdin;
 	const char *path = "(standard input)";
 
@@ -100,12 +100,11 @@ int cmd_mrz(struct app *app, int argc, char **argv)
 		if (!eof) {
 			line++;
 			if (len && buf[len - 1] != '\n' && !feof(in)) {
-				/* longer than any MRZ line: the rest of it is skipped */
+				/* longer than any MRZ line: the rest is skipped, what is kept is still too long */
 				int c;
 
 				while ((c = fgetc(in)) != EOF && c != '\n')
 					;
-				too_long = 1;
 			}
 			while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' || buf[len - 1] == '\t'))
 				buf[--len] = '\0';
@@ -120,13 +119,10 @@ int cmd_mrz(struct app *app, int argc, char **argv)
 		}
 		if (!n)
 			first = line;
-		if (n < 4) {
-			snprintf(lines[n], sizeof(lines[n]), "%.*s", too_long || len > 60 ? 61 : (int)len, buf);
-			if (too_long)
-				lines[n][60] = 'x';  /* keeps it wrong: no MRZ line is that long */
-		}
+		/* at most 61 characters: no MRZ line has more, so a longer one stays wrong */
+		if (n < 4)
+			snprintf(lines[n], sizeof(lines[n]), "%.61s", buf);
 		n++;
-		too_long = 0;
 	}
 	if (in != stdin)
 		fclose(in);

@@ -45,14 +45,10 @@ int cmd_serve(struct app *app, int argc, char **argv)
 		{ "public", 0, OPT_STR, &o.public_dir, 0, 0 },
 	};
 	struct err err;
-	int n, rc;
+	int rc;
 
-	if ((rc = opt_parse("serve", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, &n)))
+	if ((rc = opt_parse("serve", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, NULL)))
 		return rc < 0 ? EXIT_OK : rc;
-	if (n) {
-		help(stderr);
-		return EXIT_USAGE;
-	}
 	err_init(&err);
 	if (serve_run(&o, &err))
 		return cli_report("serve", &err);

@@ -125,16 +125,11 @@ int cmd_status(struct app *app, int argc, char **argv)
 	const char *only = NULL;
 	sqlite3_stmt *regs = NULL;
 	struct err err;
-	int n, rc = 0;
+	int rc = 0;
 	const struct opt_spec spec[] = { { "register", 0, OPT_STR, &only, 0, 0 } };
 
-	if ((rc = opt_parse("status", argc, argv, spec, 1, help, &n)))
+	if ((rc = opt_parse("status", argc, argv, spec, 1, help, NULL)))
 		return rc < 0 ? EXIT_OK : rc;
-	if (n) {
-		fprintf(stderr, "pasos status: error: unexpected argument (options only)\n");
-		help(stderr);
-		return EXIT_USAGE;
-	}
 	db = store_db(app->store);
 	err_init(&err);
 	printf("store: %s\n", app->db_path);

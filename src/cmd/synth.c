@@ -46,7 +46,7 @@ int cmd_synth(struct app *app, int argc, char **argv)
 	struct err err;
 	long long seed, movements, months;
 	int32_t start;
-	int n, rc;
+	int rc;
 
 	synth_opts_init(&o);
 	seed = (long long)o.seed;
@@ -66,13 +66,8 @@ int cmd_synth(struct app *app, int argc, char **argv)
 			{ "conflict-rate", 0, OPT_REAL, &o.conflict_rate, 0, 1 },
 		};
 
-		if ((rc = opt_parse("synth", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, &n)))
+		if ((rc = opt_parse("synth", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, NULL)))
 			return rc < 0 ? EXIT_OK : rc;
-		if (n) {
-			fprintf(stderr, "pasos synth: error: unexpected argument (options only)\n");
-			help(stderr);
-			return EXIT_USAGE;
-		}
 	}
 	o.seed = (uint64_t)seed;
 	o.movements = (uint64_t)movements;

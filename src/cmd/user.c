@@ -54,7 +54,7 @@ int cmd_user(struct app *app, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	err_init(&err);
-	if ((rc = store_open(&app->store, app->db_path, STORE_CREATE, &err)) || (rc = store_verify(app->store, &err)))
+	if ((rc = cli_open_store(app, STORE_CREATE, &err)))
 		return cli_report("user", &err);
 	if (!strcmp(argv[1], "list")) {
 		if (user_list(app->store, print_user, NULL, &err))

@@ -42,7 +42,7 @@ int opt_real(const char *text, double lo, double hi, double *out)
 	return 0;
 }
 
-static int bad(const char *cmd, const struct opt_spec *s, const char *value, void (*help)(FILE *))
+static int bad(const char *cmd, const struct opt_spec *s, void (*help)(FILE *))
 {
 	switch (s->kind) {
 	case OPT_INT:
@@ -57,7 +57,6 @@ static int bad(const char *cmd, const struct opt_spec *s, const char *value, voi
 	default:
 		fprintf(stderr, "pasos %s: error: --%s needs a value\n", cmd, s->name);
 	}
-	(void)value;  /* never echoed: it may be anything */
 	help(stderr);
 	return 2;
 }
@@ -119,20 +118,20 @@ int opt_parse(const char *cmd, int argc, char **argv, const struct opt_spec *spe
 			break;
 		case OPT_STR:
 			if (!optarg[0]) {
-				rc = bad(cmd, s, optarg, help);
+				rc = bad(cmd, s, help);
 				goto out;
 			}
 			*(const char **)s->dest = optarg;
 			break;
 		case OPT_INT:
 			if (opt_int(optarg, (long long)s->lo, (long long)s->hi, (long long *)s->dest)) {
-				rc = bad(cmd, s, optarg, help);
+				rc = bad(cmd, s, help);
 				goto out;
 			}
 			break;
 		case OPT_REAL:
 			if (opt_real(optarg, s->lo, s->hi, (double *)s->dest)) {
-				rc = bad(cmd, s, optarg, help);
+				rc = bad(cmd, s, help);
 				goto out;
 			}
 			break;
@@ -140,7 +139,7 @@ int opt_parse(const char *cmd, int argc, char **argv, const struct opt_spec *spe
 			long d = date_parse(optarg, strlen(optarg));
 
 			if (strlen(optarg) != 10 || d == DATE_INVALID) {
-				rc = bad(cmd, s, optarg, help);
+				rc = bad(cmd, s, help);
 				goto out;
 			}
 			*(int32_t *)s->dest = (int32_t)d;
@@ -149,8 +148,16 @@ int opt_parse(const char *cmd, int argc, char **argv, const struct opt_spec *spe
 		}
 	}
 	/* the operands, in their order, after the command name */
-	*n_rest = argc - optind;
-	memmove(argv + 1, argv + optind, (size_t)*n_rest * sizeof(char *));
+	if (!n_rest && optind < argc) {
+		fprintf(stderr, "pasos %s: error: unexpected argument (options only)\n", cmd);  /* never echoed */
+		help(stderr);
+		rc = 2;
+		goto out;
+	}
+	if (n_rest) {
+		*n_rest = argc - optind;
+		memmove(argv + 1, argv + optind, (size_t)*n_rest * sizeof(char *));
+	}
 out:
 	free(lo);
 	return rc;

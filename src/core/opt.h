@@ -36,7 +36,8 @@ int opt_real(const char *text, double lo, double hi, double *out);
 
 /**
  * Parse argv[1..argc) of command cmd: every option in spec into its dest,
- * in any order among the operands, which are moved to argv[1..1+*n_rest).
+ * in any order among the operands, which are moved to argv[1..1+*n_rest)
+ * (n_rest NULL: the command takes no operand, and one is an error).
  * -h and --help print help(stdout) and return -1. A bad option prints
  * "pasos CMD: error: ..." naming it and its range, then help(stderr), and
  * returns 2 (EXIT_USAGE). Returns 0 when all is well.

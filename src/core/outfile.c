@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "outfile.h"
+#include "mem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,18 +14,24 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
-#define GUARD_MAX 64
-
-static struct { dev_t dev; ino_t ino; } guarded[GUARD_MAX];
-static size_t n_guarded;
+/* The files this run reads (a process-wide list: every output of the run is checked against it). */
+static struct guard { dev_t dev; ino_t ino; } *guarded;
+static size_t n_guarded, cap_guarded;
 
 void outfile_guard(dev_t dev, ino_t ino)
 {
-	if (n_guarded < GUARD_MAX) {
-		guarded[n_guarded].dev = dev;
-		guarded[n_guarded].ino = ino;
-		n_guarded++;
+	size_t i;
+
+	for (i = 0; i < n_guarded; i++)
+		if (guarded[i].dev == dev && guarded[i].ino == ino)
+			return;
+	if (n_guarded == cap_guarded) {
+		cap_guarded = cap_guarded ? 2 * cap_guarded : 16;
+		guarded = xrealloc(guarded, st_mult(cap_guarded, sizeof(*guarded)));
 	}
+	guarded[n_guarded].dev = dev;
+	guarded[n_guarded].ino = ino;
+	n_guarded++;
 }
 
 /* Whether path is a file this run reads. */

@@ -56,7 +56,7 @@ void outfile_abort(struct outfile *o);
 /**
  * Note a file this run reads: no outfile may replace it (compared by
  * device and inode, so other spellings of its path are caught too).
- * At most a few dozen; more are ignored.
+ * Any number; a file guarded twice is kept once.
  */
 void outfile_guard(dev_t dev, ino_t ino);
 

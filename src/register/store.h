@@ -18,6 +18,9 @@ struct store_table;
 
 enum batch_status { BATCH_RUNNING, BATCH_DONE };
 
+/* The file name of the batch that holds what 'pasos serve' registered in one run. */
+#define STORE_SERVE_BATCH "api:serve"
+
 struct store_batch {
 	int64_t id;
 	char file_name[256];

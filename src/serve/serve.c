@@ -179,40 +179,49 @@ void submit(struct server *sv, struct job *j)
 
 /* ==== Reads ==== */
 
-sqlite3 *rdb_take(struct server *sv)
+struct reader *rdb_take(struct server *sv)
 {
-	sqlite3 *db;
+	struct reader *r;
 
 	pthread_mutex_lock(&sv->rlock);
 	while (!sv->n_rfree)
 		pthread_cond_wait(&sv->rcond, &sv->rlock);
-	db = sv->rfree[--sv->n_rfree];
+	r = sv->rfree[--sv->n_rfree];
 	pthread_mutex_unlock(&sv->rlock);
-	return db;
+	return r;
 }
 
-sqlite3_stmt *rdb_stmt(struct server *sv, sqlite3 *db, int k, const char *sql)
+sqlite3_stmt *rdb_stmt(struct reader *r, int k, const char *sql)
 {
-	int i;
-
-	for (i = 0; i < READ_POOL && sv->rpool[i] != db; i++)
-		;
-	if (i == READ_POOL)
+	if (!r->stmt[k] && sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &r->stmt[k], NULL) != SQLITE_OK)
 		return NULL;
-	if (!sv->rstmt[i][k] &&
-	    sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &sv->rstmt[i][k], NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_reset(sv->rstmt[i][k]);
-	sqlite3_clear_bindings(sv->rstmt[i][k]);
-	return sv->rstmt[i][k];
+	sqlite3_reset(r->stmt[k]);
+	sqlite3_clear_bindings(r->stmt[k]);
+	return r->stmt[k];
 }
 
-void rdb_give(struct server *sv, sqlite3 *db)
+void rdb_give(struct server *sv, struct reader *r)
 {
 	pthread_mutex_lock(&sv->rlock);
-	sv->rfree[sv->n_rfree++] = db;
+	sv->rfree[sv->n_rfree++] = r;
 	pthread_cond_signal(&sv->rcond);
 	pthread_mutex_unlock(&sv->rlock);
+}
+
+int trail_read(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *action,
+	       const char *object, int status)
+{
+	struct job j;
+
+	memset(&j, 0, sizeof(j));
+	j.kind = JOB_TRAIL;
+	snprintf(j.user, sizeof(j.user), "%s", u->name);
+	client_addr(c, j.addr, sizeof(j.addr));
+	snprintf(j.action, sizeof(j.action), "%s", action);
+	snprintf(j.object, sizeof(j.object), "%s", object);
+	j.read_status = status;
+	submit(sv, &j);
+	return j.status == 500 ? -1 : 0;
 }
 
 /* ==== HTTP ==== */
@@ -280,10 +289,10 @@ static int authenticate(struct server *sv, struct MHD_Connection *c, struct user
 		*u = e->u;
 	pthread_mutex_unlock(&sv->rlock);
 	if (!ok) {
-		sqlite3 *db = rdb_take(sv);
+		struct reader *r = rdb_take(sv);
 
-		ok = user_by_token(db, h + 7, len, u);
-		rdb_give(sv, db);
+		ok = user_by_token(r->db, h + 7, len, u);
+		rdb_give(sv, r);
 		if (ok) {
 			pthread_mutex_lock(&sv->rlock);
 			memcpy(e->token, h + 7, USER_TOKEN_HEX + 1);
@@ -311,6 +320,11 @@ static char *value_text(json_t *v)
 	return NULL;
 }
 
+static void fail_on(json_t *fails, const char *field, const char *rule, const char *msg)
+{
+	json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", field, "rule", rule, "message", msg));
+}
+
 int serve_json_texts(const struct schema *s, const char *body, size_t len, char **texts, char **mrz, json_t *fails)
 {
 	json_error_t jerr;
@@ -328,27 +342,19 @@ int serve_json_texts(const struct schema *s, const char *body, size_t len, char 
 			free(*mrz);
 			*mrz = json_is_string(val) ? xstrdup(json_string_value(val)) : NULL;
 			if (!*mrz)
-				json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", key, "rule", "type.json",
-								       "message", "the MRZ's lines in one string"));
+				fail_on(fails, key, "type.json", "the MRZ's lines in one string");
 			continue;
 		}
 		if (f < 0) {
-			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", key, "rule", "unknown_field",
-							       "message", "not a field of register movements"));
+			fail_on(fails, key, "unknown_field", "not a field of register movements");
 			continue;
 		}
-		free(texts[f]);  /* a key given twice is refused by the parser; this is belt and braces */
+		/* a key given twice is refused by the parser (JSON_REJECT_DUPLICATES) */
 		if (!(texts[f] = value_text(val)))
-			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", key, "rule", "type.json",
-							       "message", "a string or a whole number"));
+			fail_on(fails, key, "type.json", "a string or a whole number");
 	}
 	json_decref(obj);
 	return 0;
-}
-
-static void fail_on(json_t *fails, const char *field, const char *rule, const char *msg)
-{
-	json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", field, "rule", rule, "message", msg));
 }
 
 /*
@@ -458,9 +464,7 @@ int serve_register(struct server *sv, const struct user *u, const char *addr, ch
 	v.has_today = 1;
 	if (validate_record(sv->s, j.vals, &v))
 		for (i = 0; i < v.n; i++)
-			json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field",
-							       v.f[i].field >= 0 ? sv->s->fields[v.f[i].field].name : "",
-							       "rule", v.f[i].rule, "message", v.f[i].msg));
+			fail_on(fails, v.f[i].field >= 0 ? sv->s->fields[v.f[i].field].name : "", v.f[i].rule, v.f[i].msg);
 	if (json_array_size(fails)) {
 		a->status = 422;
 		a->error = "the record breaks the register's rules";
@@ -528,8 +532,8 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 /* The person of a document, or 0. */
 int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn)
 {
-	sqlite3 *db = rdb_take(sv);
-	sqlite3_stmt *q = rdb_stmt(sv, db, 0, "SELECT l.person_id FROM reg_movements m JOIN person_links l ON l.register ="
+	struct reader *r = rdb_take(sv);
+	sqlite3_stmt *q = rdb_stmt(r, 0, "SELECT l.person_id FROM reg_movements m JOIN person_links l ON l.register ="
 				   " 'movements' AND l.record_id = m.movement_id WHERE m.document_type = ? AND"
 				   " m.document_country = ? AND m.document_number = ? LIMIT 1");
 	int64_t p = 0;
@@ -542,7 +546,7 @@ int64_t person_by_document(struct server *sv, const char *dt, const char *dc, co
 			p = sqlite3_column_int64(q, 0);
 		sqlite3_reset(q);
 	}
-	rdb_give(sv, db);
+	rdb_give(sv, r);
 	return p;
 }
 
@@ -558,10 +562,10 @@ json_t *history(struct server *sv, int64_t person)
 	json_t *list = json_array(), *out = NULL, *stay = json_null();
 	int classified;
 
-	sqlite3 *db = rdb_take(sv);
+	struct reader *r = rdb_take(sv);
 
-	classified = store_has_table(db, "classified_crossings");
-	if ((q = rdb_stmt(sv, db, classified ? 1 : 2, classified
+	classified = store_has_table(r->db, "classified_crossings");
+	if ((q = rdb_stmt(r, classified ? 1 : 2, classified
 			       ? "SELECT m.movement_id, m.direction, m.event_time, m.border_post, m.nationality,"
 				 " m.permitted_stay_days, c.res_after, c.long_term_migration, c.provisional"
 				 " FROM person_links l JOIN reg_movements m ON m.movement_id = l.record_id"
@@ -605,7 +609,7 @@ json_t *history(struct server *sv, int64_t person)
 	}
 	if (q)
 		sqlite3_reset(q);
-	rdb_give(sv, db);
+	rdb_give(sv, r);
 	if (json_array_size(list))
 		out = json_pack("{s:I,s:o,s:o}", "person_id", (json_int_t)person, "crossings", list, "stay", stay);
 	else {
@@ -669,8 +673,8 @@ static int names_meet(const char *q, const char *r1, const char *r2, int first)
  */
 static json_t *search_by_name(struct server *sv, const char *surname, const char *given, const char *birth)
 {
-	sqlite3 *db;
-	sqlite3_stmt *q = NULL;
+	struct reader *r;
+	sqlite3_stmt *q;
 	json_t *found = json_array(), *seen = json_object();
 	char qs[256], qg[256], swapped[11] = "";
 
@@ -678,10 +682,10 @@ static json_t *search_by_name(struct server *sv, const char *surname, const char
 	names_normalize(given ? given : "", given ? strlen(given) : 0, qg, sizeof(qg));
 	if (strlen(birth) == 10)
 		snprintf(swapped, sizeof(swapped), "%.4s-%.2s-%.2s", birth, birth + 8, birth + 5);
-	db = rdb_take(sv);
-	if (sqlite3_prepare_v2(db, "SELECT l.person_id, m.surname_1, m.surname_2, m.given_names, m.birth_date,"
-			       " m.nationality FROM reg_movements m JOIN person_links l ON l.register = 'movements'"
-			       " AND l.record_id = m.movement_id WHERE m.birth_date IN (?, ?)", -1, &q, NULL) == SQLITE_OK) {
+	r = rdb_take(sv);
+	if ((q = rdb_stmt(r, 3, "SELECT l.person_id, m.surname_1, m.surname_2, m.given_names, m.birth_date,"
+			  " m.nationality FROM reg_movements m JOIN person_links l ON l.register = 'movements'"
+			  " AND l.record_id = m.movement_id WHERE m.birth_date IN (?, ?)"))) {
 		sqlite3_bind_text(q, 1, birth, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, swapped, -1, SQLITE_STATIC);
 		while (sqlite3_step(q) == SQLITE_ROW && json_array_size(found) < 50) {
@@ -703,9 +707,9 @@ static json_t *search_by_name(struct server *sv, const char *surname, const char
 				"given_names", g, "birth_date", (const char *)sqlite3_column_text(q, 4),
 				"nationality", (const char *)sqlite3_column_text(q, 5)));
 		}
+		sqlite3_reset(q);
 	}
-	sqlite3_finalize(q);
-	rdb_give(sv, db);
+	rdb_give(sv, r);
 	json_decref(seen);
 	return found;
 }
@@ -717,7 +721,7 @@ static enum MHD_Result person_history(struct server *sv, struct MHD_Connection *
 	const char *dc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_country");
 	const char *dn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_number");
 	json_t *answer = NULL;
-	struct job j;
+	char object[128];
 	int64_t person = 0;
 	long long asked;
 
@@ -734,18 +738,11 @@ static enum MHD_Result person_history(struct server *sv, struct MHD_Connection *
 		if (!bd || strlen(bd) != 10 || date_parse(bd, 10) == DATE_INVALID || !sn[0])
 			return send_error(c, MHD_HTTP_BAD_REQUEST, "give surname, birth_date (YYYY-MM-DD) and given_names");
 		found = search_by_name(sv, sn, gn, bd);
-		memset(&j, 0, sizeof(j));
-		j.kind = JOB_TRAIL;
-		snprintf(j.user, sizeof(j.user), "%s", u->name);
-		client_addr(c, j.addr, sizeof(j.addr));
-		snprintf(j.action, sizeof(j.action), "search by name");
-		off = snprintf(j.object, sizeof(j.object), "persons:");
-		for (k = 0; k < json_array_size(found) && off < (int)sizeof(j.object) - 24; k++)
-			off += snprintf(j.object + off, sizeof(j.object) - (size_t)off, "%s%lld", k ? "," : "",
+		off = snprintf(object, sizeof(object), "persons:");
+		for (k = 0; k < json_array_size(found) && off < (int)sizeof(object) - 24; k++)
+			off += snprintf(object + off, sizeof(object) - (size_t)off, "%s%lld", k ? "," : "",
 					(long long)json_integer_value(json_object_get(json_array_get(found, k), "person_id")));
-		j.read_status = MHD_HTTP_OK;
-		submit(sv, &j);
-		if (j.status == 500) {
+		if (trail_read(sv, c, u, "search by name", object, MHD_HTTP_OK)) {
 			json_decref(found);
 			return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the audit trail failed: nothing is shown");
 		}
@@ -763,15 +760,8 @@ static enum MHD_Result person_history(struct server *sv, struct MHD_Connection *
 	if (person)
 		answer = history(sv, person);
 	/* the read is in the trail before the answer leaves */
-	memset(&j, 0, sizeof(j));
-	j.kind = JOB_TRAIL;
-	snprintf(j.user, sizeof(j.user), "%s", u->name);
-	client_addr(c, j.addr, sizeof(j.addr));
-	snprintf(j.action, sizeof(j.action), "read history");
-	snprintf(j.object, sizeof(j.object), "person:%lld", (long long)(answer ? person : 0));
-	j.read_status = answer ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND;
-	submit(sv, &j);
-	if (j.status == 500) {
+	snprintf(object, sizeof(object), "person:%lld", (long long)(answer ? person : 0));
+	if (trail_read(sv, c, u, "read history", object, answer ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND)) {
 		json_decref(answer);
 		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the audit trail failed: nothing is shown");
 	}
@@ -985,7 +975,6 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 {
 	sqlite3 *db;
 	sqlite3_stmt *q = NULL;
-	char name[64];
 	int rc;
 
 	if ((rc = store_open(&sv->st, db_path, STORE_CREATE, err)) || (rc = store_verify(sv->st, err)) ||
@@ -1034,28 +1023,25 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	memset(&sv->batch, 0, sizeof(sv->batch));
 	{
 		unsigned char r[16];
-		FILE *u = fopen("/dev/urandom", "rb");
 
-		if (!u || fread(r, 1, sizeof(r), u) != sizeof(r)) {
-			if (u)
-				fclose(u);
-			return ERR_SET(err, ERR_IO, "cannot read /dev/urandom");
-		}
-		fclose(u);
+		if (sodium_init() < 0)
+			return ERR_SET(err, ERR_INTERNAL, "libsodium cannot start");
+		randombytes_buf(r, sizeof(r));
 		sha256_buf(r, sizeof(r), sv->batch.sha256);
 	}
-	snprintf(name, sizeof(name), "api:serve");
-	snprintf(sv->batch.file_name, sizeof(sv->batch.file_name), "%s", name);
+	snprintf(sv->batch.file_name, sizeof(sv->batch.file_name), "%s", STORE_SERVE_BATCH);
 	if ((rc = store_batch_create(sv->st, "movements", &sv->batch, err)))
 		return rc;
 	sv->batch.status = BATCH_DONE;
 	if ((rc = store_batch_save(sv->st, &sv->batch, err)))
 		return rc;
 	for (int k = 0; k < READ_POOL; k++) {
-		if (sqlite3_open_v2(db_path, &sv->rpool[k], SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-			return ERR_SET(err, ERR_STORE, "cannot open the store for reading: %s", sqlite3_errmsg(sv->rpool[k]));
-		sqlite3_busy_timeout(sv->rpool[k], 10000);
-		sv->rfree[sv->n_rfree++] = sv->rpool[k];
+		struct reader *r = &sv->readers[k];
+
+		if (sqlite3_open_v2(db_path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+			return ERR_SET(err, ERR_STORE, "cannot open the store for reading: %s", sqlite3_errmsg(r->db));
+		sqlite3_busy_timeout(r->db, 10000);
+		sv->rfree[sv->n_rfree++] = r;
 	}
 	return 0;
 }
@@ -1165,9 +1151,10 @@ out:
 	sqlite3_finalize(sv.put_link);
 	for (int k = 0; k < READ_POOL; k++) {
 		for (int q = 0; q < 4; q++)
-			sqlite3_finalize(sv.rstmt[k][q]);
-		sqlite3_close(sv.rpool[k]);
+			sqlite3_finalize(sv.readers[k].stmt[q]);
+		sqlite3_close(sv.readers[k].db);
 	}
+	trail_close(&sv.trail);
 	if (sv.st)
 		store_exec(sv.st, "PRAGMA journal_mode=DELETE;", err);
 	store_table_free(sv.t);

@@ -149,13 +149,12 @@ static void page_start(struct buf *b, const char *title)
 	buf_adds(b, "</h1>\n", NULL);
 }
 
-static enum MHD_Result send_page(struct server *sv, struct MHD_Connection *c, unsigned status, struct buf *b,
-				 const char *cookie, const char *location)
+static enum MHD_Result send_page(struct MHD_Connection *c, unsigned status, struct buf *b, const char *cookie,
+				 const char *location)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	(void)sv;
 	buf_adds(b, "</body></html>\n", NULL);
 	r = MHD_create_response_from_buffer(b->len, b->p, MHD_RESPMEM_MUST_COPY);
 	buf_release(b);
@@ -202,7 +201,7 @@ static enum MHD_Result login_page(struct server *sv, struct MHD_Connection *c, u
 		 " name=\"password\" id=\"password\" autocomplete=\"current-password\" required></label><br>", NULL);
 	hidden_csrf(&b, csrf);
 	buf_adds(&b, "<button type=\"submit\" id=\"login\">Ingresar / sign in</button></form>", NULL);
-	return send_page(sv, c, status, &b, cookie, NULL);
+	return send_page(c, status, &b, cookie, NULL);
 }
 
 static enum MHD_Result do_login(struct server *sv, struct MHD_Connection *c, const struct request *rq)
@@ -224,11 +223,11 @@ static enum MHD_Result do_login(struct server *sv, struct MHD_Connection *c, con
 	} else if (throttled(key_name, 0, 0) || throttled(key_addr, 0, 0)) {
 		ret = login_page(sv, c, MHD_HTTP_TOO_MANY_REQUESTS, "too many failed sign-ins: wait 15 minutes");
 	} else {
-		sqlite3 *db = rdb_take(sv);
+		struct reader *r = rdb_take(sv);
 
-		ok = name && pw && user_by_password(db, name, pw, &u) &&
+		ok = name && pw && user_by_password(r->db, name, pw, &u) &&
 		     (u.role == ROLE_OFFICER || u.role == ROLE_SUPERVISOR);
-		rdb_give(sv, db);
+		rdb_give(sv, r);
 		if (!ok) {
 			throttled(key_name, 1, 0);
 			throttled(key_addr, 1, 0);
@@ -251,7 +250,7 @@ static enum MHD_Result do_login(struct server *sv, struct MHD_Connection *c, con
 			buf_init(&b, 1 << 16);
 			page_start(&b, "pasos");
 			buf_adds(&b, "<p><a href=\"/officer\">continuar / continue</a></p>", NULL);
-			ret = send_page(sv, c, MHD_HTTP_SEE_OTHER, &b, cookie, "/officer");
+			ret = send_page(c, MHD_HTTP_SEE_OTHER, &b, cookie, "/officer");
 		}
 	}
 	if (pw)
@@ -327,7 +326,7 @@ static enum MHD_Result officer_page(struct server *sv, struct MHD_Connection *c,
 		register_form(sv, &b, s);
 	history_form(&b);
 	logout_form(&b, s);
-	return send_page(sv, c, MHD_HTTP_OK, &b, NULL, NULL);
+	return send_page(c, MHD_HTTP_OK, &b, NULL, NULL);
 }
 
 static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection *c, const struct session *s,
@@ -346,7 +345,7 @@ static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection
 		buf_init(&b, 1 << 16);
 		page_start(&b, "pasos: formulario vencido / form expired");
 		buf_adds(&b, "<p><a href=\"/officer\">volver / back</a></p>", NULL);
-		return send_page(sv, c, MHD_HTTP_FORBIDDEN, &b, NULL, NULL);
+		return send_page(c, MHD_HTTP_FORBIDDEN, &b, NULL, NULL);
 	}
 	free(csrf);
 	for (i = 0; i < sv->s->n_fields; i++)
@@ -392,7 +391,7 @@ static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection
 	json_decref(fails);
 	for (i = 0; i < sv->s->n_fields; i++)
 		free(texts[i]);
-	return send_page(sv, c, status, &b, NULL, NULL);
+	return send_page(c, status, &b, NULL, NULL);
 }
 
 static enum MHD_Result officer_history(struct server *sv, struct MHD_Connection *c, const struct session *s)
@@ -402,23 +401,19 @@ static enum MHD_Result officer_history(struct server *sv, struct MHD_Connection 
 	const char *dn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_number");
 	int64_t person = dt && dc && dn ? person_by_document(sv, dt, dc, dn) : 0;
 	json_t *h = person ? history(sv, person) : NULL, *cr, *stay;
-	struct job j;
+	char object[64];
 	struct buf b;
 	size_t k;
+	int trail_failed;
+	unsigned status;
 
-	memset(&j, 0, sizeof(j));
-	j.kind = JOB_TRAIL;
-	snprintf(j.user, sizeof(j.user), "%s", s->u.name);
-	client_addr(c, j.addr, sizeof(j.addr));
-	snprintf(j.action, sizeof(j.action), "read history");
-	snprintf(j.object, sizeof(j.object), "person:%lld", (long long)(h ? person : 0));
-	j.read_status = h ? 200 : 404;
-	submit(sv, &j);
+	snprintf(object, sizeof(object), "person:%lld", (long long)(h ? person : 0));
+	trail_failed = trail_read(sv, c, &s->u, "read history", object, h ? 200 : 404);
 	buf_init(&b, 1 << 20);
 	page_start(&b, "Historial / history");
-	if (j.status == 500 || !h) {
-		buf_adds(&b, j.status == 500 ? "<p id=\"result\">the audit trail failed: nothing is shown</p>"
-					     : "<p id=\"result\">no crossing with this document</p>", NULL);
+	if (trail_failed || !h) {
+		buf_adds(&b, trail_failed ? "<p id=\"result\">the audit trail failed: nothing is shown</p>"
+					  : "<p id=\"result\">no crossing with this document</p>", NULL);
 	} else {
 		char num[32];
 
@@ -459,13 +454,13 @@ static enum MHD_Result officer_history(struct server *sv, struct MHD_Connection 
 			buf_adds(&b, "</p>", NULL);
 		}
 	}
-	json_decref(h);
 	buf_adds(&b, "<p><a href=\"/officer\">volver / back</a></p>", NULL);
-	return send_page(sv, c, h ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND, &b, NULL, NULL);
+	status = h ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND;
+	json_decref(h);
+	return send_page(c, status, &b, NULL, NULL);
 }
 
-static enum MHD_Result do_logout(struct server *sv, struct MHD_Connection *c, const struct session *s,
-				 const struct request *rq)
+static enum MHD_Result do_logout(struct MHD_Connection *c, const struct session *s, const struct request *rq)
 {
 	char *csrf = serve_form_get(rq->body, rq->len, "csrf");
 	struct buf b;
@@ -479,7 +474,7 @@ static enum MHD_Result do_logout(struct server *sv, struct MHD_Connection *c, co
 	buf_init(&b, 1 << 16);
 	page_start(&b, "pasos");
 	buf_adds(&b, "<p><a href=\"/login\">ingresar / sign in</a></p>", NULL);
-	return send_page(sv, c, MHD_HTTP_SEE_OTHER, &b, "pasos_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+	return send_page(c, MHD_HTTP_SEE_OTHER, &b, "pasos_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
 			 "/login");
 }
 
@@ -507,7 +502,7 @@ enum MHD_Result html_route(struct server *sv, struct MHD_Connection *c, const ch
 		buf_init(&b, 1 << 16);
 		page_start(&b, "pasos");
 		buf_adds(&b, "<p><a href=\"/login\">ingresar / sign in</a></p>", NULL);
-		return send_page(sv, c, MHD_HTTP_SEE_OTHER, &b, NULL, "/login");
+		return send_page(c, MHD_HTTP_SEE_OTHER, &b, NULL, "/login");
 	}
 	if (!strcmp(url, "/") || !strcmp(url, "/officer"))
 		return get ? officer_page(sv, c, &s) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only");
@@ -516,6 +511,6 @@ enum MHD_Result html_route(struct server *sv, struct MHD_Connection *c, const ch
 	if (!strcmp(url, "/officer/register") && s.u.role == ROLE_OFFICER)
 		return post ? officer_register(sv, c, &s, rq) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
 	if (!strcmp(url, "/logout"))
-		return post ? do_logout(sv, c, &s, rq) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
+		return post ? do_logout(c, &s, rq) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
 	return send_error(c, MHD_HTTP_FORBIDDEN, "not for this account");
 }

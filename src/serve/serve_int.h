@@ -29,7 +29,6 @@ struct job {
 	enum job_kind kind;
 	/* in: a record (schema order, pointing into text) and who asked */
 	struct csv_field vals[SCHEMA_MAX_FIELDS];
-	char *text;
 	const char *raw;
 	size_t raw_len;
 	char user[USER_NAME_MAX + 1], addr[64], action[32], object[128];
@@ -39,6 +38,12 @@ struct job {
 	int64_t person;
 	sem_t answered;           /* posted by the writer once the job is committed or failed */
 	struct job *next;
+};
+
+/* A read-only connection and the statements it keeps prepared. */
+struct reader {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[4];
 };
 
 #define TOKEN_CACHE 256
@@ -56,10 +61,9 @@ struct server {
 	const char *public_dir;
 	struct store *st;          /* the writer's connection */
 	/* reads (accounts, histories): a pool of read-only connections (WAL: they never wait for the writer) */
-	sqlite3 *rpool[READ_POOL];
+	struct reader readers[READ_POOL];
+	struct reader *rfree[READ_POOL];
 	int n_rfree;
-	sqlite3 *rfree[READ_POOL];
-	sqlite3_stmt *rstmt[READ_POOL][4]; /* each read connection's statements, prepared once */
 	pthread_mutex_t rlock;     /* the pool and the token cache */
 	pthread_cond_t rcond;
 	struct schema *s;
@@ -114,12 +118,20 @@ char *serve_form_get(const char *body, size_t len, const char *name);
 int serve_register(struct server *sv, const struct user *u, const char *addr, char **texts, const char *mrz,
 		   json_t *fails, const char *raw, size_t raw_len, struct reg_answer *a);
 
-/** Statement k (sql) of a pooled read connection, prepared on first use, reset for reuse; NULL on error. */
-sqlite3_stmt *rdb_stmt(struct server *sv, sqlite3 *db, int k, const char *sql);
+/** Statement k (sql) of a reader, prepared on first use, reset for reuse; NULL on error. */
+sqlite3_stmt *rdb_stmt(struct reader *r, int k, const char *sql);
 
-/** A read-only connection from the pool (waits for one), and back. */
-sqlite3 *rdb_take(struct server *sv);
-void rdb_give(struct server *sv, sqlite3 *db);
+/** A reader from the pool (waits for one), and back. */
+struct reader *rdb_take(struct server *sv);
+void rdb_give(struct server *sv, struct reader *r);
+
+/**
+ * Append a read of personal data to the audit trail, through the writer,
+ * before the answer leaves. Returns 0, or -1 when the trail failed (the
+ * caller then shows nothing).
+ */
+int trail_read(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *action,
+	       const char *object, int status);
 
 /** Hand a job to the writer and wait until it is committed (or failed). */
 void submit(struct server *sv, struct job *j);

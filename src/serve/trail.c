@@ -40,7 +40,7 @@ int trail_open(sqlite3 *db, struct trail *t, struct err *err)
 			 "CREATE TABLE IF NOT EXISTS trail_head(id INTEGER PRIMARY KEY CHECK (id = 1),"
 			 " seq INTEGER NOT NULL, hash TEXT NOT NULL);", NULL, NULL, NULL) != SQLITE_OK)
 		return fail(db, "cannot make the audit trail", err);
-	t->seq = 0;
+	memset(t, 0, sizeof(*t));
 	snprintf(t->hash, sizeof(t->hash), "%s", zero);
 	if (sqlite3_prepare_v2(db, "SELECT seq, hash FROM trail_head WHERE id = 1", -1, &q, NULL) != SQLITE_OK)
 		return fail(db, "cannot read the audit trail", err);
@@ -49,13 +49,27 @@ int trail_open(sqlite3 *db, struct trail *t, struct err *err)
 		snprintf(t->hash, sizeof(t->hash), "%s", (const char *)sqlite3_column_text(q, 1));
 	}
 	sqlite3_finalize(q);
+	if (sqlite3_prepare_v3(db, "INSERT INTO audit_trail VALUES(?,?,?,?,?,?,?,?,?)", -1, SQLITE_PREPARE_PERSISTENT,
+			       &t->add, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(db, "INSERT OR REPLACE INTO trail_head VALUES(1, ?, ?)", -1, SQLITE_PREPARE_PERSISTENT,
+			       &t->move, NULL) != SQLITE_OK) {
+		trail_close(t);
+		return fail(db, "cannot prepare the audit trail", err);
+	}
 	return 0;
+}
+
+void trail_close(struct trail *t)
+{
+	sqlite3_finalize(t->add);
+	sqlite3_finalize(t->move);
+	t->add = t->move = NULL;
 }
 
 int trail_append(sqlite3 *db, struct trail *t, const char *user, const char *addr, const char *action,
 		 const char *object, int status, struct err *err)
 {
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q = t->add;
 	char at[32], hash[65];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -64,8 +78,6 @@ int trail_append(sqlite3 *db, struct trail *t, const char *user, const char *add
 	gmtime_r(&now, &tm);
 	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	entry_hash(t->hash, t->seq + 1, at, user, addr, action, object, status, hash);
-	if (sqlite3_prepare_v2(db, "INSERT INTO audit_trail VALUES(?,?,?,?,?,?,?,?,?)", -1, &q, NULL) != SQLITE_OK)
-		return fail(db, "cannot append to the audit trail", err);
 	sqlite3_bind_int64(q, 1, t->seq + 1);
 	sqlite3_bind_text(q, 2, at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, user, -1, SQLITE_STATIC);
@@ -77,16 +89,15 @@ int trail_append(sqlite3 *db, struct trail *t, const char *user, const char *add
 	sqlite3_bind_text(q, 9, hash, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		rc = fail(db, "cannot append to the audit trail", err);
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	if (rc)
 		return rc;
-	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO trail_head VALUES(1, ?, ?)", -1, &q, NULL) != SQLITE_OK)
-		return fail(db, "cannot move the audit trail's head", err);
+	q = t->move;
 	sqlite3_bind_int64(q, 1, t->seq + 1);
 	sqlite3_bind_text(q, 2, hash, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		rc = fail(db, "cannot move the audit trail's head", err);
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	if (!rc) {
 		t->seq++;
 		memcpy(t->hash, hash, sizeof(hash));
@@ -105,6 +116,7 @@ int trail_verify(sqlite3 *db, int64_t *bad, int64_t *n, struct err *err)
 	*bad = *n = 0;
 	if ((rc = trail_open(db, &head, err)))
 		return rc;
+	trail_close(&head);  /* only its head is read here */
 	snprintf(prev, sizeof(prev), "%s", zero);
 	if (sqlite3_prepare_v2(db, "SELECT seq, at, user, addr, action, object, status, prev, hash FROM audit_trail"
 			       " ORDER BY seq", -1, &q, NULL) != SQLITE_OK)

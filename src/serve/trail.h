@@ -16,10 +16,12 @@
 struct trail {
 	int64_t seq;     /* the last entry's number, 0 for none */
 	char hash[65];   /* its hash (64 zeros for none) */
+	sqlite3_stmt *add, *move;  /* an entry, the head: prepared once, for every request */
 };
 
-/** Make the tables if missing and load the head into *t. Errors: ERR_STORE. */
+/** Make the tables if missing and load the head into *t (trail_close releases it). Errors: ERR_STORE. */
 int trail_open(sqlite3 *db, struct trail *t, struct err *err);
+void trail_close(struct trail *t);
 
 /**
  * Append one entry inside the caller's transaction, advancing *t (the

@@ -37,6 +37,8 @@ import subprocess
 import sys
 import tempfile
 
+from structure import Structure
+
 
 def main():
     ap = argparse.ArgumentParser(description="An attacker on a published table (see the module's text).")
@@ -52,10 +54,7 @@ def main():
     o = ap.parse_args()
     out, name, measure = o.out, o.name, o.measure
     limit, exact, flags, k, target_file, depth = o.limit, o.exact, o.flags, o.k, o.targets, o.depth
-    parents = {}
-    with open(os.path.join(out, name + ".structure.csv"), newline="") as f:
-        for row in csv.DictReader(f):
-            parents.setdefault(row["dimension"], {})[row["code"]] = row["parents"].split()
+    st = Structure(os.path.join(out, name + ".structure.csv"))
     with open(os.path.join(out, name + ".csv"), newline="") as f:
         rd = csv.reader(f)
         head = next(rd)
@@ -81,32 +80,14 @@ def main():
                 if row[nd] == measure and key in value and value[key] is None and \
                         (key not in want if want is not None else conf[key] == "D"):
                     value[key] = int(row[nd + 1])
-    # each code's ancestors (itself included) and whether it is a leaf
-    children = {d: set() for d in dims}
-    for d in dims:
-        for c, ps in parents[d].items():
-            for p in ps:
-                children[d].add(p)
-
-    def ancestors(d, c):
-        seen, todo = [], [c]
-        while todo:
-            x = todo.pop()
-            if x not in seen:
-                seen.append(x)
-                todo.extend(parents[d].get(x, []))
-        return seen
-
-    anc = {d: {c: ancestors(d, c) for c in parents[d]} for d in dims}
-    is_leaf = {d: {c: c not in children[d] for c in parents[d]} for d in dims}
     # known part and unknown leaves of every aggregate
     known, unknown, var = {}, {}, {}
     for key, v in value.items():
-        if not all(is_leaf[dims[i]][key[i]] for i in range(nd)):
+        if not all(st.is_leaf(dims[i], key[i]) for i in range(nd)):
             continue
         if v is None:
             var[key] = "x%d" % len(var)
-        for a in itertools.product(*(anc[dims[i]][key[i]] for i in range(nd))):
+        for a in itertools.product(*(st.ancestors(dims[i], key[i]) for i in range(nd))):
             if v is None:
                 unknown.setdefault(a, []).append(var[key])
             else:

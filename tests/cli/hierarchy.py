@@ -13,6 +13,8 @@ import csv
 import itertools
 import sys
 
+from structure import Structure
+
 
 def main():
     args = sys.argv[1:]
@@ -20,9 +22,7 @@ def main():
     additive, persons = [], []
     for i in range(2, len(args), 2):
         (additive if args[i] == "--additive" else persons).append(args[i + 1])
-    parents = collections.defaultdict(dict)
-    for r in csv.DictReader(open(structure, newline="", encoding="utf-8")):
-        parents[r["dimension"]][r["code"]] = r["parents"].split()
+    st = Structure(structure)
     rows = list(csv.reader(open(table, newline="", encoding="utf-8")))
     widths = {len(r) for r in rows}
     if len(widths) != 1:
@@ -30,19 +30,6 @@ def main():
     head = rows[0]
     nd = head.index("MEASURE")
     dims = head[:nd]
-    has_child = {d: {p for ps in parents[d].values() for p in ps} for d in dims}
-    memo = {}
-
-    def anc(d, c):
-        if (d, c) not in memo:
-            seen, todo = [], [c]
-            while todo:
-                x = todo.pop()
-                if x not in seen:
-                    seen.append(x)
-                    todo.extend(parents[d].get(x, []))
-            memo[(d, c)] = seen
-        return memo[(d, c)]
 
     bad = 0
     for m in additive + persons:
@@ -52,15 +39,15 @@ def main():
                 continue
             key = tuple(r[:nd])
             value[key] = int(r[nd + 1])
-            if all(key[i] not in has_child[dims[i]] for i in range(nd)):
-                for a in itertools.product(*(anc(dims[i], key[i]) for i in range(nd))):
+            if all(st.is_leaf(dims[i], key[i]) for i in range(nd)):
+                for a in itertools.product(*(st.ancestors(dims[i], key[i]) for i in range(nd))):
                     lsum[a] += value[key]
                     lmax[a] = max(lmax[a], value[key])
         if m in additive:
             wrong = [k for k in value if value[k] != lsum.get(k, 0)]
         else:
             wrong = [k for k in value if not (lmax.get(k, 0) <= value[k] <= lsum.get(k, 0))]
-        print("%s %s: %d cells, %d groups, %d wrong" % (table, m, len(value), sum(len(g) for g in has_child.values()), len(wrong)))
+        print("%s %s: %d cells, %d groups, %d wrong" % (table, m, len(value), sum(len(st.groups.get(d, ())) for d in dims), len(wrong)))
         if wrong:
             print("  e.g.", wrong[:3])
             bad = 1

@@ -91,6 +91,73 @@ void test_protect_opts(void)
 	CHECK(protect_opts_parse(&o, n2, 3, &err) == ERR_USAGE);
 }
 
+/* The codes of the 2x2 table: ENTRY, EXIT and their total; DSG, VLZ and theirs. */
+struct two_by_two {
+	int e, x, tot0, dsg, vlz, tot1;
+	size_t n1;
+};
+
+/*
+ * The 2x2 table of t5003 (ENTRY-DSG 1, ENTRY-VLZ 5, EXIT-DSG 6, EXIT-VLZ 7,
+ * with margins), loaded from its definition text tab, every measure of it
+ * holding those values. NULL when the table does not load.
+ */
+static struct table *two_by_two(const char *tab, struct tab_result *res, struct two_by_two *k)
+{
+	static const uint32_t inner[2][2] = { { 1, 5 }, { 6, 7 } };
+	char path[] = "/tmp/pasos-unit-2x2-XXXXXX";
+	int fd = mkstemp(path), a, b;
+	struct table *t = NULL;
+	struct err err;
+	size_t m;
+
+	err_init(&err);
+	CHECK(fd >= 0 && write(fd, tab, strlen(tab)) == (ssize_t)strlen(tab));
+	close(fd);
+	CHECK_EQ_INT(table_load(&t, path, &err), 0);
+	unlink(path);
+	if (!t)
+		return NULL;
+	k->e = table_code_index(&t->dims[0], "ENTRY");
+	k->x = table_code_index(&t->dims[0], "EXIT");
+	k->tot0 = table_code_index(&t->dims[0], "_T");
+	k->dsg = table_code_index(&t->dims[1], "DSG");
+	k->vlz = table_code_index(&t->dims[1], "VLZ");
+	k->tot1 = table_code_index(&t->dims[1], "_T");
+	k->n1 = t->dims[1].n_codes;
+	CHECK(k->e >= 0 && k->x >= 0 && k->tot0 >= 0 && k->dsg >= 0 && k->vlz >= 0 && k->tot1 >= 0 &&
+	      t->dims[0].n_codes * k->n1 == 9);
+	memset(res, 0, sizeof(*res));
+	res->n_cells = t->dims[0].n_codes * k->n1;
+	res->stride[0] = k->n1;
+	res->stride[1] = 1;
+	res->possible = xmalloc(res->n_cells);
+	memset(res->possible, 1, res->n_cells);
+	for (m = 0; m < t->n_measures; m++) {
+		res->values[m] = xcalloc(res->n_cells, sizeof(uint32_t));
+		for (a = 0; a < 2; a++)
+			for (b = 0; b < 2; b++) {
+				size_t di = (size_t)(a ? k->x : k->e), pi = (size_t)(b ? k->vlz : k->dsg);
+
+				res->values[m][di * k->n1 + pi] += inner[a][b];
+				res->values[m][di * k->n1 + (size_t)k->tot1] += inner[a][b];
+				res->values[m][(size_t)k->tot0 * k->n1 + pi] += inner[a][b];
+				res->values[m][(size_t)k->tot0 * k->n1 + (size_t)k->tot1] += inner[a][b];
+			}
+	}
+	return t;
+}
+
+static void two_by_two_release(struct table *t, struct tab_result *res)
+{
+	size_t m;
+
+	for (m = 0; m < t->n_measures; m++)
+		free(res->values[m]);
+	free(res->possible);
+	table_free(t);
+}
+
 /*
  * The hand-solved 2x2 table of t5003 (ENTRY-DSG 1, ENTRY-VLZ 5, EXIT-DSG 6,
  * EXIT-VLZ 7, with margins): a balanced move over the four inner cells
@@ -104,55 +171,21 @@ void test_protect_move_reach(void)
 				 "dimension DIRECTION field=direction kind=code values=ENTRY,EXIT\n"
 				 "dimension POST field=border_post kind=code values=DSG,VLZ\n"
 				 "measure CROSSINGS count\nmeasure PERSONS persons\n";
-	char path[] = "/tmp/pasos-unit-move-XXXXXX";
-	int fd = mkstemp(path), e, x, dsg, vlz, tot0, tot1, m;
-	struct table *t = NULL;
+	struct two_by_two k;
 	struct tab_result res;
+	struct table *t = two_by_two(tab, &res, &k);
 	struct relations r;
 	struct move_ctx mx;
 	struct move mv;
 	struct err err;
 	double up[TABLE_MAX_MEASURES], down[TABLE_MAX_MEASURES];
-	uint32_t inner[2][2] = { { 1, 5 }, { 6, 7 } };
 	uint8_t status[9] = { 0 };
-	size_t cost, c, n0, n1, cells[MOVE_MAX_CELLS], n;
+	size_t cost, c, cells[MOVE_MAX_CELLS], n, n1 = k.n1;
+	int e = k.e, x = k.x, dsg = k.dsg, vlz = k.vlz, tot1 = k.tot1;
 
 	err_init(&err);
-	CHECK(fd >= 0 && write(fd, tab, strlen(tab)) == (ssize_t)strlen(tab));
-	close(fd);
-	CHECK_EQ_INT(table_load(&t, path, &err), 0);
-	unlink(path);
 	if (!t)
 		return;
-	e = table_code_index(&t->dims[0], "ENTRY");
-	x = table_code_index(&t->dims[0], "EXIT");
-	tot0 = table_code_index(&t->dims[0], "_T");
-	dsg = table_code_index(&t->dims[1], "DSG");
-	vlz = table_code_index(&t->dims[1], "VLZ");
-	tot1 = table_code_index(&t->dims[1], "_T");
-	n0 = t->dims[0].n_codes;
-	n1 = t->dims[1].n_codes;
-	CHECK(e >= 0 && x >= 0 && tot0 >= 0 && dsg >= 0 && vlz >= 0 && tot1 >= 0 && n0 * n1 == 9);
-	memset(&res, 0, sizeof(res));
-	res.n_cells = n0 * n1;
-	res.stride[0] = n1;
-	res.stride[1] = 1;
-	res.possible = xmalloc(res.n_cells);
-	memset(res.possible, 1, res.n_cells);
-	for (m = 0; m < 2; m++) {
-		int a, b, di[2] = { e, x }, pi[2] = { dsg, vlz };
-
-		res.values[m] = xcalloc(res.n_cells, sizeof(uint32_t));
-		for (a = 0; a < 2; a++)
-			for (b = 0; b < 2; b++) {
-				uint32_t v = inner[a][b];
-
-				res.values[m][(size_t)di[a] * n1 + (size_t)pi[b]] += v;
-				res.values[m][(size_t)di[a] * n1 + (size_t)tot1] += v;
-				res.values[m][(size_t)tot0 * n1 + (size_t)pi[b]] += v;
-				res.values[m][(size_t)tot0 * n1 + (size_t)tot1] += v;
-			}
-	}
 	CHECK_EQ_INT(relations_init(&r, t, &res, &err), 0);
 	status[(size_t)e * n1 + (size_t)dsg] = status[(size_t)e * n1 + (size_t)vlz] = 1;
 	status[(size_t)x * n1 + (size_t)dsg] = status[(size_t)x * n1 + (size_t)vlz] = 1;
@@ -193,10 +226,7 @@ void test_protect_move_reach(void)
 	CHECK(up[1] == 0 && down[1] == 0 && up[0] == 5 && down[0] == 1);
 	move_ctx_release(&mx);
 	relations_release(&r);
-	free(res.possible);
-	free(res.values[0]);
-	free(res.values[1]);
-	table_free(t);
+	two_by_two_release(t, &res);
 }
 
 /*
@@ -213,47 +243,19 @@ void test_protect_audit_verdicts(void)
 				 "dimension DIRECTION field=direction kind=code values=ENTRY,EXIT\n"
 				 "dimension POST field=border_post kind=code values=DSG,VLZ\n"
 				 "measure CROSSINGS count\n";
-	char path[] = "/tmp/pasos-unit-audit-XXXXXX";
-	int fd = mkstemp(path), e, x, dsg, vlz, tot0, tot1, a, b;
-	struct table *t = NULL;
+	struct two_by_two k;
 	struct tab_result res;
+	struct table *t = two_by_two(tab, &res, &k);
 	struct audit_result au;
 	struct move_cert cert[2];
 	struct err err;
-	uint32_t inner[2][2] = { { 1, 5 }, { 6, 7 } };
 	uint8_t status[9] = { 0 };
-	size_t n1, c;
+	size_t n1 = k.n1, c;
+	int e = k.e, x = k.x, dsg = k.dsg, vlz = k.vlz;
 
 	err_init(&err);
-	CHECK(fd >= 0 && write(fd, tab, strlen(tab)) == (ssize_t)strlen(tab));
-	close(fd);
-	CHECK_EQ_INT(table_load(&t, path, &err), 0);
-	unlink(path);
 	if (!t)
 		return;
-	e = table_code_index(&t->dims[0], "ENTRY");
-	x = table_code_index(&t->dims[0], "EXIT");
-	tot0 = table_code_index(&t->dims[0], "_T");
-	dsg = table_code_index(&t->dims[1], "DSG");
-	vlz = table_code_index(&t->dims[1], "VLZ");
-	tot1 = table_code_index(&t->dims[1], "_T");
-	n1 = t->dims[1].n_codes;
-	memset(&res, 0, sizeof(res));
-	res.n_cells = t->dims[0].n_codes * n1;
-	res.stride[0] = n1;
-	res.stride[1] = 1;
-	res.possible = xmalloc(res.n_cells);
-	memset(res.possible, 1, res.n_cells);
-	res.values[0] = xcalloc(res.n_cells, sizeof(uint32_t));
-	for (a = 0; a < 2; a++)
-		for (b = 0; b < 2; b++) {
-			int di = a ? x : e, pi = b ? vlz : dsg;
-
-			res.values[0][(size_t)di * n1 + (size_t)pi] += inner[a][b];
-			res.values[0][(size_t)di * n1 + (size_t)tot1] += inner[a][b];
-			res.values[0][(size_t)tot0 * n1 + (size_t)pi] += inner[a][b];
-			res.values[0][(size_t)tot0 * n1 + (size_t)tot1] += inner[a][b];
-		}
 	c = (size_t)e * n1 + (size_t)dsg;
 	/* safe: the four inner cells, no certificate (the audit finds its own move) */
 	status[c] = CELL_PRIMARY;
@@ -278,7 +280,5 @@ void test_protect_audit_verdicts(void)
 	CHECK(au.n_checked == 1 && au.n_failed == 1);
 	CHECK(au.hi[0][c] - au.lo[0][c] < 1e-9);
 	audit_result_release(&au);
-	free(res.possible);
-	free(res.values[0]);
-	table_free(t);
+	two_by_two_release(t, &res);
 }
