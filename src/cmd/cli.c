@@ -36,6 +36,8 @@ static const struct command commands[] = {
 	{ "user", cmd_user, CLI_CREATES_STORE, "the service's accounts: add, list, disable" },
 	{ "audit", cmd_audit, CLI_NEEDS_STORE, "verify the service's audit trail" },
 	{ "mrz", cmd_mrz, 0, "travel documents read from their machine-readable zone (ICAO 9303)" },
+	{ "watchlist", cmd_watchlist, CLI_CREATES_STORE, "watch lists: load a new version, list the versions" },
+	{ "screen", cmd_screen, 0, "travellers checked against watch lists, minors' permits and overstays" },
 	{ "status", cmd_status, CLI_NEEDS_STORE, "what the store holds, by register, batch and month" },
 };
 

@@ -72,5 +72,7 @@ int cmd_serve(struct app *app, int argc, char **argv);
 int cmd_user(struct app *app, int argc, char **argv);
 int cmd_audit(struct app *app, int argc, char **argv);
 int cmd_mrz(struct app *app, int argc, char **argv);
+int cmd_watchlist(struct app *app, int argc, char **argv);
+int cmd_screen(struct app *app, int argc, char **argv);
 
 #endif

@@ -33,7 +33,10 @@ static void help(FILE *f)
 		"  --noise X           multiply the rates of typos and other errors (default 1; 0: none)\n"
 		"  --invalid-rate X    share of rows made invalid (default 0.004)\n"
 		"  --dup-rate X        share of rows sent twice (default 0.001)\n"
-		"  --conflict-rate X   share of rows sent again with another content (default 0.0003)\n\n"
+		"  --conflict-rate X   share of rows sent again with another content (default 0.0003)\n"
+		"  --watchlist N       also watchlist.csv with N entries (persons of the population\n"
+		"                      under variants of their names, their lost documents, and\n"
+		"                      persons who never travel) and truth_watchlist.csv\n\n"
 		"example:\n"
 		"  pasos synth --out data --movements 100000 --seed 7\n");
 }
@@ -44,7 +47,7 @@ int cmd_synth(struct app *app, int argc, char **argv)
 	struct synth_stats st;
 	struct progress bar;
 	struct err err;
-	long long seed, movements, months;
+	long long seed, movements, months, watchlist = 0;
 	int32_t start;
 	int rc;
 
@@ -64,6 +67,7 @@ int cmd_synth(struct app *app, int argc, char **argv)
 			{ "invalid-rate", 0, OPT_REAL, &o.invalid_rate, 0, 1 },
 			{ "dup-rate", 0, OPT_REAL, &o.dup_rate, 0, 1 },
 			{ "conflict-rate", 0, OPT_REAL, &o.conflict_rate, 0, 1 },
+			{ "watchlist", 0, OPT_INT, &watchlist, 0, 1e8 },
 		};
 
 		if ((rc = opt_parse("synth", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, NULL)))
@@ -72,6 +76,7 @@ int cmd_synth(struct app *app, int argc, char **argv)
 	o.seed = (uint64_t)seed;
 	o.movements = (uint64_t)movements;
 	o.months = (int)months;
+	o.watchlist = (uint64_t)watchlist;
 	o.start_day = start;
 	err_init(&err);
 	if (outfile_mkdir(o.out_dir, 0700, &err))

@@ -55,8 +55,7 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* Map header columns to schema fields; col_of[field] = column. */
-static int map_header(const struct schema *s, const struct csv_record *h, const char *path,
+int ingest_map_header(const struct schema *s, const struct csv_record *h, const char *path,
 		      int *col_of, struct err *err)
 {
 	size_t i, j;
@@ -370,7 +369,7 @@ int ingest_file(struct store *st, const struct schema *s, const char *path,
 	}
 	if (rc < 0)
 		goto out;
-	if ((rc = map_header(s, &rec, path, col_of, err)))
+	if ((rc = ingest_map_header(s, &rec, path, col_of, err)))
 		goto out;
 	n_cols = rec.n_fields;
 	if (!found) {

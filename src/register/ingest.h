@@ -55,6 +55,14 @@ int ingest_file(struct store *st, const struct schema *s, const char *path,
  */
 long ingest_today(void);
 
+/**
+ * Map a header record h of the CSV at path to the fields of s:
+ * col_of[field] = column. The header must name every field once and
+ * nothing else. Errors: ERR_DATA naming the file, line and column.
+ */
+int ingest_map_header(const struct schema *s, const struct csv_record *h, const char *path,
+		      int *col_of, struct err *err);
+
 /** 64-bit content hash of a record's values (schema order). */
 uint64_t ingest_hash(const struct csv_field *vals, size_t n);
 

@@ -9,6 +9,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "synth.h"
+#include "csv.h"
 #include "date.h"
 #include "mem.h"
 #include "synth_data.h"
@@ -1122,6 +1123,152 @@ static void make_person(struct ctx *c, uint32_t i, enum kind k, FILE *tp, FILE *
 	schedule(c, p, &id, c->start);
 }
 
+/* ==== A watch list, with the truth of who is on it ==== */
+
+/* A name as lists write it: "SURNAMES, Given", "Given SURNAMES", or "Given Surnames" (no cue). */
+static void list_name(uint64_t *s, const char *s1, const char *s2, const char *given, char *out, size_t cap)
+{
+	char a[96], b[96], g[128];
+	double f = unif(s);
+
+	snprintf(a, sizeof(a), "%s", s1);
+	snprintf(b, sizeof(b), "%s", s2);
+	snprintf(g, sizeof(g), "%s", given);
+	if (f < 0.4) {
+		upper(a);
+		upper(b);
+		snprintf(out, cap, "%s%s%s, %s", a, b[0] ? " " : "", b, g);
+	} else if (f < 0.8) {
+		upper(a);
+		upper(b);
+		snprintf(out, cap, "%s %s%s%s", g, a, b[0] ? " " : "", b);
+	} else {
+		snprintf(out, cap, "%s %s%s%s", g, a, b[0] ? " " : "", b);
+	}
+}
+
+/* One transliteration of a name as another alphabet gives it back: x as ks, v as w, j as kh... */
+static void transliterate(uint64_t *s, char *p, size_t cap)
+{
+	static const char *const rules[][2] = {
+		{ "x", "ks" }, { "v", "w" }, { "j", "kh" }, { "ll", "y" }, { "qu", "k" }, { "ch", "tch" },
+		{ "z", "s" }, { "ñ", "ny" }, { "u", "ou" }, { "i", "y" }, { "c", "k" }, { "y", "i" },
+	};
+	size_t n = sizeof(rules) / sizeof(rules[0]), k, start = (size_t)range(s, 0, (long)n - 1);
+	char tmp[160];
+
+	drop_accents(p);
+	for (k = 0; k < n; k++) {
+		const char *from = rules[(start + k) % n][0], *to = rules[(start + k) % n][1];
+		char *at = strstr(p + 1, from);  /* not the first letter: it stays as it is */
+
+		if (at) {
+			size_t l;
+
+			snprintf(tmp, sizeof(tmp), "%.*s%s%s", (int)(at - p), p, to, at + strlen(from));
+			l = strlen(tmp) < cap ? strlen(tmp) : cap - 1;
+			memcpy(p, tmp, l);
+			p[l] = '\0';
+			return;
+		}
+	}
+}
+
+static const char *const wl_variants[] = { "exact", "alias", "second_surname_dropped", "accents", "surnames_swapped",
+					   "typo", "transliteration" };
+
+/*
+ * Entries of the list: about half persons of the population (sought,
+ * trafficking suspects, entry bans, minors under an alert), a tenth their
+ * lost or stolen documents, the rest persons who never travel. The list
+ * writes each name its own way, and the truth says who each entry is.
+ */
+static void emit_watchlist(const struct ctx *c, FILE *wl, FILE *truth)
+{
+	uint64_t s = mix(c->o->seed, 0x3A7C4), e;
+
+	for (e = 1; e <= c->o->watchlist; e++) {
+		double r = unif(&s);
+		uint32_t who = (uint32_t)range(&s, 0, (long)c->n - 1);
+		int real = r < 0.65, lost = r >= 0.55 && r < 0.65, y, m, d, age;
+		struct ident id;
+		char s1[96], s2[96], given[128], name[320], aliases[640] = "", birth[11] = "";
+		const char *variant = "exact", *kind;
+		double v, b;
+
+		if (real)
+			identity(c->o->seed, who, (enum kind)c->p[who].kind, c->start_day, &id);
+		else
+			identity(c->o->seed ^ 0x5EED, (uint32_t)(c->n + e), chance(&s, 0.5) ? K_RESIDENT : K_TOURIST,
+				 c->start_day, &id);
+		date_to_civil(c->start_day - id.birth_day, &y, &m, &d);
+		age = (int)((c->start_day - id.birth_day) / 365);
+		if (lost) {
+			int pass = id.has_passport && (!id.has_id_card || chance(&s, 0.5));
+
+			fprintf(wl, "L%07llu,,,,,%s,%s,%s,lost_stolen,synthetic\r\n", (unsigned long long)e,
+				pass ? "PASSPORT" : "ID_CARD", id.nat, pass ? id.passport : id.id_card);
+			fprintf(truth, "L%07llu,P%08u,document,lost_stolen\r\n", (unsigned long long)e, who);
+			continue;
+		}
+		snprintf(s1, sizeof(s1), "%s", id.s1);
+		snprintf(s2, sizeof(s2), "%s", id.s2);
+		snprintf(given, sizeof(given), "%s", id.given);
+		v = unif(&s);
+		if (v < 0.25) {
+			variant = wl_variants[0];
+		} else if (v < 0.35) {
+			struct ident other;
+
+			variant = wl_variants[1];
+			identity(c->o->seed ^ 0xA11A5, (uint32_t)e, K_TOURIST, c->start_day, &other);
+			list_name(&s, s1, s2, given, aliases, sizeof(aliases));
+			snprintf(s1, sizeof(s1), "%s", other.s1);
+			snprintf(s2, sizeof(s2), "%s", other.s2);
+			snprintf(given, sizeof(given), "%s", other.given);
+		} else if (v < 0.50 && s2[0]) {
+			variant = wl_variants[2];
+			s2[0] = '\0';
+		} else if (v < 0.60) {
+			variant = wl_variants[3];
+			drop_accents(s1);
+			drop_accents(s2);
+			drop_accents(given);
+		} else if (v < 0.70 && s2[0]) {
+			char t[96];
+
+			variant = wl_variants[4];
+			memcpy(t, s1, sizeof(t));
+			memcpy(s1, s2, sizeof(t));
+			memcpy(s2, t, sizeof(t));
+		} else if (v < 0.85) {
+			variant = wl_variants[5];
+			typo(&s, chance(&s, 0.5) ? s1 : given, sizeof(s1));
+		} else {
+			variant = wl_variants[6];
+			transliterate(&s, chance(&s, 0.5) ? s1 : given, sizeof(s1));
+		}
+		list_name(&s, s1, s2, given, name, sizeof(name));
+		b = unif(&s);
+		date_to_civil(id.birth_day, &y, &m, &d);
+		if (b < 0.85)
+			date_format(id.birth_day, birth);
+		else if (b < 0.97)
+			snprintf(birth, sizeof(birth), "%04d", y);
+		kind = !real ? (chance(&s, 0.5) ? "sought" : chance(&s, 0.5) ? "trafficking" : "ban")
+		     : age < 16 ? "missing_minor" : r < 0.25 ? "sought" : r < 0.40 ? "trafficking" : "ban";
+		fprintf(wl, "P%07llu,", (unsigned long long)e);
+		csv_put_cell(wl, name, strlen(name), 0);
+		fputc(',', wl);
+		csv_put_cell(wl, aliases, strlen(aliases), 0);
+		fprintf(wl, ",%s,%s,,,,%s,synthetic\r\n", birth, chance(&s, 0.9) ? id.nat : "", kind);
+		if (real)
+			fprintf(truth, "P%07llu,P%08u,%s,%s\r\n", (unsigned long long)e, who, variant, kind);
+		else
+			fprintf(truth, "P%07llu,,%s,%s\r\n", (unsigned long long)e, variant, kind);
+	}
+}
+
 void synth_opts_init(struct synth_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -1212,6 +1359,22 @@ int synth_run(const struct synth_opts *o, struct synth_stats *stats, struct err 
 		}
 	}
 	stats->persons = c.n;
+	if (o->watchlist) {
+		struct out wl, wt;
+
+		memset(&wl, 0, sizeof(wl));
+		memset(&wt, 0, sizeof(wt));
+		if ((rc = out_open(&wl, o->out_dir, "watchlist.csv", "id,name,aliases,birth_date,nationality,"
+				     "document_type,document_country,document_number,list,reason", err)) ||
+		    (rc = out_open(&wt, o->out_dir, "truth_watchlist.csv",
+				     "entry_id,person_id,variant,list", err))) {
+			out_close(&wl, err);
+			goto out;
+		}
+		emit_watchlist(&c, wl.f, wt.f);
+		if ((rc = out_close(&wl, err)) || (rc = out_close(&wt, err)))
+			goto out;
+	}
 	while (c.heap_n > 0) {
 		uint32_t top = c.heap[0];
 		struct person *p = &c.p[top];

@@ -22,6 +22,7 @@ struct synth_opts {
 	double invalid_rate;       /* share of rows made invalid */
 	double dup_rate;           /* share of rows sent twice */
 	double conflict_rate;      /* share of rows sent again with other content */
+	uint64_t watchlist;        /* entries of watchlist.csv and its truth (0: none) */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
 };
