@@ -41,3 +41,4 @@ bench/classify.sh
 bench/tabulate.sh
 bench/protect.sh
 bench/serve.sh
+bench/screen.sh

@@ -2,7 +2,8 @@
 # make demo: two years of synthetic registers (about half a million
 # movements and the regularisations), ingested into a fresh store, linked
 # into persons (scored against the generator's truth), classified into
-# migrants and visitors, with the summary of what was stored. Two years, because a migrant's status is
+# migrants and visitors, protected tables, every crossing screened against a
+# synthetic watch list (with the measured recall), and the summary of what was stored. Two years, because a migrant's status is
 # final only 16 months after the crossing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ rm -rf "$out"
 mkdir -p "$out"
 db="$out/pasos.db"
 echo "== pasos synth: two years of registers with ground truth"
-./pasos synth --out "$out/data" --seed 2024 --start 2023-01-01 --months 24 --movements 500000
+./pasos synth --out "$out/data" --seed 2024 --start 2023-01-01 --months 24 --movements 500000 --watchlist 3000
 echo
 echo "== pasos ingest"
 ./pasos --db "$db" ingest --report-dir "$out" movements "$out/data/movements.csv"
@@ -28,6 +29,17 @@ echo "== pasos classify: migrants and visitors, the 12/16-month rule"
 echo
 echo "== pasos protect: INE monthly, GCM objective 1 and regularisations tables, every margin, protected (cell key method)"
 ./pasos --db "$db" protect --out out ine_monthly gcm_objective1 regularizations
+echo
+echo "== pasos watchlist + screen: a synthetic watch list, every crossing screened against it"
+./pasos --db "$db" watchlist load synthetic "$out/data/watchlist.csv"
+./pasos --db "$db" screen -o "$out/hits.csv"
+python3 - "$out/hits.csv" <<'PY'
+import csv, sys
+from collections import Counter
+c = Counter(r["kind"] for r in csv.DictReader(open(sys.argv[1], newline="")))
+print("hits by kind: " + ", ".join(f"{k} {c[k]}" for k in ("name", "document", "ban", "minor", "overstay")))
+PY
+python3 tests/screen/quality.py "$out/data" "$out/hits.csv" | head -4
 echo
 echo "== pasos status"
 ./pasos --db "$db" status

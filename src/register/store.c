@@ -107,8 +107,23 @@ int store_open(struct store **out, const char *path, unsigned flags, struct err 
 	 * once (SQLite journals only pages that existed before the
 	 * transaction). Both survive a SIGKILL at any moment.
 	 */
-	rc = exec(st->db, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL;"
-		  "PRAGMA cache_size=-65536; PRAGMA foreign_keys=ON;", err);
+	/*
+	 * A store a running service holds in WAL mode stays in it (the mode
+	 * cannot change while another process has it open): accounts, watch
+	 * lists and reads work beside the service, in its mode.
+	 */
+	if (sqlite3_exec(st->db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_stmt *q = NULL;
+		int wal = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &q, NULL) == SQLITE_OK &&
+			  sqlite3_step(q) == SQLITE_ROW && !strcmp((const char *)sqlite3_column_text(q, 0), "wal");
+
+		sqlite3_finalize(q);
+		if (!wal) {
+			rc = store_error(st->db, "cannot open the store", err);
+			goto fail;
+		}
+	}
+	rc = exec(st->db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA foreign_keys=ON;", err);
 	if (rc)
 		goto fail;
 	rc = exec(st->db, ddl, err);

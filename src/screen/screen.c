@@ -415,7 +415,8 @@ struct screener *screener_new(struct wl_set *set)
 			}
 		}
 	}
-	qsort(kv.v, kv.n, sizeof(*kv.v), cmp_keyed);
+	if (kv.n)
+		qsort(kv.v, kv.n, sizeof(*kv.v), cmp_keyed);
 	sc->keys = xmalloc(st_mult(kv.n + 1, sizeof(*sc->keys)));
 	sc->key_start = xmalloc(st_mult(kv.n + 1, sizeof(*sc->key_start)));
 	sc->post = xmalloc(st_mult(kv.n + 1, sizeof(*sc->post)));
@@ -430,7 +431,8 @@ struct screener *screener_new(struct wl_set *set)
 	}
 	sc->key_start[sc->n_keys] = (uint32_t)k;
 	free(kv.v);
-	qsort(dv.v, dv.n, sizeof(*dv.v), cmp_keyed);
+	if (dv.n)
+		qsort(dv.v, dv.n, sizeof(*dv.v), cmp_keyed);
 	sc->docs = dv.v;
 	sc->n_docs = dv.n;
 	free(sc->tbl);  /* interning is over: travellers' words are compared by value */
@@ -576,6 +578,20 @@ static void score_name(const struct screener *sc, const struct sname *sn, const 
 	r->score = 0.5 * (sum / (double)nt) + 0.5 * (sum / (double)nl);
 	if (sn->roles_known && !r->given_ok)
 		r->score -= 0.10;  /* the given names agree with none of the list's */
+	if (sn->roles_known && sn->surnames && tw[0].surname) {
+		/* the first surname on either side agrees with no surname on the other: another family */
+		size_t lf = 0;
+		int meet = 0;
+
+		while (!(sn->surnames & (1u << lf)))
+			lf++;
+		for (j = 0; j < nl; j++)
+			meet |= (sn->surnames & (1u << j)) && sim[0][j] >= 0.85;
+		for (i = 0; i < nt; i++)
+			meet |= tw[i].surname && sim[i][lf] >= 0.85;
+		if (!meet)
+			r->score -= 0.10;
+	}
 }
 
 static int32_t traveller_birth(const struct csv_field *f)
@@ -774,7 +790,8 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 				cand[nc++] = p[k];
 		}
 	}
-	qsort(cand, nc, sizeof(*cand), cmp_u32);
+	if (nc)
+		qsort(cand, nc, sizeof(*cand), cmp_u32);
 	for (i = 0; i < nc; i++) {
 		const struct sname *sn;
 		const struct wl_entry *e;

@@ -20,13 +20,14 @@
 #include <unistd.h>
 
 #define REPORT_MAX 20  /* problems spelled out; the rest are counted */
+#define CHUNK 20000    /* rows a transaction: a service on the same store waits for no more */
 
 const char *const wl_kind_names[WL_KINDS] = { "sought", "missing_minor", "trafficking", "ban", "lost_stolen" };
 
 static const char *const schema_sql =
 	"CREATE TABLE IF NOT EXISTS watchlist_versions(version INTEGER PRIMARY KEY, list TEXT NOT NULL,"
 	" file TEXT NOT NULL, sha256 TEXT NOT NULL, loaded_at TEXT NOT NULL, entries INTEGER NOT NULL,"
-	" names INTEGER NOT NULL, current INTEGER NOT NULL);"
+	" names INTEGER NOT NULL, current INTEGER NOT NULL, status TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS watchlist_entries(version INTEGER NOT NULL, id TEXT NOT NULL,"
 	" name TEXT NOT NULL, aliases TEXT NOT NULL, birth_date TEXT NOT NULL, nationality TEXT NOT NULL,"
 	" document_type TEXT NOT NULL, document_country TEXT NOT NULL, document_number TEXT NOT NULL,"
@@ -181,6 +182,7 @@ static int load_rows(struct store *st, const struct schema *s, struct csv_reader
 	struct csv_record rec;
 	struct csv_field v[F_N];
 	int col_of[SCHEMA_MAX_FIELDS], rc, i;
+	uint64_t inserted = 0;
 
 	if ((rc = csv_reader_next(r, &rec, err)) < 0)
 		return rc;
@@ -221,6 +223,8 @@ static int load_rows(struct store *st, const struct schema *s, struct csv_reader
 			break;
 		}
 		rc = 0;
+		if (++inserted % CHUNK == 0 && ((rc = store_commit(st, err)) || (rc = store_begin(st, err))))
+			break;
 	}
 	sqlite3_finalize(q);
 	return rc < 0 ? rc : 0;
@@ -258,6 +262,31 @@ static int current_sha(sqlite3 *db, const char *name, char sha[65], int64_t *ver
 	return found;
 }
 
+/* Versions left 'loading' by a crash a day ago or more (not a load running now): their rows go. */
+static int clean_leftovers(struct store *st, struct err *err)
+{
+	struct err local;
+
+	return store_exec(st, "BEGIN IMMEDIATE; DELETE FROM watchlist_entries WHERE version IN (SELECT version FROM"
+			  " watchlist_versions WHERE status = 'loading' AND loaded_at < strftime('%Y-%m-%dT%H:%M:%SZ',"
+			  " 'now', '-1 day')); DELETE FROM watchlist_versions WHERE status = 'loading' AND loaded_at <"
+			  " strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day'); COMMIT;", err ? err : &local)
+		? (store_rollback(st), -1) : 0;
+}
+
+/* This load's rows, when it is refused or failed. */
+static void drop_version(struct store *st, int64_t version)
+{
+	struct err local;
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE; DELETE FROM watchlist_entries WHERE version = %lld;"
+		 " DELETE FROM watchlist_versions WHERE version = %lld AND status = 'loading'; COMMIT;",
+		 (long long)version, (long long)version);
+	if (store_exec(st, sql, &local))
+		store_rollback(st);
+}
+
 int watchlist_load(struct store *st, const char *name, const char *path, long today,
 		   struct wl_load_result *res, struct err *err)
 {
@@ -286,21 +315,24 @@ int watchlist_load(struct store *st, const char *name, const char *path, long to
 		goto out;
 	if ((rc = csv_reader_open_fd(&r, fd, path, 0, err)))
 		goto out_fd_owned;
-	if ((rc = store_lock(st, err)) || (rc = store_exec(st, schema_sql, err)))
+	if ((rc = store_exec(st, schema_sql, err)) || (rc = clean_leftovers(st, err)))
 		goto out_fd_owned;
 	if (current_sha(db, name, cur, &cur_version) == 1 && !strcmp(cur, res->sha256)) {
 		res->unchanged = 1;
 		res->version = cur_version;
 		goto out_fd_owned;
 	}
+	/*
+	 * The new version is written in short transactions (a service on the
+	 * same store keeps registering meanwhile) as 'loading', which no
+	 * reader looks at, then made current in one: whole or not at all.
+	 */
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if ((rc = store_begin(st, err)))
-		goto out_fd_owned;
 	if (sqlite3_prepare_v2(db, "INSERT INTO watchlist_versions(list, file, sha256, loaded_at, entries, names,"
-			       " current) VALUES(?, ?, ?, ?, 0, 0, 0)", -1, &q, NULL) != SQLITE_OK) {
+			       " current, status) VALUES(?, ?, ?, ?, 0, 0, 0, 'loading')", -1, &q, NULL) != SQLITE_OK) {
 		rc = store_error(db, "cannot add a watch list version", err);
-		goto out_tx;
+		goto out_fd_owned;
 	}
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, path, -1, SQLITE_STATIC);
@@ -308,35 +340,38 @@ int watchlist_load(struct store *st, const char *name, const char *path, long to
 	sqlite3_bind_text(q, 4, now, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_DONE) {
 		rc = store_error(db, "cannot add a watch list version", err);
-		goto out_tx;
+		goto out_fd_owned;
 	}
 	res->version = sqlite3_last_insert_rowid(db);
-	if ((rc = load_rows(st, s, r, path, res->version, today, res, err)))
-		goto out_tx;
-	if (res->problems) {
+	sqlite3_finalize(q);
+	q = NULL;
+	if ((rc = store_begin(st, err)))
+		goto out_drop;
+	rc = load_rows(st, s, r, path, res->version, today, res, err);
+	if (!rc && res->problems)
 		rc = ERR_SET(err, ERR_DATA, "%s: %llu of %llu rows have problems: nothing was loaded, the list '%s'"
 			     " is as it was", path, (unsigned long long)res->problems,
 			     (unsigned long long)res->rows, name);
-		goto out_tx;
-	}
-	sqlite3_finalize(q);
-	if (sqlite3_prepare_v2(db, "UPDATE watchlist_versions SET current = (version = ?1),"
-			       " entries = CASE WHEN version = ?1 THEN ?2 ELSE entries END,"
-			       " names = CASE WHEN version = ?1 THEN ?3 ELSE names END WHERE list = ?4", -1, &q,
-			       NULL) != SQLITE_OK) {
+	if (!rc && sqlite3_prepare_v2(db, "UPDATE watchlist_versions SET current = (version = ?1),"
+				      " status = CASE WHEN version = ?1 THEN 'loaded' ELSE status END,"
+				      " entries = CASE WHEN version = ?1 THEN ?2 ELSE entries END,"
+				      " names = CASE WHEN version = ?1 THEN ?3 ELSE names END WHERE list = ?4", -1, &q,
+				      NULL) != SQLITE_OK)
 		rc = store_error(db, "cannot make the watch list current", err);
-		goto out_tx;
+	if (!rc) {
+		sqlite3_bind_int64(q, 1, res->version);
+		sqlite3_bind_int64(q, 2, (int64_t)res->rows);
+		sqlite3_bind_int64(q, 3, (int64_t)res->names);
+		sqlite3_bind_text(q, 4, name, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			rc = store_error(db, "cannot make the watch list current", err);
 	}
-	sqlite3_bind_int64(q, 1, res->version);
-	sqlite3_bind_int64(q, 2, (int64_t)res->rows);
-	sqlite3_bind_int64(q, 3, (int64_t)res->names);
-	sqlite3_bind_text(q, 4, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_DONE)
-		rc = store_error(db, "cannot make the watch list current", err);
-out_tx:
 	sqlite3_finalize(q);
 	q = NULL;
 	rc = store_end(st, rc, err);
+out_drop:
+	if (rc)
+		drop_version(st, res->version);  /* the rows of this version already written go */
 out_fd_owned:
 	fd = -1;
 out:
@@ -426,7 +461,7 @@ int watchlist_read(sqlite3 *db, struct wl_set **out, struct err *err)
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT v.list, e.id, e.name, e.aliases, e.birth_date, e.nationality,"
 			       " e.document_type, e.document_country, e.document_number, e.kind,"
-			       " (SELECT max(version) FROM watchlist_versions)"
+			       " (SELECT max(version) FROM watchlist_versions WHERE status = 'loaded')"
 			       " FROM watchlist_versions v JOIN watchlist_entries e ON e.version = v.version"
 			       " WHERE v.current ORDER BY v.list, e.id", -1, &q, NULL) != SQLITE_OK) {
 		rc = store_error(db, "cannot read the watch lists", err);
@@ -475,7 +510,7 @@ int64_t watchlist_generation(sqlite3 *db)
 	sqlite3_stmt *q = NULL;
 	int64_t g = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT max(version) FROM watchlist_versions", -1, &q, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(db, "SELECT max(version) FROM watchlist_versions WHERE status = 'loaded'", -1, &q, NULL) == SQLITE_OK &&
 	    sqlite3_step(q) == SQLITE_ROW)
 		g = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);

@@ -65,6 +65,8 @@ static int write_job(struct server *sv, struct job *j, struct err *err)
 	if (j->kind == JOB_TRAIL)
 		return trail_append(store_db(sv->st), &sv->trail, j->user, j->addr, j->action, j->object,
 				    j->read_status, err);
+	if (j->kind == JOB_DECISION)
+		return screening_decide_job(sv, j, err);
 	sv->batch.rows_read++;
 	rc = store_table_put(sv->t, j->vals, ingest_hash(j->vals, sv->s->n_fields), sv->batch.id, sv->batch.rows_read,
 			     &put, &first, err);
@@ -78,6 +80,8 @@ static int write_job(struct server *sv, struct job *j, struct err *err)
 		rc = sqlite3_step(sv->put_link) == SQLITE_DONE ? 0 : store_error(store_db(sv->st), "cannot link the person", err);
 		sqlite3_reset(sv->put_link);
 		j->status = 201;
+		if (!rc)
+			rc = screening_store(sv, j, err);
 	} else if (put == STORE_DUPLICATE) {
 		sv->batch.duplicates++;
 		rc = store_put_duplicate(sv->st, sv->batch.id, sv->batch.rows_read, j->vals[sv->s->id_field].p,
@@ -475,9 +479,26 @@ int serve_register(struct server *sv, const struct user *u, const char *addr, ch
 	j.raw_len = raw_len;
 	snprintf(j.user, sizeof(j.user), "%s", u->name);
 	snprintf(j.addr, sizeof(j.addr), "%s", addr);
+	/* screened before it is written: the hits are stored with it, in the same commit */
+	screening_run(sv, &j);
 	submit(sv, &j);
 	a->status = j.status;
 	a->person = j.person;
+	if (j.status == 201) {
+		json_error_t je;
+		json_t *hits = json_loads(j.hits_json, 0, &je);
+
+		a->screening = json_pack("{s:I,s:I,s:o}", "screening_id", (json_int_t)j.screening, "lists_version",
+					 (json_int_t)j.lists_version, "hits", hits ? hits : json_array());
+	} else if (j.status == 200) {
+		/* a retry: the screening made when it was stored */
+		char post[16], *id = xmemdup0(j.vals[sv->s->id_field].p, j.vals[sv->s->id_field].len);
+		int64_t sid = screening_of_record(sv, id);
+
+		free(id);
+		a->screening = sid ? screening_get(sv, sid, post) : NULL;
+	}
+	free(j.hits_json);
 	if (j.status == 500) {
 		a->error = "not stored: the store failed; try again";
 	} else if (j.status == 409) {
@@ -520,9 +541,10 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 	else if (a.error)
 		ret = send_error(c, (unsigned)a.status, a.error);
 	else
-		ret = send_json(c, (unsigned)a.status, json_pack("{s:o,s:I,s:s}", "record", a.record, "person_id",
+		ret = send_json(c, (unsigned)a.status, json_pack("{s:o,s:I,s:s,s:o}", "record", a.record, "person_id",
 								 (json_int_t)a.person, "result",
-								 a.status == 201 ? "stored" : "already stored"));
+								 a.status == 201 ? "stored" : "already stored", "screening",
+								 a.screening ? a.screening : json_null()));
 	json_decref(fails);
 	for (i = 0; i < sv->s->n_fields; i++)
 		free(texts[i]);
@@ -927,11 +949,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return handled ? ret : send_error(c, MHD_HTTP_NOT_FOUND, "no such route");
 	}
 	if (strcmp(url, "/api/v1/registers/movements") && strcmp(url, "/api/v1/persons") &&
-	    strncmp(url, "/api/v1/persons/", 16))
+	    strncmp(url, "/api/v1/persons/", 16) && strncmp(url, "/api/v1/screenings/", 19))
 		return send_error(c, MHD_HTTP_NOT_FOUND, "no such route");
 	/* every route below is denied unless a role is allowed it */
 	if (!authenticate(sv, c, &u))
 		return send_error(c, MHD_HTTP_UNAUTHORIZED, "a valid API token is needed (Authorization: Bearer TOKEN)");
+	if (!strncmp(url, "/api/v1/screenings/", 19))
+		return screening_route(sv, c, &u, url, method, rq);
 	if (!strcmp(url, "/api/v1/registers/movements"))
 		return strcmp(method, "POST") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only")
 					      : register_movement(sv, c, &u, rq);
@@ -1043,7 +1067,7 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 		sqlite3_busy_timeout(r->db, 10000);
 		sv->rfree[sv->n_rfree++] = r;
 	}
-	return 0;
+	return screening_open(sv, err);
 }
 
 /* A PEM file read whole (at most 1 MiB), NUL-terminated; NULL on error. */
@@ -1114,6 +1138,10 @@ int serve_run(const struct serve_opts *o, struct err *err)
 		goto out;
 	}
 	started = 1;
+	if (screening_start(&sv)) {
+		rc = ERR_SET(err, ERR_INTERNAL, "cannot start the watch lists' thread");
+		goto out;
+	}
 	d = cert ? MHD_start_daemon(flags, 0, NULL, NULL, handle, &sv,
 				    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 				    MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
@@ -1147,10 +1175,11 @@ out:
 		sodium_memzero(key, strlen(key));
 	free(cert);
 	free(key);
+	screening_close(&sv);
 	sqlite3_finalize(sv.find_person);
 	sqlite3_finalize(sv.put_link);
 	for (int k = 0; k < READ_POOL; k++) {
-		for (int q = 0; q < 4; q++)
+		for (int q = 0; q < READER_STMTS; q++)
 			sqlite3_finalize(sv.readers[k].stmt[q]);
 		sqlite3_close(sv.readers[k].db);
 	}

@@ -329,6 +329,96 @@ static enum MHD_Result officer_page(struct server *sv, struct MHD_Connection *c,
 	return send_page(c, MHD_HTTP_OK, &b, NULL, NULL);
 }
 
+/* The hits of a registration, and the form that records the officer's decision on them. */
+static void screening_html(struct buf *b, const struct session *s, json_t *sc)
+{
+	json_t *hits = json_object_get(sc, "hits");
+	const char *decision = json_string_value(json_object_get(sc, "decision"));
+	char num[32];
+	size_t k;
+
+	if (!sc)
+		return;
+	if (!json_array_size(hits)) {
+		buf_adds(b, "<p id=\"screening\">Sin alertas / no hits</p>", NULL);
+		return;
+	}
+	buf_adds(b, "<h2 id=\"screening\">Alertas / hits</h2><table id=\"hits\"><tr><th>kind</th><th>list</th>"
+		 "<th>entry</th><th>score</th><th>reasons</th></tr>", NULL);
+	for (k = 0; k < json_array_size(hits); k++) {
+		json_t *h = json_array_get(hits, k);
+		static const char *cols[] = { "kind", "list", "entry_id" };
+		size_t q;
+
+		buf_adds(b, "<tr>", NULL);
+		for (q = 0; q < 3; q++) {
+			buf_adds(b, "<td>", NULL);
+			html_text(b, json_string_value(json_object_get(h, cols[q])));
+			buf_adds(b, "</td>", NULL);
+		}
+		snprintf(num, sizeof(num), "<td>%.3f</td><td>", json_real_value(json_object_get(h, "score")));
+		buf_adds(b, num, NULL);
+		html_text(b, json_string_value(json_object_get(h, "reasons")));
+		buf_adds(b, "</td></tr>", NULL);
+	}
+	buf_adds(b, "</table>", NULL);
+	if (decision) {
+		buf_adds(b, "<p id=\"decision\">Decisión / decision: ", NULL);
+		html_text(b, decision);
+		buf_adds(b, "</p>", NULL);
+	}
+	if (s->u.role != ROLE_OFFICER)
+		return;
+	snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(json_object_get(sc, "screening_id")));
+	buf_adds(b, "<form method=\"post\" action=\"/officer/decision\"><input type=\"hidden\" name=\"screening_id\""
+		 " value=\"", NULL);
+	buf_adds(b, num, NULL);
+	buf_adds(b, "\"><label>Decisión / decision <select name=\"decision\" id=\"d_decision\">"
+		 "<option value=\"referred\">derivado / referred</option><option value=\"cleared\">sin objeción / cleared"
+		 "</option><option value=\"refused\">rechazado / refused</option></select></label> "
+		 "<label>Nota / note <input name=\"note\" id=\"d_note\" maxlength=\"500\"></label>", NULL);
+	hidden_csrf(b, s->csrf);
+	buf_adds(b, "<button type=\"submit\" id=\"decide\">Registrar decisión / record decision</button></form>\n", NULL);
+}
+
+static enum MHD_Result officer_decision(struct server *sv, struct MHD_Connection *c, const struct session *s,
+					const struct request *rq)
+{
+	char *csrf = serve_form_get(rq->body, rq->len, "csrf"), *id = serve_form_get(rq->body, rq->len, "screening_id");
+	char *decision = serve_form_get(rq->body, rq->len, "decision"), *note = serve_form_get(rq->body, rq->len, "note");
+	char addr[64], post[16];
+	const char *error = "not recorded";
+	long long sid = id ? strtoll(id, NULL, 10) : 0;
+	unsigned status;
+	struct buf b;
+
+	buf_init(&b, 1 << 16);
+	if (!csrf || strcmp(csrf, s->csrf)) {
+		status = MHD_HTTP_FORBIDDEN;
+		page_start(&b, "pasos: formulario vencido / form expired");
+	} else {
+		client_addr(c, addr, sizeof(addr));
+		status = (unsigned)screening_decide(sv, &s->u, addr, sid, decision ? decision : "", note, &error);
+		page_start(&b, status == 200 ? "Decisión registrada / decision recorded" : "No registrada / not recorded");
+		if (status == 200) {
+			json_t *sc = screening_get(sv, sid, post);
+
+			screening_html(&b, s, sc);
+			json_decref(sc);
+		} else {
+			buf_adds(&b, "<p id=\"result\">", NULL);
+			html_text(&b, error);
+			buf_adds(&b, "</p>", NULL);
+		}
+	}
+	buf_adds(&b, "<p><a href=\"/officer\">volver / back</a></p>", NULL);
+	free(csrf);
+	free(id);
+	free(decision);
+	free(note);
+	return send_page(c, status, &b, NULL, NULL);
+}
+
 static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection *c, const struct session *s,
 					const struct request *rq)
 {
@@ -366,7 +456,9 @@ static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection
 		buf_adds(&b, ", persona / person ", NULL);
 		buf_adds(&b, num, NULL);
 		buf_adds(&b, "</p>", NULL);
+		screening_html(&b, s, a.screening);
 		json_decref(a.record);
+		json_decref(a.screening);
 	} else {
 		size_t k;
 
@@ -510,6 +602,8 @@ enum MHD_Result html_route(struct server *sv, struct MHD_Connection *c, const ch
 		return get ? officer_history(sv, c, &s) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only");
 	if (!strcmp(url, "/officer/register") && s.u.role == ROLE_OFFICER)
 		return post ? officer_register(sv, c, &s, rq) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
+	if (!strcmp(url, "/officer/decision") && s.u.role == ROLE_OFFICER)
+		return post ? officer_decision(sv, c, &s, rq) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
 	if (!strcmp(url, "/logout"))
 		return post ? do_logout(c, &s, rq) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
 	return send_error(c, MHD_HTTP_FORBIDDEN, "not for this account");

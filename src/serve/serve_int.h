@@ -9,6 +9,7 @@
 #include "csv.h"
 #include "mem.h"
 #include "schema.h"
+#include "screen.h"
 #include "store.h"
 #include "trail.h"
 #include "users.h"
@@ -20,10 +21,11 @@
 
 #define BODY_MAX (64 * 1024)
 #define READ_POOL 8
+#define READER_STMTS 8
 
 /* ==== Jobs for the writer ==== */
 
-enum job_kind { JOB_REGISTER, JOB_TRAIL };
+enum job_kind { JOB_REGISTER, JOB_TRAIL, JOB_DECISION };
 
 struct job {
 	enum job_kind kind;
@@ -33,6 +35,13 @@ struct job {
 	size_t raw_len;
 	char user[USER_NAME_MAX + 1], addr[64], action[32], object[128];
 	int read_status;          /* JOB_TRAIL: the answer's status */
+	/* JOB_REGISTER: the screening, made before (hits_json owned by the asking thread) */
+	int64_t lists_version;
+	int n_hits;
+	char *hits_json;
+	/* JOB_DECISION: the screening, the decision in action, a note (borrowed) */
+	const char *note;
+	int64_t screening;        /* out for JOB_REGISTER: the screening stored */
 	/* out */
 	int status;               /* 201, 200, 409, or 500 */
 	int64_t person;
@@ -43,7 +52,7 @@ struct job {
 /* A read-only connection and the statements it keeps prepared. */
 struct reader {
 	sqlite3 *db;
-	sqlite3_stmt *stmt[4];
+	sqlite3_stmt *stmt[READER_STMTS];
 };
 
 #define TOKEN_CACHE 256
@@ -74,6 +83,14 @@ struct server {
 	long today;
 	int post_field, doc_type, doc_country, doc_number;
 	sqlite3_stmt *find_person, *put_link;
+	/* screening: the current lists' screener, swapped whole when a list changes */
+	struct screener *sc;
+	pthread_rwlock_t sc_lock;
+	pthread_mutex_t sc_wait;
+	pthread_cond_t sc_cond;
+	pthread_t sc_thread;
+	int sc_started, stopping_watch;
+	sqlite3_stmt *put_screening;
 	/* the queue */
 	pthread_mutex_t lock;
 	pthread_cond_t work;
@@ -94,6 +111,7 @@ struct reg_answer {
 	const char *error;
 	json_t *failures;  /* borrowed from the caller */
 	json_t *record;    /* owned by the caller when set */
+	json_t *screening; /* owned by the caller when set */
 	int64_t person;
 };
 
@@ -145,6 +163,25 @@ enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char
 void client_addr(struct MHD_Connection *c, char *out, size_t len);
 /** Append s to b, escaped for HTML text and attribute values. */
 void html_text(struct buf *b, const char *s);
+
+/* serve_screen.c: screening at registration, and the decisions on hits */
+int screening_open(struct server *sv, struct err *err);
+int screening_start(struct server *sv);
+void screening_close(struct server *sv);
+/** Screen a registration's values (j->vals): fills j->lists_version, n_hits, hits_json (caller frees). */
+int screening_run(struct server *sv, struct job *j);
+/** In the writer's transaction: the screening of a stored crossing, and its hits to the trail. */
+int screening_store(struct server *sv, struct job *j, struct err *err);
+int screening_decide_job(struct server *sv, struct job *j, struct err *err);
+json_t *screening_hits_json(const struct screen_hit *hits, size_t n);
+/** A screening as JSON, and the border post of its crossing into post; NULL when there is none. */
+json_t *screening_get(struct server *sv, int64_t id, char post[16]);
+int64_t screening_of_record(struct server *sv, const char *record_id);
+/** Record an officer's decision on a screening with hits: 200, or 403/404/409/422/500 with *error. */
+int screening_decide(struct server *sv, const struct user *u, const char *addr, int64_t id, const char *decision,
+		     const char *note, const char **error);
+enum MHD_Result screening_route(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *url,
+				const char *method, const struct request *rq);
 
 /* serve_html.c: the officers' pages (login, registration form, history) */
 enum MHD_Result html_route(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,

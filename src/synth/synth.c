@@ -1186,11 +1186,16 @@ static const char *const wl_variants[] = { "exact", "alias", "second_surname_dro
 static void emit_watchlist(const struct ctx *c, FILE *wl, FILE *truth)
 {
 	uint64_t s = mix(c->o->seed, 0x3A7C4), e;
+	/* persons of the population: 65% of a short list, at most a tenth of the population in a long one */
+	double p_real = (double)c->n * 0.1 / (double)c->o->watchlist;
+
+	if (p_real > 0.65)
+		p_real = 0.65;
 
 	for (e = 1; e <= c->o->watchlist; e++) {
 		double r = unif(&s);
 		uint32_t who = (uint32_t)range(&s, 0, (long)c->n - 1);
-		int real = r < 0.65, lost = r >= 0.55 && r < 0.65, y, m, d, age;
+		int real = r < p_real, lost = r >= p_real * (0.55 / 0.65) && r < p_real, y, m, d, age;
 		struct ident id;
 		char s1[96], s2[96], given[128], name[320], aliases[640] = "", birth[11] = "";
 		const char *variant = "exact", *kind;
@@ -1256,7 +1261,7 @@ static void emit_watchlist(const struct ctx *c, FILE *wl, FILE *truth)
 		else if (b < 0.97)
 			snprintf(birth, sizeof(birth), "%04d", y);
 		kind = !real ? (chance(&s, 0.5) ? "sought" : chance(&s, 0.5) ? "trafficking" : "ban")
-		     : age < 16 ? "missing_minor" : r < 0.25 ? "sought" : r < 0.40 ? "trafficking" : "ban";
+		     : age < 16 ? "missing_minor" : r < p_real * 0.38 ? "sought" : r < p_real * 0.6 ? "trafficking" : "ban";
 		fprintf(wl, "P%07llu,", (unsigned long long)e);
 		csv_put_cell(wl, name, strlen(name), 0);
 		fputc(',', wl);
