@@ -49,7 +49,8 @@ static int document(char lines[][64], size_t n, unsigned long first, const char 
 		fprintf(stderr, "pasos mrz: error: %s:%lu: the document starting here: %s\n", path, first, why);
 		return -1;
 	}
-	printf("%s,%s,", mrz_format_name(m.format), m.valid ? "true" : "false");
+	fputs(mrz_format_name(m.format), stdout);
+	fputs(m.valid ? ",true," : ",false,", stdout);
 	{
 		const char *f[] = { m.document_type, m.issuing_state, m.surnames, m.given_names, m.document_number,
 				    m.nationality, m.birth_date, m.sex, m.expiry_date, m.optional1, m.optional2 };
@@ -59,8 +60,10 @@ static int document(char lines[][64], size_t n, unsigned long first, const char 
 			fputc(',', stdout);
 		}
 	}
-	for (i = 0; i < MRZ_CHECKS; i++)
-		printf("%s%s", check_word(m.checks[i]), i + 1 < MRZ_CHECKS ? "," : "\r\n");
+	for (i = 0; i < MRZ_CHECKS; i++) {
+		fputs(check_word(m.checks[i]), stdout);
+		fputs(i + 1 < MRZ_CHECKS ? "," : "\r\n", stdout);
+	}
 	return 0;
 }
 
@@ -88,6 +91,7 @@ int cmd_mrz(struct app *app, int argc, char **argv)
 		}
 	}
 	date_format(ingest_today(), today);
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	printf("format,valid,document_type,issuing_state,surnames,given_names,document_number,nationality,"
 	       "birth_date,sex,expiry_date,optional1,optional2");
 	for (i = 0; i < MRZ_CHECKS; i++)

@@ -62,6 +62,8 @@ struct screener {
 	size_t n_names, cap_names;
 	uint64_t *keys;     /* sorted distinct keys ... */
 	uint32_t *key_start;/* ... with their postings post[key_start[i] .. key_start[i + 1]) */
+	uint32_t *slot;     /* a hash table over keys: index + 1, 0 empty (a lookup is a probe or two) */
+	size_t slot_mask;
 	uint32_t *post;
 	size_t n_keys;
 	struct keyed *docs; /* (document hash, entry), sorted */
@@ -300,11 +302,20 @@ static uint64_t pair_key(uint64_t a, uint64_t b)
 	return hash_bytes(k, sizeof(k), 0x77);
 }
 
-static uint64_t year_key(uint64_t skel, int year)
+/* A key made particular to a birth year (0: an entry without one keeps the key as it is). */
+static uint64_t with_year(uint64_t key, int year)
 {
-	uint64_t k[2] = { skel, (uint64_t)year };
+	uint64_t k[2] = { key, (uint64_t)year };
 
-	return hash_bytes(k, sizeof(k), 0x79);
+	return year ? hash_bytes(k, sizeof(k), 0x79) : key;
+}
+
+/* One word and a birth date (YYYYMMDD, or YYYY0000 for a year only). */
+static uint64_t date_key(uint64_t skel, int32_t birth)
+{
+	uint64_t k[2] = { skel, (uint64_t)birth };
+
+	return hash_bytes(k, sizeof(k), 0x7b);
 }
 
 static void add_name(struct screener *sc, struct keyvec *kv, uint32_t entry, uint8_t alias,
@@ -340,13 +351,19 @@ static void add_name(struct screener *sc, struct keyvec *kv, uint32_t entry, uin
 		if (w[i].surname)
 			sn->surnames |= (uint8_t)(1u << i);
 	}
+	/*
+	 * Pairs of words keyed with the birth year, so that a traveller looks
+	 * only at the names born within a year of them (and those without a
+	 * birth date), however common the pair; a single word with the birth
+	 * date, for a name with a slip in all but one word.
+	 */
 	for (i = 0; i < n; i++) {
 		for (j = i + 1; j < n; j++)
-			keyvec_add(kv, pair_key(w[i].skel, w[j].skel), idx);
+			keyvec_add(kv, with_year(pair_key(w[i].skel, w[j].skel), birth / 10000), idx);
 		if (birth)
-			keyvec_add(kv, year_key(w[i].skel, birth / 10000), idx);
+			keyvec_add(kv, date_key(w[i].skel, birth), idx);
 		if (n == 1)
-			keyvec_add(kv, pair_key(w[i].skel, 0), idx);
+			keyvec_add(kv, with_year(pair_key(w[i].skel, 0), birth / 10000), idx);
 	}
 }
 
@@ -430,6 +447,21 @@ struct screener *screener_new(struct wl_set *set)
 		sc->post[k++] = kv.v[i].v;
 	}
 	sc->key_start[sc->n_keys] = (uint32_t)k;
+	{
+		size_t cap = 16;
+
+		while (cap < sc->n_keys * 2)
+			cap *= 2;
+		sc->slot = xcalloc(cap, sizeof(*sc->slot));
+		sc->slot_mask = cap - 1;
+		for (i = 0; i < sc->n_keys; i++) {
+			size_t h = (size_t)(sc->keys[i] ^ (sc->keys[i] >> 29)) & sc->slot_mask;
+
+			while (sc->slot[h])
+				h = (h + 1) & sc->slot_mask;
+			sc->slot[h] = (uint32_t)i + 1;
+		}
+	}
 	free(kv.v);
 	if (dv.n)
 		qsort(dv.v, dv.n, sizeof(*dv.v), cmp_keyed);
@@ -452,6 +484,7 @@ void screener_free(struct screener *sc)
 	free(sc->names);
 	free(sc->keys);
 	free(sc->key_start);
+	free(sc->slot);
 	free(sc->post);
 	free(sc->docs);
 	free(sc);
@@ -476,19 +509,15 @@ uint64_t screener_generation(const struct screener *sc)
 
 static const uint32_t *postings(const struct screener *sc, uint64_t key, size_t *n)
 {
-	size_t lo = 0, hi = sc->n_keys;
+	size_t h = (size_t)(key ^ (key >> 29)) & sc->slot_mask;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	for (; sc->slot[h]; h = (h + 1) & sc->slot_mask) {
+		size_t i = sc->slot[h] - 1;
 
-		if (sc->keys[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < sc->n_keys && sc->keys[lo] == key) {
-		*n = sc->key_start[lo + 1] - sc->key_start[lo];
-		return sc->post + sc->key_start[lo];
+		if (sc->keys[i] == key) {
+			*n = sc->key_start[i + 1] - sc->key_start[i];
+			return sc->post + sc->key_start[i];
+		}
 	}
 	*n = 0;
 	return NULL;
@@ -508,6 +537,10 @@ static double word_sim(const struct word *a, const char *b, size_t lb, uint64_t 
 	*how = 2;
 	if (a->len >= 4 && lb >= 4 && names_damerau(a->s, a->len, b, lb, 1) <= 1)
 		return 0.9;
+	if (a->s[0] != b[0] && a->skel != bskel) {
+		*how = 5;
+		return 0.0;  /* no shared start nor skeleton: Jaro-Winkler cannot reach 0.92 but by a typo, caught above */
+	}
 	jw = names_jaro_winkler(a->s, a->len, b, lb);
 	*how = 3;
 	if (a->skel == bskel && jw >= 0.8)
@@ -530,9 +563,45 @@ struct name_score {
 	int matched, exact, fuzzy, given_ok;
 };
 
+/* Each list word's agreement with the traveller's words, computed once a screening: common names share words. */
+#define MEMO 512
+struct memo {
+	uint32_t tok[MEMO];     /* token + 1, 0 free */
+	double sim[MEMO][MAX_TOK];
+	int8_t how[MEMO][MAX_TOK];
+};
+
+static void word_sims(const struct screener *sc, struct memo *m, uint32_t tok, const struct word *tw, size_t nt,
+		      double *sim, int *how)
+{
+	const struct tok *t = &sc->toks[tok];
+	size_t i, h = (tok * 2654435761u) & (MEMO - 1), probe;
+
+	for (probe = 0; probe < 8; probe++, h = (h + 1) & (MEMO - 1)) {
+		if (m->tok[h] == tok + 1) {
+			for (i = 0; i < nt; i++) {
+				sim[i] = m->sim[h][i];
+				how[i] = m->how[h][i];
+			}
+			return;
+		}
+		if (!m->tok[h])
+			break;
+	}
+	for (i = 0; i < nt; i++)
+		sim[i] = word_sim(&tw[i], sc->strs + t->off, t->len, t->phon, t->skel, &how[i]);
+	if (probe < 8 && !m->tok[h]) {
+		m->tok[h] = tok + 1;
+		for (i = 0; i < nt; i++) {
+			m->sim[h][i] = sim[i];
+			m->how[h][i] = (int8_t)how[i];
+		}
+	}
+}
+
 /* The traveller's words against a listed name: the best assignment, found greedily. */
 static void score_name(const struct screener *sc, const struct sname *sn, const struct word *tw, size_t nt,
-		       struct name_score *r)
+		       struct memo *memo, struct name_score *r)
 {
 	double sim[MAX_TOK][MAX_TOK], sum = 0;
 	int how[MAX_TOK][MAX_TOK];
@@ -540,12 +609,16 @@ static void score_name(const struct screener *sc, const struct sname *sn, const 
 	size_t i, j, nl = sn->n_tok;
 
 	memset(r, 0, sizeof(*r));
-	for (i = 0; i < nt; i++)
-		for (j = 0; j < nl; j++) {
-			const struct tok *t = &sc->toks[sc->name_toks[sn->tok_off + j]];
+	for (j = 0; j < nl; j++) {
+		double col[MAX_TOK];
+		int hcol[MAX_TOK];
 
-			sim[i][j] = word_sim(&tw[i], sc->strs + t->off, t->len, t->phon, t->skel, &how[i][j]);
+		word_sims(sc, memo, sc->name_toks[sn->tok_off + j], tw, nt, col, hcol);
+		for (i = 0; i < nt; i++) {
+			sim[i][j] = col[i];
+			how[i][j] = hcol[i];
 		}
+	}
 	for (;;) {
 		double best = 0.0;
 		size_t bi = 0, bj = 0;
@@ -641,9 +714,21 @@ static double birth_adjust(int32_t tb, int32_t lb, const char **why)
 	return ty == ly ? -0.25 : -0.40;
 }
 
-struct cand {
-	uint32_t name;
-};
+/* Append the names under key to the candidates. */
+static void collect(const struct screener *sc, uint64_t key, uint32_t **cand, size_t *nc, size_t *cap)
+{
+	size_t np;
+	const uint32_t *p = postings(sc, key, &np);
+
+	if (!np)
+		return;
+	if (*nc + np > *cap) {
+		*cap = (*nc + np) * 2;
+		*cand = xrealloc(*cand, st_mult(*cap, sizeof(**cand)));
+	}
+	memcpy(*cand + *nc, p, np * sizeof(*p));
+	*nc += np;
+}
 
 static int cmp_u32(const void *a, const void *b)
 {
@@ -733,6 +818,7 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 	char sur[512];
 	size_t nt, ns = 0, i, j, n = 0, nc = 0, cap = 0;
 	uint32_t *cand = NULL;
+	struct memo *memo = NULL;
 	int32_t tb = traveller_birth(&t->birth);
 
 	if (max == 0)
@@ -751,47 +837,47 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 	nt = add_words(t->given.p, t->given.len, 0, tw, nt, MAX_TOK);
 	if (!nt || !sc->n_keys)
 		return n;
-	/* candidates: every name sharing two word skeletons, or one and the birth year */
-	for (i = 0; i < nt; i++) {
-		for (j = i + 1; j <= nt; j++) {
-			uint64_t key;
-			size_t np, k;
-			const uint32_t *p;
+	/*
+	 * Candidates: the names sharing two word skeletons and born within a
+	 * year (or with no birth date listed; every year when the traveller's
+	 * is unknown), and those sharing one word and the birth date.
+	 */
+	{
+		uint64_t keys[MAX_TOK * (MAX_TOK - 1) / 2 + 1];
+		size_t nk = 0, y;
+		int ty = tb / 10000;
 
-			if (j == nt)
-				key = tb ? year_key(tw[i].skel, tb / 10000) : 0;
-			else
-				key = pair_key(tw[i].skel, tw[j].skel);
-			if (!key)
-				continue;
-			p = postings(sc, key, &np);
-			if (nc + np > cap) {
-				cap = (nc + np) * 2;
-				cand = xrealloc(cand, st_mult(cap, sizeof(*cand)));
-			}
-			for (k = 0; k < np; k++) {
-				const struct wl_entry *e = &sc->set->e[sc->names[p[k]].entry];
-
-				/* a birth year far from the listed one cannot reach the threshold */
-				if (tb && e->birth && (tb / 10000 - e->birth / 10000 > 1 || e->birth / 10000 - tb / 10000 > 1))
-					continue;
-				cand[nc++] = p[k];
+		for (i = 0; i < nt; i++)
+			for (j = i + 1; j < nt; j++)
+				keys[nk++] = pair_key(tw[i].skel, tw[j].skel);
+		if (nt == 1)
+			keys[nk++] = pair_key(tw[0].skel, 0);
+		for (i = 0; i < nk; i++) {
+			collect(sc, keys[i], &cand, &nc, &cap);
+			if (tb) {
+				for (y = (size_t)ty - 1; y <= (size_t)ty + 1; y++)
+					collect(sc, with_year(keys[i], (int)y), &cand, &nc, &cap);
+			} else {
+				for (y = 1900; y <= 2100; y++)
+					collect(sc, with_year(keys[i], (int)y), &cand, &nc, &cap);
 			}
 		}
-		if (nt == 1) {
-			size_t np, k;
-			const uint32_t *p = postings(sc, pair_key(tw[0].skel, 0), &np);
+		if (tb)
+			for (i = 0; i < nt; i++) {
+				int32_t swapped = ty * 10000 + (tb % 100) * 100 + tb / 100 % 100;
 
-			if (nc + np > cap) {
-				cap = (nc + np) * 2;
-				cand = xrealloc(cand, st_mult(cap, sizeof(*cand)));
+				collect(sc, date_key(tw[i].skel, tb), &cand, &nc, &cap);
+				collect(sc, date_key(tw[i].skel, ty * 10000), &cand, &nc, &cap);
+				if (swapped != tb && tb % 100 <= 12)
+					collect(sc, date_key(tw[i].skel, swapped), &cand, &nc, &cap);
 			}
-			for (k = 0; k < np; k++)
-				cand[nc++] = p[k];
-		}
 	}
 	if (nc)
 		qsort(cand, nc, sizeof(*cand), cmp_u32);
+	if (nc && !memo) {
+		memo = xmalloc(sizeof(*memo));
+		memset(memo->tok, 0, sizeof(memo->tok));
+	}
 	for (i = 0; i < nc; i++) {
 		const struct sname *sn;
 		const struct wl_entry *e;
@@ -806,7 +892,7 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 		e = &sc->set->e[sn->entry];
 		if (e->kind == WL_BAN && !t->entry)
 			continue;
-		score_name(sc, sn, tw, nt, &ns_);
+		score_name(sc, sn, tw, nt, memo, &ns_);
 		if (ns_.matched < 2 && !(ns_.matched == 1 && (nt == 1 || sn->n_tok == 1)))
 			continue;
 		s = ns_.score + birth_adjust(tb, e->birth, &bwhy);
@@ -825,6 +911,7 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 		n = add_hit(hits, n, max, &h);
 	}
 	free(cand);
+	free(memo);
 	return n;
 }
 

@@ -1174,6 +1174,35 @@ static void transliterate(uint64_t *s, char *p, size_t cap)
 	}
 }
 
+/* A made-up name word of two or three syllables ("Takuren"): the world's names beyond the tables. */
+static void syllable_word(uint64_t *s, char *out, size_t cap)
+{
+	static const char *const on[] = { "b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z",
+					  "ch", "sh", "th", "kr", "tr", "dr", "br", "gr", "pl", "st", "" };
+	static const char *const nu[] = { "a", "e", "i", "o", "u", "ai", "ei", "ou", "ia", "y" };
+	static const char *const co[] = { "", "", "", "n", "r", "s", "l", "m", "k", "t" };
+	size_t n = 0, k, parts = (size_t)range(s, 2, 3);
+
+	for (k = 0; k < parts && n + 8 < cap; k++)
+		n += (size_t)snprintf(out + n, cap - n, "%s%s%s", on[range(s, 0, 25)], nu[range(s, 0, 9)],
+				      co[range(s, 0, 9)]);
+	out[0] = (char)(out[0] >= 'a' && out[0] <= 'z' ? out[0] - 32 : out[0]);
+}
+
+struct made_up_name {
+	char s1[32], s2[32];
+};
+
+/* Give id a made-up name (its words kept in mu). */
+static void made_up(uint64_t *s, struct ident *id, struct made_up_name *mu)
+{
+	syllable_word(s, mu->s1, sizeof(mu->s1));
+	syllable_word(s, mu->s2, sizeof(mu->s2));
+	syllable_word(s, id->given, sizeof(id->given));
+	id->s1 = mu->s1;
+	id->s2 = chance(s, 0.5) ? mu->s2 : "";
+}
+
 static const char *const wl_variants[] = { "exact", "alias", "second_surname_dropped", "accents", "surnames_swapped",
 					   "typo", "transliteration" };
 
@@ -1191,21 +1220,30 @@ static void emit_watchlist(const struct ctx *c, FILE *wl, FILE *truth)
 
 	if (p_real > 0.65)
 		p_real = 0.65;
+	/* persons who never travel: named from the population's tables up to 20,000 of them, then made-up names */
+	double p_common = 20000.0 / (double)c->o->watchlist;
+
+	if (p_common > 1.0)
+		p_common = 1.0;
 
 	for (e = 1; e <= c->o->watchlist; e++) {
 		double r = unif(&s);
 		uint32_t who = (uint32_t)range(&s, 0, (long)c->n - 1);
 		int real = r < p_real, lost = r >= p_real * (0.55 / 0.65) && r < p_real, y, m, d, age;
 		struct ident id;
+		struct made_up_name mu[2];
 		char s1[96], s2[96], given[128], name[320], aliases[640] = "", birth[11] = "";
 		const char *variant = "exact", *kind;
 		double v, b;
 
-		if (real)
+		if (real) {
 			identity(c->o->seed, who, (enum kind)c->p[who].kind, c->start_day, &id);
-		else
+		} else {
 			identity(c->o->seed ^ 0x5EED, (uint32_t)(c->n + e), chance(&s, 0.5) ? K_RESIDENT : K_TOURIST,
 				 c->start_day, &id);
+			if (!chance(&s, p_common))
+				made_up(&s, &id, &mu[0]);  /* most of a long list is the world's names */
+		}
 		date_to_civil(c->start_day - id.birth_day, &y, &m, &d);
 		age = (int)((c->start_day - id.birth_day) / 365);
 		if (lost) {
@@ -1227,6 +1265,8 @@ static void emit_watchlist(const struct ctx *c, FILE *wl, FILE *truth)
 
 			variant = wl_variants[1];
 			identity(c->o->seed ^ 0xA11A5, (uint32_t)e, K_TOURIST, c->start_day, &other);
+			if (!chance(&s, p_common))
+				made_up(&s, &other, &mu[1]);
 			list_name(&s, s1, s2, given, aliases, sizeof(aliases));
 			snprintf(s1, sizeof(s1), "%s", other.s1);
 			snprintf(s2, sizeof(s2), "%s", other.s2);
