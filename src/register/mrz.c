@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "mrz.h"
+#include "date.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -70,21 +71,6 @@ static enum mrz_check check(const char *s, size_t len, char c)
 	return mrz_check_digit(s, len) == c ? MRZ_CHECK_VALID : MRZ_CHECK_INVALID;
 }
 
-/* YYYY-MM-DD of a year 0-9999 into out (11 bytes): no printf in the hot path of a million documents. */
-static void iso_date(char out[11], int y, int m, int d)
-{
-	out[0] = (char)('0' + y / 1000);
-	out[1] = (char)('0' + y / 100 % 10);
-	out[2] = (char)('0' + y / 10 % 10);
-	out[3] = (char)('0' + y % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
-	out[10] = '\0';
-}
 
 /*
  * YYMMDD as YYYY-MM-DD: a birth date in the latest century that does not
@@ -110,7 +96,7 @@ static int date6(char out[11], const char *p, const char *today, int birth)
 		ty = (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + today[3] - '0';
 	year = (ty / 100) * 100 + yy;
 	if (birth) {
-		iso_date(ymd, year, mm, dd);
+		date_format(date_from_civil(year, mm, dd), ymd);
 		if (today && strcmp(ymd, today) > 0)
 			year -= 100;
 	} else {
@@ -123,7 +109,7 @@ static int date6(char out[11], const char *p, const char *today, int birth)
 		return -1;
 	if (year < 0 || year > 9999)
 		return -1;
-	iso_date(ymd, year, mm, dd);
+	date_format(date_from_civil(year, mm, dd), ymd);
 	memcpy(out, ymd, 11);
 	return 0;
 }

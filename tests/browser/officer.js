@@ -1,5 +1,6 @@
 // An officer in a real browser: signs in, registers a crossing with the
-// form, and looks up the traveller's history. Debian's chromium, headless,
+// form, sees the watch-list hit and records a decision on it, and looks up
+// the traveller's history. Debian's chromium, headless,
 // driven by puppeteer-core. usage: node officer.js BASE_URL NAME PASSWORD SCREENSHOT
 const puppeteer = require('puppeteer-core');
 
@@ -49,6 +50,13 @@ function check(cond, what) {
     await Promise.all([page.waitForNavigation(), page.click('#register')]);
     const result = await page.$eval('#result', (e) => e.textContent);
     check(result.includes('WEB1') && /person \d+/.test(result), 'registered: ' + result);
+    // the traveller is on the watch list: the hit is shown, the officer records a decision
+    const hits = await page.$$eval('#hits tr td:first-child', (els) => els.map((e) => e.textContent));
+    check(hits.length === 1 && hits[0] === 'name', 'the screening shows the hit: ' + hits);
+    await page.select('#d_decision', 'cleared');
+    await page.type('#d_note', 'documento verificado');
+    await Promise.all([page.waitForNavigation(), page.click('#decide')]);
+    check((await page.$eval('#decision', (e) => e.textContent)).includes('cleared'), 'the decision is recorded');
     // a broken record: the rules it breaks are listed
     await page.goto(base + '/officer');
     await page.type('#f_movement_id', 'WEB2');
@@ -66,7 +74,7 @@ function check(cond, what) {
     check(rows.length === 1 && rows[0] === 'WEB1', 'the history shows the crossing: ' + rows);
     check((await page.$eval('#stay', (e) => e.textContent)).includes('beyond the permitted stay'), 'the stay against the permitted one');
     await page.screenshot({ path: shot, fullPage: true });
-    console.log('ok: signed in, registered WEB1, listed the broken rules, read the history');
+    console.log('ok: signed in, registered WEB1, saw its hit and cleared it, listed the broken rules, read the history');
   } finally {
     await browser.close();
   }
