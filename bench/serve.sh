@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Registrations through HTTP (validation, the person by document, the audit
-# trail, acknowledged only once on disk), driven by wrk on loopback against a
-# store of BENCH_SERVE_MOVEMENTS synthetic movements (100,000).
+# Registrations through HTTP (validation, the person by document, screening
+# against a watch list of BENCH_SERVE_LIST entries (1,000,000; 0: none), the
+# audit trail, acknowledged only once on disk), driven by wrk on loopback
+# against a store of BENCH_SERVE_MOVEMENTS synthetic movements (100,000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v wrk > /dev/null; then
@@ -10,10 +11,12 @@ if ! command -v wrk > /dev/null; then
     { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends wrk >&2; }
 fi
 n=${BENCH_SERVE_MOVEMENTS:-100000}
+nl=${BENCH_SERVE_LIST:-1000000}
 dir=build/bench/serve
 rm -rf "$dir"; mkdir -p "$dir"
-./pasos synth --out "$dir/d" --movements "$n" --seed 5 > /dev/null
+./pasos synth --out "$dir/d" --movements "$n" --seed 5 --watchlist "$nl" > /dev/null
 ./pasos --db "$dir/s.db" ingest -q movements "$dir/d/movements.csv"
+[ "$nl" -gt 0 ] && ./pasos --db "$dir/s.db" watchlist load bench "$dir/d/watchlist.csv" > /dev/null
 ./pasos --db "$dir/s.db" link > /dev/null
 token=$(./pasos --db "$dir/s.db" user add bench --role officer --post DSG | tail -1)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -21,7 +24,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 pid=$!
 for i in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.05; done
 before=$(sqlite3 "$dir/s.db" "select count(*) from reg_movements")
-echo "registrations through HTTP, store of $n movements"
+echo "registrations through HTTP, store of $n movements, each screened against a list of $nl entries"
 for c in 1 16 64; do
   TOKEN=$token wrk -t $(( c < 2 ? 1 : 2 )) -c $c -d 10s --latency -s bench/serve/register.lua "http://127.0.0.1:$port" > "$dir/wrk$c.txt"
   rps=$(awk '/^Requests\/sec/ {print $2}' "$dir/wrk$c.txt")
