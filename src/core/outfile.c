@@ -61,10 +61,14 @@ int outfile_open(struct outfile *o, const char *dir, const char *name, mode_t mo
 	memset(o, 0, sizeof(*o));
 	if (!dir || !dir[0])
 		dir = ".";
-	if ((size_t)snprintf(o->dir, sizeof(o->dir), "%s", dir) >= sizeof(o->dir) ||
-	    (size_t)snprintf(o->path, sizeof(o->path), "%s/%s", dir, name) >= sizeof(o->path))
-		return too_long(name, err);
-	n = snprintf(o->tmp, sizeof(o->tmp), "%s/.%s.XXXXXX", dir, name);
+	{
+		const char *sep = dir[strlen(dir) - 1] == '/' ? "" : "/";
+
+		if ((size_t)snprintf(o->dir, sizeof(o->dir), "%s", dir) >= sizeof(o->dir) ||
+		    (size_t)snprintf(o->path, sizeof(o->path), "%s%s%s", dir, sep, name) >= sizeof(o->path))
+			return too_long(name, err);
+		n = snprintf(o->tmp, sizeof(o->tmp), "%s%s.%s.XXXXXX", dir, sep, name);
+	}
 	if (n < 0 || (size_t)n >= sizeof(o->tmp)) {
 		o->tmp[0] = '\0';
 		return too_long(name, err);
@@ -73,6 +77,17 @@ int outfile_open(struct outfile *o, const char *dir, const char *name, mode_t mo
 		o->tmp[0] = '\0';
 		return ERR_SET(err, ERR_USAGE, "'%s' is a file this run reads: an output never replaces an input",
 			       o->path);
+	}
+	{
+		/* the rename would replace a device, a FIFO or a directory itself (/dev/null as root) */
+		struct stat sb;
+
+		if (lstat(o->path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISLNK(sb.st_mode)) {
+			o->tmp[0] = '\0';
+			return ERR_SET(err, ERR_USAGE, "'%s' is not a regular file: pasos writes a file whole and renames"
+				       " it into place, which would replace it (leave the option out to write to"
+				       " standard output where a command can)", o->path);
+		}
 	}
 	fd = mkstemp(o->tmp);  /* O_CREAT|O_EXCL, mode 0600 */
 	if (fd < 0) {

@@ -113,6 +113,11 @@ PY
 # M04 (surnames the other way, another birth date), M08 and M10 (permit; 18), M12 (ban on exit),
 # M13 (namesake of N2 born in another year) and M17 have no hit: checked by the exact list above
 grep -q "screened 17 crossings" summary.txt || fail "summary: $(cat summary.txt)"
+# an output that is no regular file is refused, never replaced (as root, /dev/null could be)
+set +e; $PASOS --db s.db screen mv.csv -o /dev/null 2> err.txt; rc=$?; set -e
+expect_eq "$rc" 2 "-o /dev/null"
+grep -q "'/dev/null' is not a regular file" err.txt || fail "the refusal: $(cat err.txt)"
+[ -c /dev/null ] || fail "/dev/null is no longer a device"
 # the store's crossings, after ingest, give the same hits
 $PASOS --db s.db ingest movements mv.csv > /dev/null
 $PASOS --db s.db screen -o store_hits.csv 2> /dev/null
