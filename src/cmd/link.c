@@ -8,6 +8,7 @@
 #include "outfile.h"
 #include "csv.h"
 #include "link.h"
+#include "link_model.h"
 #include "mem.h"
 #include "progress.h"
 #include "schema.h"
@@ -712,6 +713,16 @@ int cmd_link(struct app *app, int argc, char **argv)
 		}
 		online_signatures(app->store, "online_after");
 		online_changes(app->store, &online, &changed);
+		{
+			/* the model, for 'pasos serve' to link a new document by name at once */
+			struct link_model model;
+
+			link_model_of(lk, &model);
+			if ((rc = link_model_save(app->store, &model, &err))) {
+				rc = cli_report("link", &err);
+				goto out;
+			}
+		}
 		print_stats(&st, truth ? &ev : NULL);
 		printf("stored: a person id for each of %llu records (table person_links)\n",
 		       (unsigned long long)st.records);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #define NULL_LEVEL 15
+_Static_assert(MAX_LEVELS == 5, "struct link_model holds 5 levels a comparison");
 #define NAME_MAX_BYTES 96
 
 enum comparison { C_SUR, C_GIV, C_BIRTH, C_SEX, C_NAT, C_DOC, C_EXTRA };
@@ -1411,6 +1412,60 @@ out:
 		free(mp);
 	}
 	return rc;
+}
+
+void link_model_of(const struct linker *lk, struct link_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->n_comparisons = n_comparisons(lk);
+	m->n_extra = lk->n_extra;
+	memcpy(m->m, lk->m, sizeof(m->m));
+	memcpy(m->u, lk->u, sizeof(m->u));
+	m->lambda = lk->lambda;
+	m->threshold = lk->o.threshold;
+}
+
+size_t link_model_best(const struct link_model *m, const struct link_view *a, const struct link_view *cands, size_t n,
+		       double *best_p)
+{
+	struct link_opts o;
+	struct linker *lk;
+	uint8_t g[LINK_MAX_COMPARISONS];
+	size_t i, k, best = n;
+	double prior;
+
+	*best_p = 0.0;
+	if (m->lambda <= 0 || m->lambda >= 1 || n == 0)
+		return n;
+	prior = log2(m->lambda / (1 - m->lambda));
+	link_opts_init(&o);
+	o.threads = 1;
+	lk = link_new(&o);
+	/* the records normalised and compared exactly as link_run does, in a linker of their own */
+	link_add(lk, 0, "a", 1, a);
+	for (i = 0; i < n; i++)
+		link_add(lk, 1, "c", 1, &cands[i]);
+	lk->n_extra = m->n_extra;
+	for (i = 0; i < n; i++) {
+		const struct sig *x = &lk->sig[lk->rec_sig[0]], *y = &lk->sig[lk->rec_sig[i + 1]];
+		double w = prior, p;
+
+		if (lk->rec_sig[0] == lk->rec_sig[i + 1]) {
+			p = 1.0;
+		} else {
+			compare(lk, x, y, g);
+			for (k = 0; k < m->n_comparisons; k++)
+				if (g[k] != NULL_LEVEL && m->m[k][g[k]] > 0 && m->u[k][g[k]] > 0)
+					w += log2(m->m[k][g[k]] / m->u[k][g[k]]);
+			p = probability(w);
+		}
+		if (p > *best_p) {
+			*best_p = p;
+			best = i;
+		}
+	}
+	link_free(lk);
+	return best;
 }
 
 void link_explain(const struct linker *lk, size_t i, size_t j, struct link_explanation *e)

@@ -79,6 +79,13 @@ struct link_eval {
 
 struct linker;
 
+/* The model link_run estimated, kept to score a new record later without the records (pasos serve). */
+struct link_model {
+	size_t n_comparisons, n_extra;
+	double m[LINK_MAX_COMPARISONS][5], u[LINK_MAX_COMPARISONS][5];
+	double lambda, threshold;
+};
+
 /** Defaults for opts. */
 void link_opts_init(struct link_opts *o);
 
@@ -115,6 +122,18 @@ size_t link_count(const struct linker *lk);
 const char *link_record_id(const struct linker *lk, size_t i, int *source);
 /** Index of the record of source with this id, or -1. */
 long link_find(const struct linker *lk, int source, const char *id);
+
+/** The model of a linker after link_run. */
+void link_model_of(const struct linker *lk, struct link_model *m);
+
+/**
+ * Which of the n records cands is most likely the person of record a under
+ * model m, compared as link_run compares (without the term-frequency
+ * adjustment, which needs the population; 1 when their person fields are
+ * the same): its index, with its probability in *best_p; n when none.
+ */
+size_t link_model_best(const struct link_model *m, const struct link_view *a, const struct link_view *cands, size_t n,
+		       double *best_p);
 
 /** Comparison levels, weights and probability of records i and j (after link_run). */
 void link_explain(const struct linker *lk, size_t i, size_t j, struct link_explanation *e);

@@ -40,7 +40,7 @@
 #include <string.h>
 #include <time.h>
 
-static int64_t person_of(struct server *sv, const struct job *j)
+static int64_t person_of(struct server *sv, struct job *j)
 {
 	sqlite3_stmt *q = sv->find_person;
 	int64_t p = 0;
@@ -52,6 +52,9 @@ static int64_t person_of(struct server *sv, const struct job *j)
 	if (sqlite3_step(q) == SQLITE_ROW)
 		p = sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
+	j->linked_by = p ? "document" : j->name_person ? "name" : "new";
+	if (!p && j->name_person)
+		return j->name_person;  /* a new document, the person found by name with the model */
 	return p ? p : sv->next_person++;
 }
 
@@ -481,6 +484,19 @@ int serve_register(struct server *sv, const struct user *u, const char *addr, ch
 	snprintf(j.addr, sizeof(j.addr), "%s", addr);
 	/* screened before it is written: the hits are stored with it, in the same commit */
 	screening_run(sv, &j);
+	/* a document the store has not seen: its person by name, with the model 'pasos link' learned */
+	if (sv->has_model) {
+		char *dt = xmemdup0(j.vals[sv->doc_type].p, j.vals[sv->doc_type].len);
+		char *dc = xmemdup0(j.vals[sv->doc_country].p, j.vals[sv->doc_country].len);
+		char *dn = xmemdup0(j.vals[sv->doc_number].p, j.vals[sv->doc_number].len);
+		double prob;
+
+		if (!person_by_document(sv, dt, dc, dn))
+			j.name_person = serve_person_by_name(sv, j.vals, &prob);
+		free(dt);
+		free(dc);
+		free(dn);
+	}
 	submit(sv, &j);
 	a->status = j.status;
 	a->person = j.person;
@@ -490,6 +506,7 @@ int serve_register(struct server *sv, const struct user *u, const char *addr, ch
 
 		a->screening = json_pack("{s:I,s:I,s:o}", "screening_id", (json_int_t)j.screening, "lists_version",
 					 (json_int_t)j.lists_version, "hits", hits ? hits : json_array());
+		a->linked_by = j.linked_by;
 	} else if (j.status == 200) {
 		/* a retry: the screening made when it was stored */
 		char post[16], *id = xmemdup0(j.vals[sv->s->id_field].p, j.vals[sv->s->id_field].len);
@@ -541,10 +558,11 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 	else if (a.error)
 		ret = send_error(c, (unsigned)a.status, a.error);
 	else
-		ret = send_json(c, (unsigned)a.status, json_pack("{s:o,s:I,s:s,s:o}", "record", a.record, "person_id",
+		ret = send_json(c, (unsigned)a.status, json_pack("{s:o,s:I,s:s,s:o,s:s}", "record", a.record, "person_id",
 								 (json_int_t)a.person, "result",
 								 a.status == 201 ? "stored" : "already stored", "screening",
-								 a.screening ? a.screening : json_null()));
+								 a.screening ? a.screening : json_null(), "linked_by",
+								 a.linked_by ? a.linked_by : "stored before"));
 	json_decref(fails);
 	for (i = 0; i < sv->s->n_fields; i++)
 		free(texts[i]);
@@ -1067,6 +1085,7 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 		sqlite3_busy_timeout(r->db, 10000);
 		sv->rfree[sv->n_rfree++] = r;
 	}
+	serve_link_open(sv);
 	return screening_open(sv, err);
 }
 
@@ -1176,6 +1195,7 @@ out:
 	free(cert);
 	free(key);
 	screening_close(&sv);
+	free(sv.name_sql);
 	sqlite3_finalize(sv.find_person);
 	sqlite3_finalize(sv.put_link);
 	for (int k = 0; k < READ_POOL; k++) {

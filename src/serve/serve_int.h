@@ -8,6 +8,7 @@
 
 #include "csv.h"
 #include "mem.h"
+#include "link.h"
 #include "schema.h"
 #include "screen.h"
 #include "store.h"
@@ -21,7 +22,7 @@
 
 #define BODY_MAX (64 * 1024)
 #define READ_POOL 8
-#define READER_STMTS 8
+#define READER_STMTS 10
 
 /* ==== Jobs for the writer ==== */
 
@@ -42,6 +43,8 @@ struct job {
 	/* JOB_DECISION: the screening, the decision in action, a note (borrowed) */
 	const char *note;
 	int64_t screening;        /* out for JOB_REGISTER: the screening stored */
+	int64_t name_person;      /* JOB_REGISTER: the person found by name (0: none), used when the document is new */
+	const char *linked_by;    /* out: "document", "name" or "new" */
 	/* out */
 	int status;               /* 201, 200, 409, or 500 */
 	int64_t person;
@@ -83,6 +86,12 @@ struct server {
 	long today;
 	int post_field, doc_type, doc_country, doc_number;
 	sqlite3_stmt *find_person, *put_link;
+	/* linking a new document by name: the model 'pasos link' saved, the view of the register's fields */
+	int has_model;
+	struct link_model model;
+	int lv_idx[9 + LINK_MAX_EXTRA];
+	size_t lv_extra;
+	char *name_sql;
 	/* screening: the current lists' screener, swapped whole when a list changes */
 	struct screener *sc;
 	pthread_rwlock_t sc_lock;
@@ -112,6 +121,7 @@ struct reg_answer {
 	json_t *failures;  /* borrowed from the caller */
 	json_t *record;    /* owned by the caller when set */
 	json_t *screening; /* owned by the caller when set */
+	const char *linked_by; /* how the person was found: "document", "name", "new" (201 only) */
 	int64_t person;
 };
 
@@ -163,6 +173,12 @@ enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char
 void client_addr(struct MHD_Connection *c, char *out, size_t len);
 /** Append s to b, escaped for HTML text and attribute values. */
 void html_text(struct buf *b, const char *s);
+
+/* serve_link.c: a new document's person by name, with the model 'pasos link' saved */
+/** Load the model and prepare; 1 when the store has one. */
+int serve_link_open(struct server *sv);
+/** The person of the best stored crossing the model matches at its threshold, or 0; *prob the best probability. */
+int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, double *prob);
 
 /* serve_screen.c: screening at registration, and the decisions on hits */
 int screening_open(struct server *sv, struct err *err);

@@ -1,0 +1,93 @@
+/*
+ * link_model.c: the model 'pasos link' estimated, kept in the store so
+ * that 'pasos serve' links a crossing with a new document by name at
+ * once, with the same comparisons and weights. See link.h.
+ * SPDX-License-Identifier: MIT
+ */
+#include "link.h"
+#include "link_model.h"
+#include "store.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+int link_model_save(struct store *st, const struct link_model *m, struct err *err)
+{
+	sqlite3 *db = store_db(st);
+	sqlite3_stmt *q = NULL;
+	size_t k, l;
+	int rc;
+
+	if ((rc = store_exec(st, "CREATE TABLE IF NOT EXISTS link_model(comparison INTEGER NOT NULL, level INTEGER NOT NULL,"
+			     " m REAL NOT NULL, u REAL NOT NULL, PRIMARY KEY(comparison, level));"
+			     "CREATE TABLE IF NOT EXISTS link_model_meta(id INTEGER PRIMARY KEY CHECK (id = 1),"
+			     " comparisons INTEGER NOT NULL, extra INTEGER NOT NULL, lambda REAL NOT NULL,"
+			     " threshold REAL NOT NULL, saved_at TEXT NOT NULL);", err)) ||
+	    (rc = store_begin(st, err)))
+		return rc;
+	if ((rc = store_exec(st, "DELETE FROM link_model; DELETE FROM link_model_meta;", err)))
+		goto out;
+	if (sqlite3_prepare_v2(db, "INSERT INTO link_model VALUES(?, ?, ?, ?)", -1, &q, NULL) != SQLITE_OK) {
+		rc = store_error(db, "cannot save the linkage model", err);
+		goto out;
+	}
+	for (k = 0; k < m->n_comparisons && !rc; k++)
+		for (l = 0; l < 5 && !rc; l++) {
+			sqlite3_reset(q);
+			sqlite3_bind_int(q, 1, (int)k);
+			sqlite3_bind_int(q, 2, (int)l);
+			sqlite3_bind_double(q, 3, m->m[k][l]);
+			sqlite3_bind_double(q, 4, m->u[k][l]);
+			if (sqlite3_step(q) != SQLITE_DONE)
+				rc = store_error(db, "cannot save the linkage model", err);
+		}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (!rc && sqlite3_prepare_v2(db, "INSERT INTO link_model_meta VALUES(1, ?, ?, ?, ?,"
+				      " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_int(q, 1, (int)m->n_comparisons);
+		sqlite3_bind_int(q, 2, (int)m->n_extra);
+		sqlite3_bind_double(q, 3, m->lambda);
+		sqlite3_bind_double(q, 4, m->threshold);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			rc = store_error(db, "cannot save the linkage model", err);
+	} else if (!rc) {
+		rc = store_error(db, "cannot save the linkage model", err);
+	}
+	sqlite3_finalize(q);
+out:
+	return store_end(st, rc, err);
+}
+
+int link_model_load(sqlite3 *db, struct link_model *m)
+{
+	sqlite3_stmt *q = NULL;
+	int found = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (!store_has_table(db, "link_model_meta"))
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT comparisons, extra, lambda, threshold FROM link_model_meta", -1, &q, NULL) ==
+	    SQLITE_OK && sqlite3_step(q) == SQLITE_ROW) {
+		m->n_comparisons = (size_t)sqlite3_column_int(q, 0);
+		m->n_extra = (size_t)sqlite3_column_int(q, 1);
+		m->lambda = sqlite3_column_double(q, 2);
+		m->threshold = sqlite3_column_double(q, 3);
+		found = m->n_comparisons > 0 && m->n_comparisons <= LINK_MAX_COMPARISONS;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (found && sqlite3_prepare_v2(db, "SELECT comparison, level, m, u FROM link_model", -1, &q, NULL) == SQLITE_OK)
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			int k = sqlite3_column_int(q, 0), l = sqlite3_column_int(q, 1);
+
+			if (k >= 0 && k < LINK_MAX_COMPARISONS && l >= 0 && l < 5) {
+				m->m[k][l] = sqlite3_column_double(q, 2);
+				m->u[k][l] = sqlite3_column_double(q, 3);
+			}
+		}
+	sqlite3_finalize(q);
+	if (!found)
+		memset(m, 0, sizeof(*m));
+	return found;
+}

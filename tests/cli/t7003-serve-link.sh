@@ -1,0 +1,49 @@
+# A crossing with a document the store has never seen is linked at once by
+# name, with the model 'pasos link' saved in the store: a stored traveller
+# showing a passport for the first time (accents dropped, capitals) joins
+# their person; someone else born the same day with the same surnames does
+# not; without a saved model every new document is a new person. The
+# batch 'pasos link' afterwards reports how many of these it changed.
+. "$ROOT/tests/cli/lib.sh"
+export PASOS_TODAY=2026-11-30
+$PASOS synth --out d --movements 4000 --months 3 --seed 31 > /dev/null
+$PASOS --db s.db ingest -q movements d/movements.csv
+$PASOS --db s.db user add ana --role officer --post VLZ > ana.txt
+T=$(tail -1 ana.txt)
+cp s.db nomodel.db
+$PASOS --db s.db link > link1.txt
+expect_eq "$(sqlite3 s.db "select count(*) > 5 from link_model")" 1 "the model saved in the store"
+# a Bolivian with two surnames who crossed with an ID card only (chosen in SQL, not by pasos)
+row=$(sqlite3 -separator '|' s.db "select l.person_id, m.surname_1, m.surname_2, m.given_names, m.birth_date, m.sex
+  from reg_movements m join person_links l on l.register = 'movements' and l.record_id = m.movement_id
+  where m.nationality = 'BOL' and m.document_type = 'ID_CARD' and m.surname_2 <> '' and m.given_names not like '% %'
+    and l.person_id not in (select l2.person_id from person_links l2 join reg_movements m2 on m2.movement_id = l2.record_id
+                            where m2.document_type = 'PASSPORT')
+  group by l.person_id having count(*) >= 2 order by l.person_id limit 1")
+IFS='|' read -r pid s1 s2 given birth sex <<< "$row"
+[ -n "$pid" ] || fail "no traveller to test with"
+plain() { python3 -c 'import sys, unicodedata; print("".join(c for c in unicodedata.normalize("NFD", sys.argv[1]) if unicodedata.category(c) != "Mn").upper())' "$1"; }
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+start() { $PASOS --db "$1" serve --listen 127.0.0.1:$port > serve.log 2>&1 & spid=$!
+  for i in $(seq 1 100); do curl -s -o /dev/null "$base/healthz" && return; sleep 0.05; done; fail "the server did not start: $(cat serve.log)"; }
+rec() { printf '{"movement_id":"%s","direction":"EXIT","event_time":"2026-11-01T10:00:00-04:00","transport":"road","document_type":"PASSPORT","document_number":"%s","document_country":"BOL","nationality":"BOL","surname_1":"%s","surname_2":"%s","given_names":"%s","sex":"%s","birth_date":"%s","purpose":"TOURISM"}' "$@"; }
+post() { curl -s -o body.json -w '%{http_code}' -H "Authorization: Bearer $T" -H 'Content-Type: application/json' --data-binary "$1" "$base/api/v1/registers/movements"; }
+field() { python3 -c "import json; print(json.load(open('body.json'))['$1'])"; }
+start s.db
+expect_eq "$(post "$(rec N1 ZP900001 "$(plain "$s1")" "$(plain "$s2")" "$(plain "$given")" "$sex" "$birth")")" 201 "the same traveller, a new passport"
+expect_eq "$(field linked_by) $(field person_id)" "name $pid" "joined their person by name"
+other=$([ "$sex" = F ] && echo "Segundino" || echo "Primitiva"); osex=$([ "$sex" = F ] && echo M || echo F)
+expect_eq "$(post "$(rec N2 QK417733 "$s1" "$s2" "$other" "$osex" "$birth")")" 201 "someone else born the same day"
+expect_eq "$(field linked_by)" "new" "another given name and sex: a new person"
+[ "$(field person_id)" != "$pid" ] || fail "joined the wrong person"
+expect_eq "$(post "$(rec N3 ZP900001 X Y Z M 1950-01-01)")" 201 "the passport again, whatever the names"
+expect_eq "$(field linked_by) $(field person_id)" "document $pid" "the document decides first"
+kill -TERM $spid; wait $spid || fail "the server did not stop cleanly"
+$PASOS --db s.db link > link2.txt
+grep -q "online decisions (crossings registered through pasos serve): 3" link2.txt || fail "the batch's report: $(cat link2.txt)"
+# without a saved model: a new document is a new person
+start nomodel.db
+expect_eq "$(post "$(rec N1 ZP900001 "$(plain "$s1")" "$(plain "$s2")" "$(plain "$given")" "$sex" "$birth")")" 201 "no model"
+expect_eq "$(field linked_by)" "new" "without a model, by document only"
+kill -TERM $spid; wait $spid || true
