@@ -22,7 +22,7 @@
 
 #define BODY_MAX (64 * 1024)
 #define READ_POOL 8
-#define READER_STMTS 10
+#define READER_STMTS 12
 
 /* ==== Jobs for the writer ==== */
 

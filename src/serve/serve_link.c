@@ -16,7 +16,10 @@
 #include <string.h>
 
 #define MAX_SCORED 64   /* candidate persons scored with the model at most, a registration */
+#define MAX_ROWS 1024   /* crossings born that day looked at, at most, a registration */
 #define RQ_NAME 8
+#define RQ_ROW 9
+#define RQ_PERSON 10
 
 int serve_link_open(struct server *sv)
 {
@@ -28,22 +31,33 @@ int serve_link_open(struct server *sv)
 	buf_init(&sql, 1 << 14);
 	buf_adds(&sql, "SELECT ", NULL);
 	for (i = 0; i < sv->s->n_fields; i++)
-		buf_addf(&sql, NULL, "m.\"%s\", ", sv->s->fields[i].name);
-	buf_adds(&sql, "l.person_id FROM reg_movements m JOIN person_links l ON l.register = 'movements'"
-		 " AND l.record_id = m.movement_id WHERE m.birth_date IN (?, ?) LIMIT 5000", NULL);
+		buf_addf(&sql, NULL, "%s\"%s\"", i ? ", " : "", sv->s->fields[i].name);
+	buf_adds(&sql, " FROM reg_movements WHERE rowid = ?", NULL);
 	sv->name_sql = xstrdup(sql.p);
 	buf_release(&sql);
 	return sv->has_model;
 }
 
-/* The phonetic keys of the words of a surname field into keys (at most max), as hashes. */
-static size_t surname_keys(const struct csv_field *f, uint64_t *keys, size_t n, size_t max)
+/*
+ * The phonetic keys of a surname as written, kept in a small cache shared
+ * by every connection: a border register repeats a few thousand surnames,
+ * and normalising each (utf8proc) again was most of the time a new
+ * document took.
+ */
+#define KEY_CACHE 8192
+struct key_entry {
+	uint64_t raw;          /* hash of the written surname, 0 free */
+	uint8_t n;
+	uint64_t keys[4];
+};
+static struct key_entry key_cache[KEY_CACHE];
+static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t normalised_keys(const struct csv_field *f, uint64_t *keys, size_t max)
 {
 	char norm[256], key[64];
-	size_t len, i = 0;
+	size_t len, i = 0, n = 0;
 
-	if (!f->len)
-		return n;
 	len = names_normalize(f->p, f->len, norm, sizeof(norm));
 	while (i < len && n < max) {
 		size_t j = i, k, kl;
@@ -58,6 +72,38 @@ static size_t surname_keys(const struct csv_field *f, uint64_t *keys, size_t n, 
 			keys[n++] = h;
 		i = j + 1;
 	}
+	return n;
+}
+
+/* The phonetic keys of the words of a surname field appended to keys (n of max used). */
+static size_t surname_keys(const struct csv_field *f, uint64_t *keys, size_t n, size_t max)
+{
+	uint64_t raw = 1469598103934665603ULL, mine[4];
+	struct key_entry *e;
+	size_t i, got;
+
+	if (!f->len || n >= max)
+		return n;
+	for (i = 0; i < f->len; i++)
+		raw = (raw ^ (unsigned char)f->p[i]) * 1099511628211ULL;
+	raw |= 1;
+	e = &key_cache[(raw >> 17) & (KEY_CACHE - 1)];
+	pthread_mutex_lock(&key_lock);
+	if (e->raw == raw) {
+		got = e->n;
+		memcpy(mine, e->keys, sizeof(mine));
+		pthread_mutex_unlock(&key_lock);
+	} else {
+		pthread_mutex_unlock(&key_lock);
+		got = normalised_keys(f, mine, 4);
+		pthread_mutex_lock(&key_lock);
+		e->raw = raw;
+		e->n = (uint8_t)got;
+		memcpy(e->keys, mine, sizeof(mine));
+		pthread_mutex_unlock(&key_lock);
+	}
+	for (i = 0; i < got && n < max; i++)
+		keys[n++] = mine[i];
 	return n;
 }
 
@@ -97,42 +143,76 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, do
 	/* the day and month swapped, a slip linkage forgives */
 	snprintf(b2, sizeof(b2), "%.4s-%.2s-%.2s", b1, b1 + 8, b1 + 5);
 	r = rdb_take(sv);
-	if ((q = rdb_stmt(r, RQ_NAME, sv->name_sql))) {
+	/*
+	 * The crossings born that day, by an index that holds their surnames:
+	 * each person once, and only those whose surnames share a phonetic
+	 * key are read whole and scored. CROSS JOIN keeps the birth date
+	 * outside: the planner would otherwise scan every link.
+	 */
+	if ((q = rdb_stmt(r, RQ_NAME, "SELECT rowid, surname_1, surname_2, movement_id FROM reg_movements"
+			  " WHERE birth_date IN (?, ?) LIMIT 1024"))) {
+		int64_t rowids[MAX_SCORED];
+		size_t rows = 0, nr = 0;
+
 		sqlite3_bind_text(q, 1, b1, 10, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, b2, 10, SQLITE_STATIC);
-		while (n < MAX_SCORED && sqlite3_step(q) == SQLITE_ROW) {
-			int64_t person = sqlite3_column_int64(q, (int)sv->s->n_fields);
-			struct buf b;
+		while (nr < MAX_SCORED && rows++ < MAX_ROWS && sqlite3_step(q) == SQLITE_ROW) {
+			struct csv_field f1, f2;
+			sqlite3_stmt *lq;
+			int64_t person = 0;
 			size_t nck;
 
-			for (k = 0; k < n && persons[k] != person; k++)
-				;
-			if (k < n)
-				continue;  /* a person once: their first crossing speaks for them */
-			for (i = 0; i < sv->s->n_fields; i++) {
-				const char *t = (const char *)sqlite3_column_text(q, (int)i);
-
-				cvals[i].p = t ? t : "";
-				cvals[i].len = t ? (size_t)sqlite3_column_bytes(q, (int)i) : 0;
-			}
-			link_view_from(&cv[n], cvals, sv->lv_idx, sv->lv_extra);
-			nck = surname_keys(&cv[n].surname1, ck, 0, 8);
-			nck = surname_keys(&cv[n].surname2, ck, nck, 8);
+			f1.p = (const char *)sqlite3_column_text(q, 1);
+			f1.len = f1.p ? (size_t)sqlite3_column_bytes(q, 1) : 0;
+			f2.p = (const char *)sqlite3_column_text(q, 2);
+			f2.len = f2.p ? (size_t)sqlite3_column_bytes(q, 2) : 0;
+			nck = surname_keys(&f1, ck, 0, 8);
+			nck = surname_keys(&f2, ck, nck, 8);
 			if (!share_key(nk, nnk, ck, nck))
 				continue;
-			/* the row's values live until the next step: keep a copy */
-			buf_init(&b, 1 << 16);
-			for (i = 0; i < sv->s->n_fields; i++)
-				buf_add(&b, cvals[i].p, cvals[i].len + 1, NULL);
-			text[n] = b.p;
-			for (i = 0, k = 0; i < sv->s->n_fields; i++) {
-				cvals[i].p = text[n] + k;
-				k += cvals[i].len + 1;
+			/* only now its person: most crossings born that day are other families */
+			if ((lq = rdb_stmt(r, RQ_PERSON, "SELECT person_id FROM person_links WHERE register = 'movements'"
+					   " AND record_id = ?"))) {
+				sqlite3_bind_text(lq, 1, (const char *)sqlite3_column_text(q, 3), sqlite3_column_bytes(q, 3),
+						  SQLITE_STATIC);
+				if (sqlite3_step(lq) == SQLITE_ROW)
+					person = sqlite3_column_int64(lq, 0);
+				sqlite3_reset(lq);
 			}
-			link_view_from(&cv[n], cvals, sv->lv_idx, sv->lv_extra);
-			persons[n++] = person;
+			for (k = 0; k < nr && persons[k] != person; k++)
+				;
+			if (!person || k < nr)
+				continue;  /* a person once: their first crossing speaks for them */
+			rowids[nr] = sqlite3_column_int64(q, 0);
+			persons[nr++] = person;
 		}
 		sqlite3_reset(q);
+		for (i = 0; i < nr && (q = rdb_stmt(r, RQ_ROW, sv->name_sql)); i++) {
+			struct buf b;
+			size_t j;
+
+			sqlite3_bind_int64(q, 1, rowids[i]);
+			if (sqlite3_step(q) != SQLITE_ROW) {
+				sqlite3_reset(q);
+				continue;
+			}
+			/* the row's values live until the next step: keep a copy */
+			buf_init(&b, 1 << 16);
+			for (j = 0; j < sv->s->n_fields; j++) {
+				const char *t = (const char *)sqlite3_column_text(q, (int)j);
+
+				cvals[j].len = t ? (size_t)sqlite3_column_bytes(q, (int)j) : 0;
+				buf_add(&b, t ? t : "", cvals[j].len + 1, NULL);
+			}
+			sqlite3_reset(q);
+			text[n] = b.p;
+			for (j = 0, k = 0; j < sv->s->n_fields; j++) {
+				cvals[j].p = text[n] + k;
+				k += cvals[j].len + 1;
+			}
+			link_view_from(&cv[n], cvals, sv->lv_idx, sv->lv_extra);
+			persons[n++] = persons[i];
+		}
 	}
 	rdb_give(sv, r);
 	if (n) {
