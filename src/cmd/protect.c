@@ -23,7 +23,8 @@ static void help(FILE *f)
 {
 	fprintf(f,
 		"usage: pasos [--db PATH] protect [--out DIR] [--confidential CDIR] [--method M]\n"
-		"                              [--k N] [--interval N] [--D N] [--V X] [--audit]\n"
+		"                              [--k N] [--interval N] [--search N] [--D N] [--V X]\n"
+		"                              [--audit]\n"
 		"                              [--dry-run] TABLE...\n\n"
 		"Tabulate each table from the store, protect it, and write it for the public:\n"
 		"  DIR/TABLE.csv            tidy CSV: dimensions, MEASURE, value, status (A, P\n"
@@ -57,6 +58,9 @@ static void help(FILE *f)
 		"  --method M      suppression, hypercube or cellkey\n"
 		"  --k N           least number of persons in a published cell (default 3)\n"
 		"  --interval N    least width of an unsafe cell's feasible interval (default 2)\n"
+		"  --search N      choose the moves for interval N first and leave the rest to the\n"
+		"                  audit's repair rounds (default: the interval, then one more,\n"
+		"                  the smaller pattern kept)\n"
 		"  --D N, --V X    cell key: largest change and its variance (default 3 and 2)\n"
 		"  --audit         print the audit: every suppressed cell's interval, a verdict\n"
 		"  --dry-run       protect and report, write nothing (for measuring)\n"
@@ -182,8 +186,9 @@ int cmd_protect(struct app *app, int argc, char **argv)
 	int i, rc = EXIT_OK, n_tables = 0, unsafe = 0;
 
 	{
-		const char *method = NULL, *k = NULL, *interval = NULL, *D = NULL, *V = NULL, **w[] = { &method, &k, &interval, &D, &V };
-		static const char *prefix[] = { "", "k=", "interval=", "D=", "V=" };
+		const char *method = NULL, *k = NULL, *interval = NULL, *search = NULL, *D = NULL, *V = NULL;
+		const char **w[] = { &method, &k, &interval, &search, &D, &V };
+		static const char *prefix[] = { "", "k=", "interval=", "search=", "D=", "V=" };
 		const struct opt_spec spec[] = {
 			{ "out", 0, OPT_STR, &run.dir, 0, 0 },
 			{ "confidential", 0, OPT_STR, &run.cdir, 0, 0 },
@@ -194,6 +199,7 @@ int cmd_protect(struct app *app, int argc, char **argv)
 			{ "method", 0, OPT_STR, &method, 0, 0 },
 			{ "k", 0, OPT_STR, &k, 0, 0 },
 			{ "interval", 0, OPT_STR, &interval, 0, 0 },
+			{ "search", 0, OPT_STR, &search, 0, 0 },
 			{ "D", 0, OPT_STR, &D, 0, 0 },
 			{ "V", 0, OPT_STR, &V, 0, 0 },
 		};

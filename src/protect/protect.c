@@ -67,6 +67,10 @@ int protect_opts_parse(struct protect_opts *o, char **w, int n, struct err *err)
 			o->interval = (int)strtol(v, &end, 10);
 			if (*end || o->interval < 0 || o->interval > 1000000)
 				return ERR_SET(err, ERR_USAGE, "protect: interval must be a whole number from 0, not '%s'", v);
+		} else if ((v = schema_attr(w[i], "search"))) {
+			o->search = (int)strtol(v, &end, 10);
+			if (*end || o->search < 0 || o->search > 1000000)
+				return ERR_SET(err, ERR_USAGE, "protect: search must be a whole number from 0, not '%s'", v);
 		} else if ((v = schema_attr(w[i], "D"))) {
 			o->max_noise = (int)strtol(v, &end, 10);
 			if (*end || o->max_noise < 1 || o->max_noise > 100)
@@ -76,7 +80,7 @@ int protect_opts_parse(struct protect_opts *o, char **w, int n, struct err *err)
 			if (*end || !(o->variance > 0) || o->variance > 10000)
 				return ERR_SET(err, ERR_USAGE, "protect: V must be a number above 0, not '%s'", v);
 		} else {
-			return ERR_SET(err, ERR_USAGE, "protect: unknown word '%s' (suppression, hypercube, cellkey, k=, interval=, D=, V=)", w[i]);
+			return ERR_SET(err, ERR_USAGE, "protect: unknown word '%s' (suppression, hypercube, cellkey, k=, interval=, search=, D=, V=)", w[i]);
 		}
 	}
 	if (o->method == PROTECT_CELLKEY && o->max_noise < o->k - 1)
@@ -442,6 +446,14 @@ static int suppression(const struct table *t, const struct tab_result *res, stru
 		if (p->status[c] == CELL_PRIMARY && !s.proved[c])
 			push(&s, c);
 	close_relations(&s);
+	/*
+	 * The repairs aim at the required interval, whatever the moves were
+	 * chosen for (a narrower search leaves more to them)
+	 */
+	if (p->o.interval > s.interval) {
+		s.interval = p->o.interval;
+		s.mx.interval = (double)p->o.interval;
+	}
 	/* audit, widen what is too narrow, close again; only changed groups are solved again */
 	for (round = 1; round <= MAX_ROUNDS; round++) {
 		size_t before = s.n_secondary;
@@ -511,7 +523,7 @@ int protect_run(const struct table *t, const struct tab_result *res, const struc
 	if (o->method == PROTECT_CELLKEY)
 		rc = cellkey_apply(t, res, o, p, err);
 	else if (p->n_primary)
-		rc = suppression(t, res, p, o->interval, err);
+		rc = suppression(t, res, p, o->search ? o->search : o->interval, err);
 	/*
 	 * The choice of moves is greedy, and moves for a wider interval can
 	 * share more cells (the regularisations table: 4,490 cells at interval
@@ -519,7 +531,7 @@ int protect_run(const struct table *t, const struct tab_result *res, const struc
 	 * required, audited at what is required, and the smaller safe pattern
 	 * is kept: asking for less protection never hides more than that.
 	 */
-	if (!rc && o->method == PROTECT_SUPPRESSION && p->n_primary) {
+	if (!rc && o->method == PROTECT_SUPPRESSION && p->n_primary && !o->search) {
 		struct protection q;
 
 		memset(&q, 0, sizeof(q));

@@ -25,6 +25,8 @@ struct protect_opts {
 	enum protect_method method;
 	int k;              /* a published cell counts 0 or at least k distinct persons */
 	int interval;       /* suppression: least width of a primary cell's feasible interval */
+	int search;         /* suppression: the interval moves are chosen for first (0: interval, then interval + 1,
+			       the smaller pattern kept); below interval, the audit's repair rounds do the rest */
 	int max_noise;      /* cell key: D, the largest change */
 	double variance;    /* cell key: V, the variance of the change */
 };

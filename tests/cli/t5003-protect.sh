@@ -72,6 +72,48 @@ sed 's/^EXIT,VLZ,CROSSINGS,,Q,C/EXIT,VLZ,CROSSINGS,7,A,F/' a/t2.csv > weak.csv
 attack weak.csv > weak.txt
 grep -q "ENTRY_DSG minimize 1" weak.txt && grep -q "ENTRY_DSG maximize 1" weak.txt || fail "attacker on a weak pattern: $(cat weak.txt)"
 
+# 2b. a second repair round: moves chosen for an interval of 1 (--search 1) give
+#     the 2x2 corner of small cells [0, 2], narrower than the 3 asked; the audit
+#     finds it, the repair widens with the larger posts, and a second round
+#     proves it; glpsol, on the published file alone, finds every width >= 3
+printf 'table t3\nsource movements\ndimension DIRECTION field=direction kind=code values=ENTRY,EXIT\ndimension POST field=border_post kind=code values=DSG,VLZ,LPB,CBB\nmeasure CROSSINGS count\nprotect suppression k=3 interval=3\n' > t3.tab
+{ echo "$hdr"; rows ENTRY DSG 1; rows ENTRY VLZ 1; rows ENTRY LPB 9; rows ENTRY CBB 9
+  rows EXIT DSG 1; rows EXIT VLZ 1; rows EXIT LPB 9; rows EXIT CBB 9; } > r2.csv
+$PASOS --db r2.db ingest -q movements r2.csv
+$PASOS --db r2.db protect --search 1 --out r2 --confidential cr2 t3.tab > r2.txt
+grep -q "2 rounds" r2.txt || fail "no second repair round: $(cat r2.txt)"
+grep -q "audit verdict: safe" r2.txt || fail "the repair did not make it safe: $(cat r2.txt)"
+python3 - r2/t3.csv <<'PY' > r2attack.txt || fail "attacker: $(cat r2attack.txt)"
+import csv, subprocess, sys
+v = {}
+for r in csv.DictReader(open(sys.argv[1], newline="")):
+    v[(r["DIRECTION"], r["POST"])] = None if r["value"] == "" else int(r["value"])
+D, P = ["ENTRY", "EXIT"], ["DSG", "VLZ", "LPB", "CBB"]
+def x(c): return "x_%s_%s" % c
+rels = [((d, "_T"), [(d, p) for p in P]) for d in D + ["_T"]] + [(("_T", p), [(d, p) for d in D]) for p in P + ["_T"]]
+lines = []
+for parent, kids in rels:
+    lhs, rhs = "", 0
+    for k in kids:
+        if v[k] is None: lhs += " + " + x(k)
+        else: rhs -= v[k]
+    if v[parent] is None: lhs += " - " + x(parent)
+    else: rhs += v[parent]
+    if lhs: lines.append("r%d: %s = %d" % (len(lines) + 1, lhs, rhs))
+bad = 0
+for c in [c for c, val in v.items() if val is None]:
+    got = []
+    for how in ("minimize", "maximize"):
+        open("r2.lp", "w").write("%s\n obj: %s\nsubject to\n%s\nend\n" % (how, x(c), "\n".join(lines)))
+        subprocess.run(["glpsol", "--lp", "r2.lp", "-o", "r2.sol"], check=True, capture_output=True)
+        sol = open("r2.sol").read()
+        got.append(float("inf") if "UNBOUNDED" in sol else float(sol.split("Objective:")[1].split("=")[1].split()[0]))
+    print(c, got[0], got[1])
+    if v.get(c, 0) is None and c[0] != "_T" and c[1] != "_T" and got[1] - got[0] < 3:
+        bad += 1
+sys.exit(1 if bad else 0)
+PY
+
 # 3. no unsafe cell: nothing suppressed, the published values are the exact ones
 mk 3 4 5 6 b
 $PASOS --db b.db protect --out b t2.tab > b.txt
