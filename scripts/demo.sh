@@ -43,3 +43,7 @@ python3 tests/screen/quality.py "$out/data" "$out/hits.csv" | grep -v variant
 echo
 echo "== pasos status"
 ./pasos --db "$db" status
+echo
+echo "== pasos report: the bulletin"
+./pasos --db "$db" report --tables out --out out/bulletin
+echo "open out/bulletin/index.html (Spanish) or out/bulletin/index.en.html (English) in a browser"

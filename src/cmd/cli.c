@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{ "classify", cmd_classify, CLI_STORE_UNLESS_SCHEMA, "migrant or visitor: the 12/16-month rule on every crossing" },
 	{ "tabulate", cmd_tabulate, CLI_NEEDS_STORE, "every cell and margin of a table, exact, for internal use" },
 	{ "protect", cmd_protect, CLI_NEEDS_STORE, "disclosure control, then the public CSV and SDMX-CSV" },
+	{ "report", cmd_report, 0, "the bulletin: one self-contained page with charts, in Spanish and English" },
 	{ "serve", cmd_serve, CLI_CREATES_STORE, "the border-post service: HTTP registration, histories, audit trail" },
 	{ "user", cmd_user, CLI_CREATES_STORE, "the service's accounts: add, list, disable" },
 	{ "audit", cmd_audit, CLI_NEEDS_STORE, "verify the service's audit trail" },

@@ -74,5 +74,6 @@ int cmd_audit(struct app *app, int argc, char **argv);
 int cmd_mrz(struct app *app, int argc, char **argv);
 int cmd_watchlist(struct app *app, int argc, char **argv);
 int cmd_screen(struct app *app, int argc, char **argv);
+int cmd_report(struct app *app, int argc, char **argv);
 
 #endif

@@ -3,7 +3,7 @@
 # < serve < cmd. Every #include of a pasos header is checked here.
 . "$ROOT/tests/cli/lib.sh"
 cd "$ROOT/src"
-order="core register link classify tables protect screen synth serve cmd"
+order="core register link classify tables protect report screen synth serve cmd"
 rank() { local i=0 d; for d in $order; do [ "$d" = "$1" ] && { echo $i; return; }; i=$((i + 1)); done; echo 99; }
 for d in */; do
   d=${d%/}
