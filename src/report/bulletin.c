@@ -79,11 +79,18 @@ static int field_is(const struct csv_field *f, const char *s)
 }
 
 /* Read path once, filling every slice. Returns 0, or an error (a missing file: ERR_IO). */
-static int read_slices(const char *path, struct slice *sl, size_t n_sl, unsigned long long *cells, struct err *err)
+/* How a published table was protected, as its files say. */
+struct protection_note {
+	char how[160];
+	unsigned long long cells, suppressed;
+};
+
+static int read_slices(const char *path, struct slice *sl, size_t n_sl, unsigned long long *cells,
+		       struct protection_note *pn, struct err *err)
 {
 	struct csv_reader *r = NULL;
 	struct csv_record rec;
-	int dims[MAX_DIMS], n_dims = 0, c_measure = -1, c_value = -1, c_conf = -1, rc;
+	int dims[MAX_DIMS], n_dims = 0, c_measure = -1, c_value = -1, c_conf = -1, c_prot = -1, rc;
 	char names[MAX_DIMS][32];
 	size_t i, k;
 
@@ -102,6 +109,8 @@ static int read_slices(const char *path, struct slice *sl, size_t n_sl, unsigned
 			c_value = (int)i;
 		else if (field_is(f, "confidentiality"))
 			c_conf = (int)i;
+		else if (field_is(f, "protection"))
+			c_prot = (int)i;
 		else if (c_measure < 0 && n_dims < MAX_DIMS) {
 			snprintf(names[n_dims], sizeof(names[0]), "%.*s", (int)f->len, f->p);
 			dims[n_dims++] = (int)i;
@@ -115,6 +124,11 @@ static int read_slices(const char *path, struct slice *sl, size_t n_sl, unsigned
 		if (rec.problem != CSV_OK || rec.n_fields <= (size_t)c_value)
 			continue;
 		(*cells)++;
+		pn->cells++;
+		if (c_conf >= 0 && (size_t)c_conf < rec.n_fields && field_is(&rec.fields[c_conf], "C"))
+			pn->suppressed++;
+		if (!pn->how[0] && c_prot >= 0 && (size_t)c_prot < rec.n_fields)
+			snprintf(pn->how, sizeof(pn->how), "%.*s", (int)rec.fields[c_prot].len, rec.fields[c_prot].p);
 		for (k = 0; k < n_sl; k++) {
 			struct slice *s = &sl[k];
 			const struct csv_field *fv = NULL;
@@ -503,7 +517,7 @@ static const char *const css =
 
 /* Everything the page says, in one language. */
 static int render(struct page *pg, sqlite3 *db, struct slice *sl, const int *have, struct labels *L,
-		  char year[3][8])
+		  char year[3][8], const struct protection_note *pn)
 {
 	char num[40];
 	sqlite3_stmt *q = NULL;
@@ -605,19 +619,38 @@ static int render(struct page *pg, sqlite3 *db, struct slice *sl, const int *hav
 	section(pg, "proteccion", "Cómo se protegieron las cifras", "How the figures were protected");
 	put(pg, "<p>");
 	put(pg, T(pg, "Ninguna cifra publicada permite identificar a una persona. En las tablas protegidas con el "
-		      "método de claves de celda, cada celda se movió a lo sumo 3 unidades y ninguna celda publicada "
-		      "cuenta 1 o 2 personas; los ceros siguen siendo ceros y la misma celda vale lo mismo en todas las "
-		      "tablas. En la supresión de celdas, cada celda con menos de 3 personas se oculta junto con las "
+		      "método de claves de celda, cada celda se movió a lo sumo D unidades y ninguna celda publicada "
+		      "cuenta entre 1 y k-1 personas; los ceros siguen siendo ceros y la misma celda vale lo mismo en todas las "
+		      "tablas. En la supresión de celdas, cada celda con menos de k personas se oculta junto con las "
 		      "celdas que impiden deducirla de los totales, y una auditoría por programación lineal prueba que "
 		      "ninguna puede acotarse a menos de su intervalo. Las sumas de celdas publicadas pueden diferir "
 		      "levemente de los totales publicados.",
 		  "No published figure identifies a person. In tables protected with the cell key method, each cell "
-		  "moved by at most 3 and no published cell counts 1 or 2 persons; zeros stay zero and the same cell "
-		  "has the same value in every table. In cell suppression, each cell of fewer than 3 persons is hidden "
+		  "moved by at most D and no published cell counts 1 to k-1 persons; zeros stay zero and the same cell "
+		  "has the same value in every table. In cell suppression, each cell of fewer than k persons is hidden "
 		  "with the cells that keep it from being worked out from the totals, and an audit by linear "
 		  "programming proves none can be narrowed below its interval. Sums of published cells may differ "
 		  "slightly from the published totals."));
-	put(pg, "</p>");
+	put(pg, "</p><div class=tab><table><tr><th>");
+	putf(pg, "%s</th><th>%s</th><th>%s</th><th>%s</th></tr>", T(pg, "Tabla", "Table"), T(pg, "Método", "Method"),
+	     T(pg, "Celdas publicadas", "Cells published"), T(pg, "Suprimidas (C)", "Suppressed (C)"));
+	{
+		static const char *names[3] = { "ine_monthly", "gcm_objective1", "regularizations" };
+		int t;
+
+		for (t = 0; t < 3; t++) {
+			if (!have[t])
+				continue;
+			putf(pg, "<tr><td>%s</td><td>", names[t]);
+			esc(pg, pn[t].how);
+			number(num, sizeof(num), (double)pn[t].cells);
+			putf(pg, "</td><td class=n>%s</td>", num);
+			number(num, sizeof(num), (double)pn[t].suppressed);
+			putf(pg, "<td class=n>%s</td></tr>", num);
+		}
+	}
+	put(pg, "</table></div>");
+	pg->stats->tables++;
 	section(pg, "calidad", "Calidad de los datos", "Data quality");
 	put(pg, "<div class=tab><table>");
 	kv_row(pg, T(pg, "Filas leídas", "Rows read"), store_number(db, "SELECT sum(rows_read) FROM batches"));
@@ -687,10 +720,12 @@ int bulletin_write(struct store *st, const struct bulletin_opts *o, struct bulle
 	struct labels L[3];
 	int have[3] = { 0 }, rc = 0, t, lang;
 	char year[3][8] = { "", "", "" };
+	struct protection_note pn[3];
 	char path[OUTFILE_PATH_MAX];
 
 	memset(stats, 0, sizeof(*stats));
 	memset(L, 0, sizeof(L));
+	memset(pn, 0, sizeof(pn));
 	/* ine_monthly: by month (both directions), by post, nationality, region, transport (all months) */
 	sl[0] = (struct slice){ .measure = "CROSSINGS", .free_dim = "TIME_PERIOD", .keep = is_month,
 				.fixed = { { "DIRECTION", "ENTRY" } } };
@@ -730,7 +765,7 @@ int bulletin_write(struct store *st, const struct bulletin_opts *o, struct bulle
 				sl[i].fixed[q][1] = year[t];
 			}
 		snprintf(path, sizeof(path), "%s/%s.csv", o->tables_dir, tables[t]);
-		rc = read_slices(path, sl + from[t], to[t] - from[t], &stats->cells_read, &e2);
+		rc = read_slices(path, sl + from[t], to[t] - from[t], &stats->cells_read, &pn[t], &e2);
 		if (rc == ERR_IO) {
 			rc = 0;  /* not published: its sections say so */
 			continue;
@@ -748,7 +783,7 @@ int bulletin_write(struct store *st, const struct bulletin_opts *o, struct bulle
 		buf_init(&pg.b, 1u << 26);
 		pg.en = lang;
 		pg.stats = stats;
-		render(&pg, store_db(st), sl, have, L, year);
+		render(&pg, store_db(st), sl, have, L, year, pn);
 		rc = write_page(o->out_dir, lang ? "index.en.html" : "index.html", &pg, err);
 		buf_release(&pg.b);
 	}
