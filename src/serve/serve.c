@@ -957,6 +957,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			return send_error(c, MHD_HTTP_NOT_FOUND, "this server publishes no tables");
 		if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 			return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only");
+		if (!strncmp(url + 8, "explore", 7))
+			return explore_route(sv->ex, c, url + 15);
 		return url[8] ? public_file(sv, c, url + 8) : public_index(sv, c);
 	}
 	if (strncmp(url, "/api/", 5)) {
@@ -1151,6 +1153,12 @@ int serve_run(const struct serve_opts *o, struct err *err)
 	sv.today = ingest_today();
 	if ((rc = prepare_store(&sv, o->db_path, err)))
 		goto out;
+	if (sv.public_dir) {
+		size_t cells;
+
+		sv.ex = explorer_load(sv.public_dir, &cells);
+		fprintf(stderr, "pasos serve: the explorer holds %zu published cells\n", cells);
+	}
 	/* the signals that stop the service are taken by this thread only */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -1201,6 +1209,7 @@ out:
 	free(key);
 	screening_close(&sv);
 	free(sv.name_sql);
+	explorer_free(sv.ex);
 	sqlite3_finalize(sv.find_person);
 	sqlite3_finalize(sv.put_link);
 	for (int k = 0; k < READ_POOL; k++) {

@@ -100,6 +100,8 @@ struct server {
 	pthread_t sc_thread;
 	int sc_started, stopping_watch;
 	sqlite3_stmt *put_screening;
+	/* the public explorer over the published tables (NULL without --public) */
+	struct explorer *ex;
 	/* the queue */
 	pthread_mutex_t lock;
 	pthread_cond_t work;
@@ -198,6 +200,14 @@ int screening_decide(struct server *sv, const struct user *u, const char *addr, 
 		     const char *note, const char **error);
 enum MHD_Result screening_route(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *url,
 				const char *method, const struct request *rq);
+
+/* serve_explore.c: the public explorer of the published tables */
+struct explorer;
+/** The published tables of dir in memory (*cells: how many cells). Never NULL. */
+struct explorer *explorer_load(const char *dir, size_t *cells);
+void explorer_free(struct explorer *ex);
+/** GET /public/explore REST: the index, a table's page, or its selection as .csv or .sdmx.csv. */
+enum MHD_Result explore_route(struct explorer *ex, struct MHD_Connection *c, const char *rest);
 
 /* serve_html.c: the officers' pages (login, registration form, history) */
 enum MHD_Result html_route(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
