@@ -31,7 +31,7 @@ static void help(FILE *f)
 		"                           provisional, Q suppressed), confidentiality (F free,\n"
 		"                           C suppressed: one flag for primary and complement,\n"
 		"                           which are told apart only in CDIR), protection\n"
-		"  DIR/TABLE.sdmx.csv       SDMX-CSV 2.0: a suppressed cell has an empty OBS_VALUE,\n"
+		"  DIR/TABLE.sdmx.csv       SDMX-CSV 1.0: a suppressed cell has an empty OBS_VALUE,\n"
 		"                           CONF_STATUS C and OBS_STATUS Q; COMMENT_DSET says\n"
 		"                           how the table was protected\n"
 		"  DIR/TABLE.structure.csv, DIR/TABLE.structure.xml   codes and labels (es, en)\n"

@@ -122,23 +122,70 @@ int publish_tidy_csv(const struct table *t, const struct tab_result *res, const 
 	return outfile_finish(o, err);
 }
 
+
+/* ==== SDMX (2.1 structures with SDMX-CSV 1.0) ==== */
+
+/* The time dimension of a table, or -1. */
+static int time_dim(const struct table *t)
+{
+	size_t d;
+
+	for (d = 0; d < t->n_dims; d++)
+		if (t->dims[d].kind == DIM_MONTH)
+			return (int)d;
+	return -1;
+}
+
+/* SDMX's frequency of a period code: A (2023), Q (2023-Q1), M (2023-01). */
+static const char *freq_of(const char *period)
+{
+	size_t n = strlen(period);
+
+	return n == 4 ? "A" : n == 7 && period[5] == 'Q' ? "Q" : "M";
+}
+
+/* A code as SDMX writes it: sex "other" is _O in SDMX's CL_SEX. */
+static const char *sdmx_code(const struct table_dim *dim, const char *code)
+{
+	return !strcmp(dim->id, "SEX") && !strcmp(code, "X") ? "_O" : code;
+}
+
+/* The order the SDMX dimensions go in: FREQ (when there is time), the others, MEASURE, time last. */
+static size_t sdmx_order(const struct table *t, int *order)
+{
+	int td = time_dim(t);
+	size_t d, n = 0;
+
+	for (d = 0; d < t->n_dims; d++)
+		if ((int)d != td)
+			order[n++] = (int)d;
+	order[n++] = -1;  /* MEASURE */
+	if (td >= 0)
+		order[n++] = td;
+	return n;
+}
+
 int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const struct protection *prot,
 		     const char *dir, struct outfile *o, struct err *err)
 {
 	char sid[256], how[256];
 	FILE *f = open_out(o, dir, t->name, ".sdmx.csv", OUTFILE_PUBLIC, err);
-	size_t c, d, m;
+	int order[TABLE_MAX_DIMS + 2], td = time_dim(t);
+	size_t c, k, m, n_order = sdmx_order(t, order);
 
 	if (!f)
 		return ERR_IO;
 	protect_describe(prot, how, sizeof(how));
+	/* SDMX-CSV 1.0, which goes with SDMX 2.1 structures: the dataflow, then the dimensions in the DSD's order */
 	snprintf(sid, sizeof(sid), "%s:DF_%s(1.0)", PUBLISH_AGENCY, t->name);
-	fputs("STRUCTURE,STRUCTURE_ID,ACTION,", f);
-	for (d = 0; d < t->n_dims; d++) {
-		csv_put(f, t->dims[d].id);
+	fputs("DATAFLOW,", f);
+	if (td >= 0)
+		fputs("FREQ,", f);
+	for (k = 0; k < n_order; k++) {
+		csv_put(f, order[k] < 0 ? "MEASURE" : t->dims[order[k]].id);
 		fputc(',', f);
 	}
-	fputs("MEASURE,OBS_VALUE,OBS_STATUS,CONF_STATUS,UNIT_MEASURE,COMMENT_DSET\r\n", f);
+	fputs("OBS_VALUE,OBS_STATUS,CONF_STATUS,UNIT_MEASURE,COMMENT_DSET\r\n", f);
 	for (c = 0; c < res->n_cells; c++) {
 		if (!res->possible[c])
 			continue;
@@ -146,12 +193,22 @@ int publish_sdmx_csv(const struct table *t, const struct tab_result *res, const 
 			uint32_t v;
 			int shown = published(res, prot, m, c, &v);
 
-			fputs("dataflow,", f);
 			csv_put(f, sid);
-			fputs(",I,", f);
-			put_codes(f, t, res, c);
-			csv_put(f, t->measures[m].id);
 			fputc(',', f);
+			if (td >= 0) {
+				fputs(freq_of(t->dims[td].codes[tab_cell_code(t, res, c, (size_t)td)].code), f);
+				fputc(',', f);
+			}
+			for (k = 0; k < n_order; k++) {
+				if (order[k] < 0) {
+					csv_put(f, t->measures[m].id);
+				} else {
+					const struct table_dim *dim = &t->dims[order[k]];
+
+					csv_put(f, sdmx_code(dim, dim->codes[tab_cell_code(t, res, c, (size_t)order[k])].code));
+				}
+				fputc(',', f);
+			}
 			if (shown)
 				put_u32(f, v);
 			fputs(!shown ? ",Q," : res->provisional && res->provisional[c] ? ",P," : ",A,", f);
@@ -333,13 +390,78 @@ static void xml_concept_ref(FILE *f, const char *indent, const char *id)
 		"</str:ConceptIdentity>\n", indent, id, PUBLISH_AGENCY);
 }
 
+/* Names of the concepts pasos' tables use: the cross-domain ones where SDMX has them. */
+static const char *const concept_names[][3] = {
+	{ "FREQ", "Frecuencia", "Frequency" },
+	{ "TIME_PERIOD", "Periodo", "Time period" },
+	{ "DIRECTION", "Dirección del cruce", "Direction of the crossing" },
+	{ "BORDER_POST", "Paso fronterizo", "Border post" },
+	{ "TRANSPORT", "Medio de transporte", "Mode of transport" },
+	{ "NATIONALITY", "Nacionalidad", "Citizenship" },
+	{ "SEX", "Sexo", "Sex" },
+	{ "AGE", "Edad", "Age" },
+	{ "MIGRATORY_STATUS", "Situación migratoria", "Migratory status" },
+	{ "STATUS", "Estado de la solicitud", "Status of the application" },
+	{ "MEASURE", "Medida", "Measure" },
+	{ "OBS_VALUE", "Valor de la observación", "Observation value" },
+	{ "OBS_STATUS", "Estado de la observación", "Observation status" },
+	{ "CONF_STATUS", "Estado de confidencialidad", "Confidentiality status" },
+	{ "UNIT_MEASURE", "Unidad de medida", "Unit of measure" },
+	{ "COMMENT_DSET", "Comentario del conjunto de datos", "Dataset comment" },
+};
+
+static void concept_name(const char *id, const char **es, const char **en)
+{
+	size_t k;
+
+	*es = *en = id;
+	for (k = 0; k < sizeof(concept_names) / sizeof(concept_names[0]); k++)
+		if (!strcmp(concept_names[k][0], id)) {
+			*es = concept_names[k][1];
+			*en = concept_names[k][2];
+		}
+}
+
+/* A code list of fixed codes (SDMX's cross-domain ones pasos uses), with its urn. */
+static void fixed_codelist(FILE *f, const char *id, const char *es, const char *en, const char *const (*codes)[3],
+			   size_t n)
+{
+	size_t k;
+
+	fprintf(f, "      <str:Codelist id=\"%s\" urn=\"urn:sdmx:org.sdmx.infomodel.codelist.Codelist=%s:%s(1.0)\""
+		" agencyID=\"%s\" version=\"1.0\" isFinal=\"true\">\n", id, PUBLISH_AGENCY, id, PUBLISH_AGENCY);
+	xml_names(f, "        ", es, en);
+	for (k = 0; k < n; k++) {
+		fprintf(f, "        <str:Code id=\"%s\" urn=\"urn:sdmx:org.sdmx.infomodel.codelist.Code=%s:%s(1.0).%s\">\n",
+			codes[k][0], PUBLISH_AGENCY, id, codes[k][0]);
+		xml_names(f, "          ", codes[k][1], codes[k][2]);
+		fputs("        </str:Code>\n", f);
+	}
+	fputs("      </str:Codelist>\n", f);
+}
+
+static void coded(FILE *f, const char *cl)
+{
+	fputs("              <str:LocalRepresentation>\n", f);
+	xml_ref(f, "                ", "str:Enumeration", cl, "Codelist", "codelist");
+	fputs("              </str:LocalRepresentation>\n", f);
+}
+
 int publish_sdmx_structure(const struct table *t, const char *dir, struct outfile *o, struct err *err)
 {
 	static const char *attrs[] = { "OBS_STATUS", "CONF_STATUS", "UNIT_MEASURE", "COMMENT_DSET" };
+	/* SDMX's cross-domain code lists, the codes pasos uses of them */
+	static const char *const freq[][3] = { { "A", "Anual", "Annual" }, { "Q", "Trimestral", "Quarterly" },
+					       { "M", "Mensual", "Monthly" } };
+	static const char *const obs[][3] = { { "A", "Valor normal", "Normal value" },
+					      { "P", "Valor provisional", "Provisional value" },
+					      { "Q", "Valor faltante: suprimido", "Missing value; suppressed" } };
+	static const char *const conf[][3] = { { "F", "Libre", "Free" }, { "C", "Confidencial", "Confidential statistical information" } };
 	char cl[128];
 	FILE *f = open_out(o, dir, t->name, ".structure.xml", OUTFILE_PUBLIC, err);
-	size_t d, k, m;
-	int pos = 1;
+	int order[TABLE_MAX_DIMS + 2], td = time_dim(t), pos = 1, lv, top;
+	size_t d, k, m, n_order = sdmx_order(t, order);
+	const char *es, *en;
 
 	if (!f)
 		return ERR_IO;
@@ -352,20 +474,30 @@ int publish_sdmx_structure(const struct table *t, const char *dir, struct outfil
 		t->name, PUBLISH_AGENCY);
 	/* SDMX 2.1 orders the structures: dataflows, code lists, concepts, data structures */
 	fputs("  <mes:Structures>\n    <str:Dataflows>\n", f);
-	fprintf(f, "      <str:Dataflow id=\"DF_%s\" agencyID=\"%s\" version=\"1.0\">\n", t->name, PUBLISH_AGENCY);
+	fprintf(f, "      <str:Dataflow id=\"DF_%s\" urn=\"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow=%s:DF_%s(1.0)\""
+		" agencyID=\"%s\" version=\"1.0\" isFinal=\"true\">\n", t->name, PUBLISH_AGENCY, t->name, PUBLISH_AGENCY);
 	xml_names(f, "        ", t->title_es, t->title_en);
 	snprintf(cl, sizeof(cl), "DSD_%s", t->name);
 	xml_ref(f, "        ", "str:Structure", cl, "DataStructure", "datastructure");
 	fputs("      </str:Dataflow>\n    </str:Dataflows>\n    <str:Codelists>\n", f);
+	if (td >= 0)
+		fixed_codelist(f, "CL_FREQ", "Frecuencia", "Frequency", freq, 3);
+	fixed_codelist(f, "CL_OBS_STATUS", "Estado de la observación", "Observation status", obs, 3);
+	fixed_codelist(f, "CL_CONF_STATUS", "Estado de confidencialidad", "Confidentiality status", conf, 2);
 	for (d = 0; d < t->n_dims + 1; d++) {
 		const struct table_dim *dim = d < t->n_dims ? &t->dims[d] : NULL;
 
+		if (dim && (int)d == td)
+			continue;  /* the time dimension is not coded */
 		snprintf(cl, sizeof(cl), "CL_%s_%s", t->name, dim ? dim->id : "MEASURE");
-		fprintf(f, "      <str:Codelist id=\"%s\" agencyID=\"%s\" version=\"1.0\">\n", cl, PUBLISH_AGENCY);
-		xml_names(f, "        ", dim ? dim->id : "MEASURE", dim ? dim->id : "MEASURE");
+		fprintf(f, "      <str:Codelist id=\"%s\" urn=\"urn:sdmx:org.sdmx.infomodel.codelist.Codelist=%s:%s(1.0)\""
+			" agencyID=\"%s\" version=\"1.0\" isFinal=\"true\">\n", cl, PUBLISH_AGENCY, cl, PUBLISH_AGENCY);
+		concept_name(dim ? dim->id : "MEASURE", &es, &en);
+		xml_names(f, "        ", es, en);
 		if (!dim) {
 			for (m = 0; m < t->n_measures; m++) {
-				fprintf(f, "        <str:Code id=\"%s\">\n", t->measures[m].id);
+				fprintf(f, "        <str:Code id=\"%s\" urn=\"urn:sdmx:org.sdmx.infomodel.codelist.Code=%s:%s(1.0).%s\">\n",
+					t->measures[m].id, PUBLISH_AGENCY, cl, t->measures[m].id);
 				xml_names(f, "          ", t->measures[m].kind == MEASURE_PERSONS ? "Personas distintas"
 					  : t->measures[m].kind == MEASURE_MIGRANTS ? "Migraciones de largo plazo" : "Registros",
 					  t->measures[m].kind == MEASURE_PERSONS ? "Distinct persons"
@@ -373,48 +505,71 @@ int publish_sdmx_structure(const struct table *t, const char *dir, struct outfil
 				fputs("        </str:Code>\n", f);
 			}
 		}
-		for (k = 0; dim && k < dim->n_codes; k++) {
-			const struct table_code *c = &dim->codes[k];
+		/* parents before the codes that name them: the highest levels first */
+		for (top = 0, k = 0; dim && k < dim->n_codes; k++)
+			if (dim->codes[k].level > top)
+				top = dim->codes[k].level;
+		for (lv = top; dim && lv >= 0; lv--)
+			for (k = 0; k < dim->n_codes; k++) {
+				const struct table_code *c = &dim->codes[k];
+				const char *id = sdmx_code(dim, c->code);
 
-			fputs("        <str:Code id=\"", f);
-			xml_text(f, c->code);
-			fputs("\">\n", f);
-			xml_names(f, "          ", c->label_es, c->label_en);
-			/* SDMX codes have one parent: the first grouping */
-			if (c->n_parents) {
-				fputs("          <str:Parent><Ref id=\"", f);
-				xml_text(f, dim->codes[c->parents[0]].code);
-				fputs("\"/></str:Parent>\n", f);
+				if (c->level != lv)
+					continue;
+				fputs("        <str:Code id=\"", f);
+				xml_text(f, id);
+				fprintf(f, "\" urn=\"urn:sdmx:org.sdmx.infomodel.codelist.Code=%s:%s(1.0).", PUBLISH_AGENCY, cl);
+				xml_text(f, id);
+				fputs("\">\n", f);
+				xml_names(f, "          ", c->label_es, c->label_en);
+				/* SDMX codes have one parent in a code list: the first grouping */
+				if (c->n_parents) {
+					fputs("          <str:Parent><Ref id=\"", f);
+					xml_text(f, sdmx_code(dim, dim->codes[c->parents[0]].code));
+					fputs("\"/></str:Parent>\n", f);
+				}
+				fputs("        </str:Code>\n", f);
 			}
-			fputs("        </str:Code>\n", f);
-		}
 		fputs("      </str:Codelist>\n", f);
 	}
 	fputs("    </str:Codelists>\n    <str:Concepts>\n", f);
-	fprintf(f, "      <str:ConceptScheme id=\"CS_PASOS\" agencyID=\"%s\" version=\"1.0\">\n", PUBLISH_AGENCY);
+	fprintf(f, "      <str:ConceptScheme id=\"CS_PASOS\" urn=\"urn:sdmx:org.sdmx.infomodel.conceptscheme.ConceptScheme=%s:CS_PASOS(1.0)\""
+		" agencyID=\"%s\" version=\"1.0\" isFinal=\"true\">\n", PUBLISH_AGENCY, PUBLISH_AGENCY);
 	xml_names(f, "        ", "Conceptos de pasos", "pasos concepts");
-	for (d = 0; d < t->n_dims; d++) {
-		fprintf(f, "        <str:Concept id=\"%s\">\n", t->dims[d].id);
-		xml_names(f, "          ", t->dims[d].id, t->dims[d].id);
-		fputs("        </str:Concept>\n", f);
-	}
-	fputs("        <str:Concept id=\"MEASURE\">\n", f);
-	xml_names(f, "          ", "Medida", "Measure");
-	fputs("        </str:Concept>\n        <str:Concept id=\"OBS_VALUE\">\n", f);
-	xml_names(f, "          ", "Valor", "Observation value");
-	fputs("        </str:Concept>\n", f);
-	for (k = 0; k < sizeof(attrs) / sizeof(attrs[0]); k++) {
-		fprintf(f, "        <str:Concept id=\"%s\">\n", attrs[k]);
-		xml_names(f, "          ", attrs[k], attrs[k]);
-		fputs("        </str:Concept>\n", f);
+	{
+		const char *ids[TABLE_MAX_DIMS + 8];
+		size_t n = 0;
+
+		if (td >= 0)
+			ids[n++] = "FREQ";
+		for (d = 0; d < t->n_dims; d++)
+			ids[n++] = t->dims[d].id;
+		ids[n++] = "MEASURE";
+		ids[n++] = "OBS_VALUE";
+		for (k = 0; k < sizeof(attrs) / sizeof(attrs[0]); k++)
+			ids[n++] = attrs[k];
+		for (k = 0; k < n; k++) {
+			fprintf(f, "        <str:Concept id=\"%s\" urn=\"urn:sdmx:org.sdmx.infomodel.conceptscheme.Concept=%s:CS_PASOS(1.0).%s\">\n",
+				ids[k], PUBLISH_AGENCY, ids[k]);
+			concept_name(ids[k], &es, &en);
+			xml_names(f, "          ", es, en);
+			fputs("        </str:Concept>\n", f);
+		}
 	}
 	fputs("      </str:ConceptScheme>\n    </str:Concepts>\n    <str:DataStructures>\n", f);
-	fprintf(f, "      <str:DataStructure id=\"DSD_%s\" agencyID=\"%s\" version=\"1.0\">\n", t->name, PUBLISH_AGENCY);
+	fprintf(f, "      <str:DataStructure id=\"DSD_%s\" urn=\"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=%s:DSD_%s(1.0)\""
+		" agencyID=\"%s\" version=\"1.0\" isFinal=\"true\">\n", t->name, PUBLISH_AGENCY, t->name, PUBLISH_AGENCY);
 	xml_names(f, "        ", t->title_es, t->title_en);
 	fputs("        <str:DataStructureComponents>\n          <str:DimensionList id=\"DimensionDescriptor\">\n", f);
-	for (d = 0; d < t->n_dims + 1; d++) {
-		const char *id = d < t->n_dims ? t->dims[d].id : "MEASURE";
-		int is_time = d < t->n_dims && t->dims[d].kind == DIM_MONTH;
+	if (td >= 0) {
+		fprintf(f, "            <str:Dimension id=\"FREQ\" position=\"%d\">\n", pos++);
+		xml_concept_ref(f, "              ", "FREQ");
+		coded(f, "CL_FREQ");
+		fputs("            </str:Dimension>\n", f);
+	}
+	for (k = 0; k < n_order; k++) {
+		const char *id = order[k] >= 0 ? t->dims[order[k]].id : "MEASURE";
+		int is_time = order[k] >= 0 && order[k] == td;
 
 		snprintf(cl, sizeof(cl), "CL_%s_%s", t->name, id);
 		fprintf(f, "            <str:%s id=\"%s\" position=\"%d\">\n", is_time ? "TimeDimension" : "Dimension",
@@ -423,19 +578,26 @@ int publish_sdmx_structure(const struct table *t, const char *dir, struct outfil
 		if (is_time)
 			fputs("              <str:LocalRepresentation><str:TextFormat textType=\"ObservationalTimePeriod\"/>"
 			      "</str:LocalRepresentation>\n", f);
-		else {
-			fputs("              <str:LocalRepresentation>\n", f);
-			xml_ref(f, "                ", "str:Enumeration", cl, "Codelist", "codelist");
-			fputs("              </str:LocalRepresentation>\n", f);
-		}
+		else
+			coded(f, cl);
 		fprintf(f, "            </str:%s>\n", is_time ? "TimeDimension" : "Dimension");
 	}
 	fputs("          </str:DimensionList>\n          <str:AttributeList id=\"AttributeDescriptor\">\n", f);
 	for (k = 0; k < sizeof(attrs) / sizeof(attrs[0]); k++) {
-		fprintf(f, "            <str:Attribute id=\"%s\" assignmentStatus=\"Conditional\">\n", attrs[k]);
+		int dataset = !strcmp(attrs[k], "COMMENT_DSET");
+
+		fprintf(f, "            <str:Attribute id=\"%s\" assignmentStatus=\"%s\">\n", attrs[k],
+			dataset ? "Conditional" : "Mandatory");
 		xml_concept_ref(f, "              ", attrs[k]);
-		fputs("              <str:AttributeRelationship><str:PrimaryMeasure><Ref id=\"OBS_VALUE\"/>"
-		      "</str:PrimaryMeasure></str:AttributeRelationship>\n            </str:Attribute>\n", f);
+		if (!strcmp(attrs[k], "OBS_STATUS"))
+			coded(f, "CL_OBS_STATUS");
+		else if (!strcmp(attrs[k], "CONF_STATUS"))
+			coded(f, "CL_CONF_STATUS");
+		/* the comment says how the whole table was protected: it belongs to the dataset */
+		fputs(dataset ? "              <str:AttributeRelationship><str:None/></str:AttributeRelationship>\n"
+			      : "              <str:AttributeRelationship><str:PrimaryMeasure><Ref id=\"OBS_VALUE\"/>"
+				"</str:PrimaryMeasure></str:AttributeRelationship>\n", f);
+		fputs("            </str:Attribute>\n", f);
 	}
 	fputs("          </str:AttributeList>\n          <str:MeasureList id=\"MeasureDescriptor\">\n"
 	      "            <str:PrimaryMeasure id=\"OBS_VALUE\">\n", f);

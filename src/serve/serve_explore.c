@@ -346,10 +346,47 @@ static void put_value(struct buf *b, const struct ex_cell *c)
 	}
 }
 
-/* The selection's cells as CSV (tidy) or SDMX-CSV, in the published files' own shape. */
+/* A code as SDMX writes it (sex "other" is _O in SDMX's CL_SEX), as the published SDMX-CSV does. */
+static const char *sdmx_code(const struct ex_dim *d, const char *code)
+{
+	return !strcmp(d->name, "SEX") && !strcmp(code, "X") ? "_O" : code;
+}
+
+static void put_slice_row(struct buf *b, const struct ex_table *t, const struct ex_cell *cl, int sdmx, int td)
+{
+	size_t k;
+
+	if (sdmx) {
+		/* SDMX-CSV 1.0: DATAFLOW, FREQ, the dimensions but time, MEASURE, time */
+		buf_addf(b, NULL, "BO_INE:DF_%s(1.0)", t->name);
+		if (td >= 0) {
+			const char *p = t->dims[td].codes[cl->code[td]];
+			size_t n = strlen(p);
+
+			buf_adds(b, n == 4 ? ",A" : n == 7 && p[5] == 'Q' ? ",Q" : ",M", NULL);
+		}
+		for (k = 0; k < t->n_dims; k++)
+			if ((int)k != td)
+				buf_addf(b, NULL, ",%s", sdmx_code(&t->dims[k], t->dims[k].codes[cl->code[k]]));
+		buf_addf(b, NULL, ",%s", t->measures.codes[cl->measure]);
+		if (td >= 0)
+			buf_addf(b, NULL, ",%s", t->dims[td].codes[cl->code[td]]);
+		buf_addc(b, ',', NULL);
+	} else {
+		for (k = 0; k < t->n_dims; k++)
+			buf_addf(b, NULL, "%s,", t->dims[k].codes[cl->code[k]]);
+		buf_addf(b, NULL, "%s,", t->measures.codes[cl->measure]);
+	}
+	if (!cl->empty && cl->conf != 'C')
+		buf_addf(b, NULL, "%.0f", cl->value);
+	buf_addf(b, NULL, ",%c,%c\r\n", cl->status ? cl->status : 'A', cl->conf ? cl->conf : 'F');
+}
+
+/* The selection's cells as CSV (tidy) or SDMX-CSV 1.0, in the published files' own shape. */
 static enum MHD_Result send_slice_csv(struct MHD_Connection *c, const struct selection *s, int sdmx)
 {
 	const struct ex_table *t = s->t;
+	int td = dim_index(t, "TIME_PERIOD");
 	struct buf b;
 	size_t i, k, n = 0;
 	struct MHD_Response *r;
@@ -357,33 +394,23 @@ static enum MHD_Result send_slice_csv(struct MHD_Connection *c, const struct sel
 	char disp[160];
 
 	buf_init(&b, 1u << 26);
-	if (sdmx)
-		buf_adds(&b, "STRUCTURE,STRUCTURE_ID,ACTION", NULL);
-	for (k = 0; k < t->n_dims; k++) {
-		if (k || sdmx)
-			buf_addc(&b, ',', NULL);
-		buf_adds(&b, t->dims[k].name, NULL);
+	if (sdmx) {
+		buf_adds(&b, td >= 0 ? "DATAFLOW,FREQ" : "DATAFLOW", NULL);
+		for (k = 0; k < t->n_dims; k++)
+			if ((int)k != td)
+				buf_addf(&b, NULL, ",%s", t->dims[k].name);
+		buf_adds(&b, td >= 0 ? ",MEASURE,TIME_PERIOD" : ",MEASURE", NULL);
+		buf_adds(&b, ",OBS_VALUE,OBS_STATUS,CONF_STATUS\r\n", NULL);
+	} else {
+		for (k = 0; k < t->n_dims; k++)
+			buf_addf(&b, NULL, "%s,", t->dims[k].name);
+		buf_adds(&b, "MEASURE,value,status,confidentiality\r\n", NULL);
 	}
-	buf_adds(&b, sdmx ? ",MEASURE,OBS_VALUE,OBS_STATUS,CONF_STATUS\r\n" : ",MEASURE,value,status,confidentiality\r\n",
-		 NULL);
-	for (i = 0; i < t->n_cells && n < 1000000; i++) {
-		const struct ex_cell *cl = &t->cells[i];
-
-		if (!matches(s, cl))
-			continue;
-		n++;
-		if (sdmx)
-			buf_addf(&b, NULL, "dataflow,BO_INE:DF_%s(1.0),I", t->name);
-		for (k = 0; k < t->n_dims; k++) {
-			if (k || sdmx)
-				buf_addc(&b, ',', NULL);
-			buf_adds(&b, t->dims[k].codes[cl->code[k]], NULL);
+	for (i = 0; i < t->n_cells && n < 1000000; i++)
+		if (matches(s, &t->cells[i])) {
+			put_slice_row(&b, t, &t->cells[i], sdmx, td);
+			n++;
 		}
-		buf_addf(&b, NULL, ",%s,", t->measures.codes[cl->measure]);
-		if (!cl->empty && cl->conf != 'C')
-			buf_addf(&b, NULL, "%.0f", cl->value);
-		buf_addf(&b, NULL, ",%c,%c\r\n", cl->status ? cl->status : 'A', cl->conf ? cl->conf : 'F');
-	}
 	r = MHD_create_response_from_buffer(b.len, b.p, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, "Content-Type", "text/csv; charset=utf-8");
 	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.selection%s.csv\"", t->name, sdmx ? ".sdmx" : "");

@@ -67,11 +67,20 @@ grep -q ',BO-L,rail,' $t && fail "La Paz department published with rail"
 grep -q '^2023-01,ENTRY,AVR,rail,AFG,CROSSINGS,0,A' $t || fail "a real zero is missing"
 # SDMX-CSV reads back to the same numbers
 s=pub/ine_monthly.sdmx.csv
-head -1 $s | grep -q '^STRUCTURE,STRUCTURE_ID,ACTION,TIME_PERIOD,.*,OBS_VALUE,OBS_STATUS,CONF_STATUS,UNIT_MEASURE' || fail "sdmx header"
-tail -n +2 $s | cut -d, -f4-10 | tr -d '\r' | sort > sdmx.vals
-tail -n +2 $t | cut -d, -f1-7 | tr -d '\r' | sort > tidy.vals
-cmp -s sdmx.vals tidy.vals || fail "SDMX-CSV values differ from the table"
-grep -q '^dataflow,BO_INE:DF_ine_monthly(1.0),I,' $s || fail "sdmx structure id"
+# SDMX-CSV 1.0 (it goes with SDMX 2.1 structures): DATAFLOW first, FREQ from the period, time last
+head -1 $s | grep -q '^DATAFLOW,FREQ,DIRECTION,BORDER_POST,TRANSPORT,NATIONALITY,MEASURE,TIME_PERIOD,OBS_VALUE,OBS_STATUS,CONF_STATUS,UNIT_MEASURE,COMMENT_DSET' || fail "sdmx header: $(head -1 $s)"
+python3 - $s $t <<'PY' || fail "SDMX-CSV values differ from the table"
+import csv, sys
+sd = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+td = list(csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8")))
+dims = ["TIME_PERIOD", "DIRECTION", "BORDER_POST", "TRANSPORT", "NATIONALITY", "MEASURE"]
+a = {tuple(r[d] for d in dims): r["OBS_VALUE"] for r in sd}
+b = {tuple(r[d] for d in dims): r["value"] for r in td}
+assert a == b and len(a) == len(sd), (len(a), len(b))
+freq = {r["FREQ"] + ":" + ("A" if len(r["TIME_PERIOD"]) == 4 else "Q" if "Q" in r["TIME_PERIOD"] else "M") for r in sd}
+assert freq <= {"A:A", "Q:Q", "M:M"} and len(freq) == 3, freq
+assert {r["DATAFLOW"] for r in sd} == {"BO_INE:DF_ine_monthly(1.0)"}
+PY
 grep -q "^NATIONALITY,005,1,_T,América del Sur,South America" pub/ine_monthly.structure.csv || fail "labels in two languages"
 # golden: a small table over the golden movements
 $PASOS --db g.db ingest -q movements "$ROOT/tests/golden/movements_small.csv"
@@ -104,7 +113,31 @@ $PASOS --db g.db tabulate --out o part.tab > part.txt
 grep -q "codes missing from a code list" part.txt || fail "missing codes not reported"
 expect_eq "$(grep '^_T,C,' o/w.exact.csv | cut -d, -f3)" 3 "records with missing codes still in the total"
 # the SDMX-ML structure is well-formed XML and names every dimension's code list
-xmllint --noout pub/ine_monthly.structure.xml || fail "structure.xml is not well-formed"
+xmllint --noout --schema "$ROOT/../shared/reference/sdmx/sdmx-ml-2.1/schemas/SDMXMessage.xsd" pub/ine_monthly.structure.xml 2> xsd.txt ||
+  fail "structure.xml is not valid SDMX-ML 2.1: $(tail -3 xsd.txt)"
+# every code list defines a code's parent before the code, every maintainable is final with a urn,
+# the time dimension comes last and FREQ first, COMMENT_DSET belongs to the dataset
+python3 - pub/ine_monthly.structure.xml <<'PY' || fail "SDMX structure"
+import sys, xml.etree.ElementTree as ET
+ns = {"str": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure", "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"}
+root = ET.parse(sys.argv[1]).getroot()
+for cl in root.iter("{%s}Codelist" % ns["str"]):
+    assert cl.get("isFinal") == "true" and cl.get("urn", "").startswith("urn:sdmx:org.sdmx.infomodel.codelist.Codelist="), cl.attrib
+    seen = set()
+    for code in cl.findall("str:Code", ns):
+        p = code.find("str:Parent/Ref", ns)
+        assert p is None or p.get("id") in seen, (cl.get("id"), code.get("id"), p.get("id"))
+        seen.add(code.get("id"))
+dims = root.find(".//str:DimensionList", ns)
+kids = list(dims)
+assert kids[0].get("id") == "FREQ" and kids[-1].tag.endswith("TimeDimension"), [k.get("id") for k in kids]
+for a in root.iter("{%s}Attribute" % ns["str"]):
+    rel = a.find("str:AttributeRelationship", ns)
+    if a.get("id") == "COMMENT_DSET":
+        assert rel.find("str:None", ns) is not None
+names = {c.get("id"): c.find("com:Name[@{http://www.w3.org/XML/1998/namespace}lang='en']", ns).text for c in root.iter("{%s}Concept" % ns["str"])}
+assert names["NATIONALITY"] == "Citizenship" and names["TIME_PERIOD"] == "Time period", names
+PY
 for dim in TIME_PERIOD DIRECTION BORDER_POST TRANSPORT NATIONALITY; do
   grep -q "<str:[A-Za-z]*Dimension id=\"$dim\"" pub/ine_monthly.structure.xml || fail "no dimension $dim in the structure"
 done

@@ -28,10 +28,10 @@ grep -q "^ENTRY,DSG,CROSSINGS,C,0,6,exact,2,safe" a.txt || fail "--audit does no
 # the audit's interval for ENTRY-DSG: x + a = 6, x + b = 7, a + c = 12, b + c = 13 -> [0, 6]
 grep -q '^ENTRY,DSG,CROSSINGS,C,0,6,exact,2,safe' ca/t2.audit.csv || fail "audit interval: $(cat ca/t2.audit.csv)"
 # SDMX-CSV: empty OBS_VALUE, CONF_STATUS C for every suppressed cell, OBS_STATUS Q
-grep -q '^dataflow,BO_INE:DF_t2(1.0),I,ENTRY,DSG,CROSSINGS,,Q,C,NUMBER,' a/t2.sdmx.csv || fail "primary cell in SDMX-CSV"
-grep -q '^dataflow,BO_INE:DF_t2(1.0),I,EXIT,VLZ,CROSSINGS,,Q,C,NUMBER,' a/t2.sdmx.csv || fail "secondary cell in SDMX-CSV"
+grep -q '^BO_INE:DF_t2(1.0),ENTRY,DSG,CROSSINGS,,Q,C,NUMBER,' a/t2.sdmx.csv || fail "primary cell in SDMX-CSV"
+grep -q '^BO_INE:DF_t2(1.0),EXIT,VLZ,CROSSINGS,,Q,C,NUMBER,' a/t2.sdmx.csv || fail "secondary cell in SDMX-CSV"
 ! grep -q ',Q,D,' a/t2.sdmx.csv a/t2.csv || fail "a public file tells a complement from a primary cell"
-grep -q '^dataflow,BO_INE:DF_t2(1.0),I,_T,_T,CROSSINGS,19,A,F,' a/t2.sdmx.csv || fail "total in SDMX-CSV"
+grep -q '^BO_INE:DF_t2(1.0),_T,_T,CROSSINGS,19,A,F,' a/t2.sdmx.csv || fail "total in SDMX-CSV"
 grep -q 'cell suppression, k=3, interval 2' a/t2.csv || fail "the CSV does not say how it was protected"
 
 # 2. the attacker: every published cell and every margin relation, each suppressed
