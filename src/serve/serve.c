@@ -948,6 +948,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (!strcmp(url, "/favicon.ico")) {
+		/* browsers ask for it on every page: no icon, and no error in their console */
+		struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_NO_CONTENT, r);
+
+		MHD_destroy_response(r);
+		return ret;
+	}
 	if (!strcmp(url, "/healthz"))
 		return strcmp(method, "GET") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only")
 					     : send_json(c, MHD_HTTP_OK, json_pack("{s:s}", "status", "ok"));

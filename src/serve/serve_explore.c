@@ -516,7 +516,9 @@ static enum MHD_Result explore_table(struct explorer *ex, struct MHD_Connection 
 	html_text(&b, t->name);
 	buf_adds(&b, "</title><style>body{font:14px system-ui,sans-serif;margin:1em}table{border-collapse:collapse}"
 		 "td,th{border-bottom:1px solid #ddd;padding:2px 6px}td.n{text-align:right}.bar{fill:#1b6ca8}"
-		 "form label{margin-right:1em;display:inline-block}</style></head><body>", NULL);
+		 "form label{margin-right:1em;display:inline-block}select{max-width:100%}svg{width:100%;max-width:720px;height:auto}"
+		 ".wide{overflow-x:auto;max-width:100%}</style>"
+		 "<meta name=viewport content=\"width=device-width\"></head><body>", NULL);
 	buf_addf(&b, NULL, "<p><a href=\"/public/explore%s\">%s</a></p><h1>", s.en ? "?lang=en" : "",
 		 s.en ? "Tables" : "Tablas");
 	html_text(&b, t->name);
@@ -548,7 +550,7 @@ static enum MHD_Result explore_table(struct explorer *ex, struct MHD_Connection 
 	link_args(&b, &s, ".sdmx.csv");
 	buf_adds(&b, "\">SDMX-CSV</a></p>", NULL);
 	/* the chart: the row dimension's values (the first column when there are columns) */
-	buf_addf(&b, NULL, "<svg viewBox=\"0 0 720 %zu\" width=720 role=img>", 8 + (nr < 60 ? nr : 60) * 16);
+	buf_addf(&b, NULL, "<svg viewBox=\"0 0 720 %zu\" role=img>", 8 + (nr < 60 ? nr : 60) * 16);
 	for (i = 0, k = 0; i < nr && k < 60; i++) {
 		const struct ex_cell *cl = grid[i * nc];
 		double w;
@@ -563,7 +565,7 @@ static enum MHD_Result explore_table(struct explorer *ex, struct MHD_Connection 
 		buf_addf(&b, NULL, "</text><rect class=bar x=236 y=%zu width=%.1f height=12 />", 8 + k * 16, w);
 		k++;
 	}
-	buf_adds(&b, "</svg><table id=slice><tr><th></th>", NULL);
+	buf_adds(&b, "</svg><div class=wide><table id=slice><tr><th></th>", NULL);
 	for (k = 0; k < nc; k++) {
 		buf_adds(&b, "<th>", NULL);
 		if (s.col >= 0)
@@ -594,7 +596,7 @@ static enum MHD_Result explore_table(struct explorer *ex, struct MHD_Connection 
 		}
 		buf_adds(&b, "</tr>", NULL);
 	}
-	buf_adds(&b, "</table></body></html>\n", NULL);
+	buf_adds(&b, "</table></div></body></html>\n", NULL);
 	free(grid);
 	return send_html(c, MHD_HTTP_OK, &b);
 }
