@@ -28,7 +28,7 @@ echo "== pasos classify: migrants and visitors, the 12/16-month rule"
 ./pasos --db "$db" classify --truth "$out/data"
 echo
 echo "== pasos protect: INE monthly, GCM objective 1 and regularisations tables, every margin, protected (cell key method)"
-./pasos --db "$db" protect --out out ine_monthly gcm_objective1 regularizations
+./pasos --db "$db" protect --out out ine_monthly ine_sex gcm_objective1 regularizations
 echo
 echo "== pasos watchlist + screen: a synthetic watch list, every crossing screened against it"
 ./pasos --db "$db" watchlist load synthetic "$out/data/watchlist.csv"

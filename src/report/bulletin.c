@@ -517,7 +517,7 @@ static const char *const css =
 
 /* Everything the page says, in one language. */
 static int render(struct page *pg, sqlite3 *db, struct slice *sl, const int *have, struct labels *L,
-		  char year[3][8], const struct protection_note *pn)
+		  char year[4][8], const struct protection_note *pn)
 {
 	char num[40];
 	sqlite3_stmt *q = NULL;
@@ -545,6 +545,12 @@ static int render(struct page *pg, sqlite3 *db, struct slice *sl, const int *hav
 		bar_chart(pg, &sl[4], &L[0], "NATIONALITY", -1, 20, T(pg, "Región", "Region"));
 		section(pg, "transporte", "Por medio de transporte", "By mode of transport");
 		bar_chart(pg, &sl[5], &L[0], "TRANSPORT", -1, 10, T(pg, "Transporte", "Transport"));
+		if (have[3]) {
+			section(pg, "sexo", "Por sexo, y nacionales y extranjeros", "By sex, and nationals and foreigners");
+			putf(pg, "<p class=note>%s %s.</p>", T(pg, "Cruces en", "Crossings in"), year[3]);
+			bar_chart(pg, &sl[11], &L[3], "SEX", -1, 4, T(pg, "Sexo", "Sex"));
+			bar_chart(pg, &sl[12], &L[3], "ORIGIN", -1, 3, T(pg, "Nacional o extranjero", "National or foreign"));
+		}
 	} else {
 		missing(pg, "ine_monthly");
 	}
@@ -635,10 +641,10 @@ static int render(struct page *pg, sqlite3 *db, struct slice *sl, const int *hav
 	putf(pg, "%s</th><th>%s</th><th>%s</th><th>%s</th></tr>", T(pg, "Tabla", "Table"), T(pg, "Método", "Method"),
 	     T(pg, "Celdas publicadas", "Cells published"), T(pg, "Suprimidas (C)", "Suppressed (C)"));
 	{
-		static const char *names[3] = { "ine_monthly", "gcm_objective1", "regularizations" };
+		static const char *names[4] = { "ine_monthly", "gcm_objective1", "regularizations", "ine_sex" };
 		int t;
 
-		for (t = 0; t < 3; t++) {
+		for (t = 0; t < 4; t++) {
 			if (!have[t])
 				continue;
 			putf(pg, "<tr><td>%s</td><td>", names[t]);
@@ -715,12 +721,12 @@ static int keep_region(const char *c)
 
 int bulletin_write(struct store *st, const struct bulletin_opts *o, struct bulletin_stats *stats, struct err *err)
 {
-	static const char *tables[3] = { "ine_monthly", "gcm_objective1", "regularizations" };
-	struct slice *sl = xcalloc(11, sizeof(*sl));
-	struct labels L[3];
-	int have[3] = { 0 }, rc = 0, t, lang;
-	char year[3][8] = { "", "", "" };
-	struct protection_note pn[3];
+	static const char *tables[4] = { "ine_monthly", "gcm_objective1", "regularizations", "ine_sex" };
+	struct slice *sl = xcalloc(13, sizeof(*sl));
+	struct labels L[4];
+	int have[4] = { 0 }, rc = 0, t, lang;
+	char year[4][8] = { "", "", "", "" };
+	struct protection_note pn[4];
 	char path[OUTFILE_PATH_MAX];
 
 	memset(stats, 0, sizeof(*stats));
@@ -742,8 +748,11 @@ int bulletin_write(struct store *st, const struct bulletin_opts *o, struct bulle
 	/* regularizations: by nationality, by outcome */
 	sl[9] = (struct slice){ .measure = "APPLICATIONS", .free_dim = "NATIONALITY", .keep = is_iso3 };
 	sl[10] = (struct slice){ .measure = "APPLICATIONS", .free_dim = "STATUS" };
-	for (t = 0; t < 3 && !rc; t++) {
-		static const size_t from[3] = { 0, 6, 9 }, to[3] = { 6, 9, 11 };
+	/* ine_sex: crossings by sex, and national or foreign */
+	sl[11] = (struct slice){ .measure = "CROSSINGS", .free_dim = "SEX" };
+	sl[12] = (struct slice){ .measure = "CROSSINGS", .free_dim = "ORIGIN" };
+	for (t = 0; t < 4 && !rc; t++) {
+		static const size_t from[4] = { 0, 6, 9, 11 }, to[4] = { 6, 9, 11, 13 };
 		struct err e2;
 		size_t i;
 
@@ -789,7 +798,7 @@ int bulletin_write(struct store *st, const struct bulletin_opts *o, struct bulle
 	}
 	stats->charts /= 2;
 	stats->tables /= 2;
-	for (t = 0; t < 3; t++)
+	for (t = 0; t < 4; t++)
 		labels_free(&L[t]);
 	free(sl);
 	return rc;

@@ -10,7 +10,7 @@ $PASOS --db s.db ingest -q movements d/movements.csv
 $PASOS --db s.db ingest -q regularizations d/regularizations.csv
 $PASOS --db s.db link > /dev/null
 $PASOS --db s.db classify --as-of 2024-12-31 > /dev/null
-$PASOS --db s.db protect --out pub --confidential conf ine_monthly gcm_objective1 regularizations > /dev/null
+$PASOS --db s.db protect --out pub --confidential conf ine_monthly ine_sex gcm_objective1 regularizations > /dev/null
 $PASOS --db s.db report --tables pub --out web > report.txt || fail "report: $(cat report.txt)"
 [ -s web/index.html ] && [ -s web/index.en.html ] || fail "no pages: $(ls web)"
 for f in web/index.html web/index.en.html; do
@@ -82,6 +82,13 @@ out = {r["STATUS"]: int(r["value"]) for r in reg if r["MEASURE"] == "APPLICATION
 shown = {row[0]: num(row[1]) for row in monthly["Outcome"][1:]}
 label = {"SUBMITTED": "Submitted", "APPROVED": "Approved", "REJECTED": "Rejected", "WITHDRAWN": "Withdrawn"}
 assert shown == {label[k]: v for k, v in out.items() if label[k] in shown} and len(shown) >= 2, (shown, out)
+# by sex, from ine_sex
+sx = rows("ine_sex")
+sy = sorted({r["TIME_PERIOD"] for r in sx if len(r["TIME_PERIOD"]) == 4})[-1]
+want = {r["SEX"]: int(r["value"]) for r in sx if r["MEASURE"] == "CROSSINGS" and r["TIME_PERIOD"] == sy
+        and r["DIRECTION"] == "_T" and r["BORDER_POST"] == "_T" and r["ORIGIN"] == "_T" and r["SEX"] != "_T"}
+shown = {row[0]: num(row[1]) for row in monthly["Sex"][1:]}
+assert shown == {{"F": "Female", "M": "Male", "X": "Other"}[k]: v for k, v in want.items()}, (shown, want)
 # data quality against the store
 con = sqlite3.connect(db)
 q = {row[0]: num(row[1]) for t in p.tables for row in t if len(row) == 2 and row[0] in ("Rows read", "Rejected", "Persons")}
