@@ -6,7 +6,7 @@ CC       ?= gcc
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 DATADIR  ?= $(PREFIX)/share/pasos
-PKGS     := sqlite3 jansson libcrypto libutf8proc libsodium libmicrohttpd
+PKGS     := sqlite3 jansson libcrypto libutf8proc libsodium libmicrohttpd zlib
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wwrite-strings -Wvla -Wformat=2
 CFLAGS   ?= -O2 -g
@@ -15,7 +15,7 @@ CFLAGS   ?= -O2 -g
 INCS     := $(patsubst %/,-I%,$(sort $(dir $(wildcard src/*/*.h))))
 ALL_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(CFLAGS) $(INCS) \
             -DPASOS_DATADIR='"$(DATADIR)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS     := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -ljansson -lcrypto -lutf8proc -lsodium -lmicrohttpd) -lglpk -lm -pthread
+LIBS     := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -ljansson -lcrypto -lutf8proc -lsodium -lmicrohttpd -lz) -lglpk -lm -pthread
 
 ifdef DEV
 ALL_CFLAGS += -Werror

@@ -34,6 +34,7 @@ static void help(FILE *f)
 		"  DIR/TABLE.sdmx.csv       SDMX-CSV 1.0: a suppressed cell has an empty OBS_VALUE,\n"
 		"                           CONF_STATUS C and OBS_STATUS Q; COMMENT_DSET says\n"
 		"                           how the table was protected\n"
+		"  DIR/TABLE.csv.gz, DIR/TABLE.sdmx.csv.gz   the same, compressed (gzip)\n"
 		"  DIR/TABLE.structure.csv, DIR/TABLE.structure.xml   codes and labels (es, en)\n"
 		"  CDIR/TABLE.audit.csv     (suppression) each suppressed cell's interval as the\n"
 		"                           audit proved it: not for the public (an interval found\n"
@@ -125,7 +126,7 @@ static int protect_table(const struct run *run, const char *name, int *unsafe)
 	struct protection p;
 	struct protect_opts o;
 	struct err err;
-	struct outfile of[5];
+	struct outfile of[7];
 	size_t n_of = 0, i;
 	double t0 = progress_now();
 	int rc = EXIT_OK, suppressed;
@@ -157,6 +158,9 @@ static int protect_table(const struct run *run, const char *name, int *unsafe)
 	memset(of, 0, sizeof(of));
 	if (publish_tidy_csv(t, &res, &p, run->dir, &of[n_of++], &err) ||
 	    publish_sdmx_csv(t, &res, &p, run->dir, &of[n_of++], &err) ||
+	    /* the downloads: mostly zeros, a tenth of the size or less compressed */
+	    publish_gzip(&of[0], run->dir, &of[n_of++], &err) ||
+	    publish_gzip(&of[1], run->dir, &of[n_of++], &err) ||
 	    publish_structure(t, run->dir, &of[n_of++], &err) ||
 	    publish_sdmx_structure(t, run->dir, &of[n_of++], &err) ||
 	    (suppressed && publish_audit(t, &res, &p, run->cdir, &of[n_of++], &err))) {

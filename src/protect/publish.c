@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <zlib.h>
 
 /* Digits of v without printf, so no locale can touch a published number. */
 static void put_u32(FILE *f, uint32_t v)
@@ -605,5 +606,48 @@ int publish_sdmx_structure(const struct table *t, const char *dir, struct outfil
 	fputs("            </str:PrimaryMeasure>\n          </str:MeasureList>\n"
 	      "        </str:DataStructureComponents>\n      </str:DataStructure>\n    </str:DataStructures>\n"
 	      "  </mes:Structures>\n</mes:Structure>\n", f);
+	return outfile_finish(o, err);
+}
+
+int publish_gzip(const struct outfile *src, const char *dir, struct outfile *o, struct err *err)
+{
+	const char *base = strrchr(src->path, '/');
+	unsigned char in[1 << 16], out[1 << 16];
+	FILE *f, *g;
+	z_stream z;
+	int flush, zr = Z_OK;
+
+	base = base ? base + 1 : src->path;
+	if (!(f = open_out(o, dir, base, ".gz", OUTFILE_PUBLIC, err)))
+		return ERR_IO;
+	if (!(g = fopen(src->tmp, "rb"))) {
+		outfile_abort(o);
+		return ERR_SET(err, ERR_IO, "cannot read back '%s'", src->tmp);
+	}
+	memset(&z, 0, sizeof(z));
+	/* 15 + 16: a gzip header; level 6, zlib's default balance */
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		fclose(g);
+		outfile_abort(o);
+		return ERR_SET(err, ERR_IO, "zlib cannot start");
+	}
+	do {
+		z.avail_in = (uInt)fread(in, 1, sizeof(in), g);
+		z.next_in = in;
+		flush = feof(g) || ferror(g) ? Z_FINISH : Z_NO_FLUSH;
+		do {
+			z.avail_out = sizeof(out);
+			z.next_out = out;
+			zr = deflate(&z, flush);
+			fwrite(out, 1, sizeof(out) - z.avail_out, f);
+		} while (z.avail_out == 0);
+	} while (flush != Z_FINISH);
+	deflateEnd(&z);
+	if (ferror(g) || zr != Z_STREAM_END) {
+		fclose(g);
+		outfile_abort(o);
+		return ERR_SET(err, ERR_IO, "cannot compress '%s'", src->path);
+	}
+	fclose(g);
 	return outfile_finish(o, err);
 }

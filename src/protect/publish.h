@@ -46,4 +46,11 @@ int publish_structure(const struct table *t, const char *dir, struct outfile *o,
 /** DIR/NAME.structure.xml: SDMX-ML 2.1 structure (code lists es/en, concepts, DSD, dataflow). */
 int publish_sdmx_structure(const struct table *t, const char *dir, struct outfile *o, struct err *err);
 
+/**
+ * Stage a gzip copy of the finished, not yet placed file src (its
+ * temporary) as DIR/NAME.gz in o, to be placed with it: the download of a
+ * table whose cells are mostly zeros. Errors: ERR_IO.
+ */
+int publish_gzip(const struct outfile *src, const char *dir, struct outfile *o, struct err *err);
+
 #endif

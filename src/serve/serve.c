@@ -813,6 +813,7 @@ static enum MHD_Result person_history(struct server *sv, struct MHD_Connection *
 /* ==== The public side: the protected tables, never the store ==== */
 
 static const char *public_kinds[][2] = {
+	{ ".sdmx.csv.gz", "application/gzip" }, { ".csv.gz", "application/gzip" },
 	{ ".sdmx.csv", "text/csv; charset=utf-8" }, { ".structure.csv", "text/csv; charset=utf-8" },
 	{ ".structure.xml", "application/xml" }, { ".csv", "text/csv; charset=utf-8" },
 };

@@ -78,6 +78,7 @@ expect_eq "$(curl -s -o idx.html -w '%{http_code}' "http://127.0.0.1:$port/publi
 grep -q 'href="/public/ine_monthly.sdmx.csv"' idx.html || fail "index: $(cat idx.html)"
 ! grep -q 'exact\|s.db' idx.html || fail "the index shows what is not public"
 curl -s "http://127.0.0.1:$port/public/ine_monthly.sdmx.csv" | cmp - pub/ine_monthly.sdmx.csv || fail "the download differs"
+curl -s "http://127.0.0.1:$port/public/ine_monthly.sdmx.csv.gz" | zcat | cmp - pub/ine_monthly.sdmx.csv || fail "the compressed download differs"
 for bad in ine_monthly.exact.csv s.db ../s.db %2e%2e/s.db .pasos.lock; do
   expect_eq "$(curl -s --path-as-is -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/public/$bad")" 404 "public/$bad"
 done
