@@ -448,6 +448,76 @@ static void coded(FILE *f, const char *cl)
 	fputs("              </str:LocalRepresentation>\n", f);
 }
 
+/* A code of a hierarchy: a reference to the code in the dimension's code list. */
+static void hcode_open(FILE *f, const char *indent, const char *cl, const char *id)
+{
+	fprintf(f, "%s<str:HierarchicalCode id=\"", indent);
+	xml_text(f, id);
+	fprintf(f, "\">\n%s  <str:Code><Ref id=\"", indent);
+	xml_text(f, id);
+	fprintf(f, "\" maintainableParentID=\"%s\" agencyID=\"%s\" maintainableParentVersion=\"1.0\" class=\"Code\""
+		" package=\"codelist\"/></str:Code>\n", cl, PUBLISH_AGENCY);
+}
+
+/*
+ * A code has one parent in an SDMX code list; its other groupings (a
+ * country into national or foreign beside its region) are hierarchies of a
+ * hierarchical code list: the total, each group, and the codes in it.
+ */
+static void hierarchies(FILE *f, const struct table *t)
+{
+	size_t d, k, q;
+	int g, any = 0;
+	char cl[128];
+
+	for (d = 0; d < t->n_dims; d++)
+		for (k = 0; k < t->dims[d].n_codes; k++)
+			any |= t->dims[d].codes[k].n_parents > 1;
+	if (!any)
+		return;
+	fprintf(f, "    <str:HierarchicalCodelists>\n      <str:HierarchicalCodelist id=\"HCL_%s\""
+		" urn=\"urn:sdmx:org.sdmx.infomodel.codelist.HierarchicalCodelist=%s:HCL_%s(1.0)\" agencyID=\"%s\""
+		" version=\"1.0\" isFinal=\"true\">\n", t->name, PUBLISH_AGENCY, t->name, PUBLISH_AGENCY);
+	xml_names(f, "        ", "Otras agrupaciones de los códigos", "Other groupings of the codes");
+	for (d = 0; d < t->n_dims; d++) {
+		const struct table_dim *dim = &t->dims[d];
+
+		snprintf(cl, sizeof(cl), "CL_%s_%s", t->name, dim->id);
+		for (g = 1; g < TABLE_MAX_PARENTS; g++) {
+			int used = 0;
+
+			for (k = 0; k < dim->n_codes; k++)
+				used |= dim->codes[k].n_parents > g;
+			if (!used)
+				continue;
+			fprintf(f, "        <str:Hierarchy id=\"%s_%d\">\n", dim->id, g + 1);
+			xml_names(f, "          ", dim->id, dim->id);
+			if (dim->total >= 0)
+				hcode_open(f, "          ", cl, dim->codes[dim->total].code);
+			/* each group of this grouping, with its codes */
+			for (q = 0; q < dim->n_codes; q++) {
+				int is_group = 0;
+
+				for (k = 0; k < dim->n_codes && !is_group; k++)
+					is_group = dim->codes[k].n_parents > g && dim->codes[k].parents[g] == (int)q;
+				if (!is_group)
+					continue;
+				hcode_open(f, "            ", cl, sdmx_code(dim, dim->codes[q].code));
+				for (k = 0; k < dim->n_codes; k++)
+					if (dim->codes[k].n_parents > g && dim->codes[k].parents[g] == (int)q) {
+						hcode_open(f, "              ", cl, sdmx_code(dim, dim->codes[k].code));
+						fputs("              </str:HierarchicalCode>\n", f);
+					}
+				fputs("            </str:HierarchicalCode>\n", f);
+			}
+			if (dim->total >= 0)
+				fputs("          </str:HierarchicalCode>\n", f);
+			fputs("        </str:Hierarchy>\n", f);
+		}
+	}
+	fputs("      </str:HierarchicalCodelist>\n    </str:HierarchicalCodelists>\n", f);
+}
+
 int publish_sdmx_structure(const struct table *t, const char *dir, struct outfile *o, struct err *err)
 {
 	static const char *attrs[] = { "OBS_STATUS", "CONF_STATUS", "UNIT_MEASURE", "COMMENT_DSET" };
@@ -533,7 +603,9 @@ int publish_sdmx_structure(const struct table *t, const char *dir, struct outfil
 			}
 		fputs("      </str:Codelist>\n", f);
 	}
-	fputs("    </str:Codelists>\n    <str:Concepts>\n", f);
+	fputs("    </str:Codelists>\n", f);
+	hierarchies(f, t);
+	fputs("    <str:Concepts>\n", f);
 	fprintf(f, "      <str:ConceptScheme id=\"CS_PASOS\" urn=\"urn:sdmx:org.sdmx.infomodel.conceptscheme.ConceptScheme=%s:CS_PASOS(1.0)\""
 		" agencyID=\"%s\" version=\"1.0\" isFinal=\"true\">\n", PUBLISH_AGENCY, PUBLISH_AGENCY);
 	xml_names(f, "        ", "Conceptos de pasos", "pasos concepts");

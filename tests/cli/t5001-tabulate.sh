@@ -137,6 +137,11 @@ for a in root.iter("{%s}Attribute" % ns["str"]):
         assert rel.find("str:None", ns) is not None
 names = {c.get("id"): c.find("com:Name[@{http://www.w3.org/XML/1998/namespace}lang='en']", ns).text for c in root.iter("{%s}Concept" % ns["str"])}
 assert names["NATIONALITY"] == "Citizenship" and names["TIME_PERIOD"] == "Time period", names
+# the second grouping of a country (national or foreign, beside its region) is a hierarchy
+h = root.find(".//str:HierarchicalCodelist/str:Hierarchy[@id='NATIONALITY_2']", ns)
+assert h is not None, "no second grouping of NATIONALITY"
+groups = {g.get("id"): {c.get("id") for c in g.findall("str:HierarchicalCode", ns)} for g in h.iter("{%s}HierarchicalCode" % ns["str"]) if g.findall("str:HierarchicalCode", ns)}
+assert "BOL" in groups.get("NAT", ()) and "ARG" in groups.get("FOR", ()) and "ARG" not in groups.get("NAT", ()), {k: len(v) for k, v in groups.items()}
 PY
 for dim in TIME_PERIOD DIRECTION BORDER_POST TRANSPORT NATIONALITY; do
   grep -q "<str:[A-Za-z]*Dimension id=\"$dim\"" pub/ine_monthly.structure.xml || fail "no dimension $dim in the structure"
