@@ -555,6 +555,31 @@ int publish_sdmx_structure(const struct table *t, const char *dir, struct outfil
 		fixed_codelist(f, "CL_FREQ", "Frecuencia", "Frequency", freq, 3);
 	fixed_codelist(f, "CL_OBS_STATUS", "Estado de la observación", "Observation status", obs, 3);
 	fixed_codelist(f, "CL_CONF_STATUS", "Estado de confidencialidad", "Confidentiality status", conf, 2);
+	{
+		/* the units of the table's measures, named as SDMX's CL_UNIT_MEASURE names them */
+		static const char *const known[][3] = { { "NUMBER", "Número", "Number" }, { "PS", "Personas", "Persons" } };
+		const char *const (*units)[3] = NULL;
+		const char *u[TABLE_MAX_MEASURES][3];
+		size_t n = 0, q;
+
+		for (m = 0; m < t->n_measures; m++) {
+			if (!t->measures[m].unit || !t->measures[m].unit[0])
+				continue;
+			for (q = 0; q < n && strcmp(u[q][0], t->measures[m].unit); q++)
+				;
+			if (q < n)
+				continue;
+			u[n][0] = u[n][1] = u[n][2] = t->measures[m].unit;
+			for (q = 0; q < sizeof(known) / sizeof(known[0]); q++)
+				if (!strcmp(known[q][0], t->measures[m].unit)) {
+					u[n][1] = known[q][1];
+					u[n][2] = known[q][2];
+				}
+			n++;
+		}
+		units = (const char *const (*)[3])u;
+		fixed_codelist(f, "CL_UNIT_MEASURE", "Unidad de medida", "Unit of measure", units, n);
+	}
 	for (d = 0; d < t->n_dims + 1; d++) {
 		const struct table_dim *dim = d < t->n_dims ? &t->dims[d] : NULL;
 
@@ -666,6 +691,8 @@ int publish_sdmx_structure(const struct table *t, const char *dir, struct outfil
 			coded(f, "CL_OBS_STATUS");
 		else if (!strcmp(attrs[k], "CONF_STATUS"))
 			coded(f, "CL_CONF_STATUS");
+		else if (!strcmp(attrs[k], "UNIT_MEASURE"))
+			coded(f, "CL_UNIT_MEASURE");
 		/* the comment says how the whole table was protected: it belongs to the dataset */
 		fputs(dataset ? "              <str:AttributeRelationship><str:None/></str:AttributeRelationship>\n"
 			      : "              <str:AttributeRelationship><str:PrimaryMeasure><Ref id=\"OBS_VALUE\"/>"

@@ -49,6 +49,7 @@ for line in open(got, encoding="utf-8"):
 for cl, codes in want.items():
     assert cl in read, (cl, sorted(read))
     assert read[cl] == codes, (cl, len(read[cl]), len(codes), [k for k in codes if read[cl].get(k) != codes[k]][:5])
+assert read["CL_UNIT_MEASURE"] == {"NUMBER": ("Número", "Number"), "PS": ("Personas", "Persons")}, read.get("CL_UNIT_MEASURE")
 assert set(read["CL_FREQ"]) == {"A", "Q", "M"} and set(read["CL_OBS_STATUS"]) >= {"A", "Q"} and set(read["CL_CONF_STATUS"]) >= {"F", "C"}, read.keys()
 assert dims[0] == "FREQ" and time == "TIME_PERIOD" and "TIME_PERIOD" not in dims, (dims, time)
 PY
