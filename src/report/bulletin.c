@@ -667,6 +667,10 @@ static int render(struct page *pg, sqlite3 *db, struct slice *sl, const int *hav
 	kv_row(pg, T(pg, "Registros vinculados a una persona", "Records linked to a person"),
 	       store_number(db, "SELECT count(*) FROM person_links"));
 	kv_row(pg, T(pg, "Personas", "Persons"), store_number(db, "SELECT count(DISTINCT person_id) FROM person_links"));
+	if (store_has_table(db, "classified_crossings"))
+		kv_row(pg, T(pg, "Historias señaladas (cruces que no alternan, solo salidas...)",
+			     "Histories flagged (crossings that do not alternate, exits only...)"),
+		       store_number(db, "SELECT count(DISTINCT person_id) FROM classified_crossings WHERE anomaly IS NOT NULL"));
 	put(pg, "</table></div><div class=tab><table><tr><th>");
 	putf(pg, "%s</th><th>%s</th></tr>", T(pg, "Regla de rechazo", "Rejection rule"), T(pg, "Filas", "Rows"));
 	if (store_has_table(db, "rejects") &&

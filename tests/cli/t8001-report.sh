@@ -91,7 +91,10 @@ shown = {row[0]: num(row[1]) for row in monthly["Sex"][1:]}
 assert shown == {{"F": "Female", "M": "Male", "X": "Other"}[k]: v for k, v in want.items()}, (shown, want)
 # data quality against the store
 con = sqlite3.connect(db)
-q = {row[0]: num(row[1]) for t in p.tables for row in t if len(row) == 2 and row[0] in ("Rows read", "Rejected", "Persons")}
+q = {row[0]: num(row[1]) for t in p.tables for row in t if len(row) == 2 and (row[0] in ("Rows read", "Rejected", "Persons") or row[0].startswith("Histories flagged"))}
+flagged = [v for k, v in q.items() if k.startswith("Histories flagged")]
+con = sqlite3.connect(db)
+assert flagged == [con.execute("select count(distinct person_id) from classified_crossings where anomaly is not null").fetchone()[0]], q
 assert q["Rows read"] == con.execute("select sum(rows_read) from batches").fetchone()[0], q
 assert q["Rejected"] == con.execute("select sum(rejected) from batches").fetchone()[0], q
 assert q["Persons"] == con.execute("select count(distinct person_id) from person_links").fetchone()[0], q
