@@ -12,6 +12,7 @@
  */
 #include "serve_int.h"
 #include "csv.h"
+#include "opt.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -260,6 +261,7 @@ void explorer_free(struct explorer *ex)
 struct selection {
 	const struct ex_table *t;
 	int measure, row, col;       /* col -1: none */
+	int level;                   /* only the rows of this level of their hierarchy (-1: every level) */
 	int fixed[EX_DIMS];          /* code per dimension not in rows or columns */
 	int en;
 };
@@ -290,6 +292,19 @@ static int parse_selection(struct MHD_Connection *c, const struct ex_table *t, s
 	s->en = lang && !strcmp(lang, "en");
 	s->measure = m ? find_code(&t->measures, m) : 0;
 	s->row = row ? dim_index(t, row) : 0;
+	{
+		const char *lv = arg(c, "level");
+		long long v;
+
+		s->level = -1;
+		if (lv && lv[0]) {
+			if (opt_int(lv, 0, 99, &v)) {
+				*why = "level is a whole number: 0 for the most detailed codes";
+				return -1;
+			}
+			s->level = (int)v;
+		}
+	}
 	s->col = col && col[0] ? dim_index(t, col) : -1;
 	if (s->measure < 0 || (size_t)s->measure >= t->measures.n) {
 		*why = "no such measure in this table";
@@ -320,6 +335,8 @@ static int matches(const struct selection *s, const struct ex_cell *c)
 	size_t i;
 
 	if (c->measure != s->measure)
+		return 0;
+	if (s->level >= 0 && s->t->dims[s->row].level[c->code[s->row]] != s->level)
 		return 0;
 	for (i = 0; i < s->t->n_dims; i++)
 		if ((int)i != s->row && (int)i != s->col && c->code[i] != s->fixed[i])
@@ -428,6 +445,8 @@ static void link_args(struct buf *b, const struct selection *s, const char *fmt)
 		 s->t->measures.codes[s->measure], s->t->dims[s->row].name);
 	if (s->col >= 0)
 		buf_addf(b, NULL, "&amp;cols=%s", s->t->dims[s->col].name);
+	if (s->level >= 0)
+		buf_addf(b, NULL, "&amp;level=%d", s->level);
 	for (k = 0; k < s->t->n_dims; k++)
 		if ((int)k != s->row && (int)k != s->col)
 			buf_addf(b, NULL, "&amp;%s=%s", s->t->dims[k].name, s->t->dims[k].codes[s->fixed[k]]);
@@ -529,6 +548,21 @@ static enum MHD_Result explore_table(struct explorer *ex, struct MHD_Connection 
 	select_box(&b, "measure", &t->measures, s.measure, s.en, 0, "");
 	buf_addf(&b, NULL, "</label><label>%s ", s.en ? "Rows" : "Filas");
 	dims_box(&b, "rows", t, s.row, 0, "");
+	buf_addf(&b, NULL, "</label><label>%s <select name=level id=s_level><option value=\"\"%s>%s</option>",
+		 s.en ? "Level of the rows" : "Nivel de las filas", s.level < 0 ? " selected" : "",
+		 s.en ? "(all)" : "(todos)");
+	{
+		int lv, seen[100] = { 0 };
+
+		for (i = 0; i < t->dims[s.row].n; i++)
+			if (t->dims[s.row].level[i] >= 0 && t->dims[s.row].level[i] < 100)
+				seen[t->dims[s.row].level[i]] = 1;
+		for (lv = 0; lv < 100; lv++)
+			if (seen[lv])
+				buf_addf(&b, NULL, "<option value=%d%s>%d%s</option>", lv, lv == s.level ? " selected" : "", lv,
+					 lv == 0 ? (s.en ? " (most detailed)" : " (más detallado)") : "");
+	}
+	buf_adds(&b, "</select>", NULL);
 	buf_addf(&b, NULL, "</label><label>%s ", s.en ? "Columns" : "Columnas");
 	dims_box(&b, "cols", t, s.col, 1, s.en ? "(none)" : "(ninguna)");
 	buf_adds(&b, "</label><br>", NULL);

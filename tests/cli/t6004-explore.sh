@@ -79,6 +79,16 @@ txt = [c for row in rp.rows for c in row[1:]]
 supp = sum(1 for v, c in reg.values() if c == "C")
 assert txt.count("C") == supp, (txt.count("C"), supp)
 PY
+# a level of the rows' hierarchy: departments (level 1) without their posts
+curl -s -o lvl.csv "$base/ine_monthly.csv?measure=CROSSINGS&rows=BORDER_POST&level=1&TIME_PERIOD=2023"
+python3 - pub <<'PY' || fail "the rows' level"
+import csv, sys
+pub = sys.argv[1]
+lv = {r["code"]: r["level"] for r in csv.DictReader(open(f"{pub}/ine_monthly.structure.csv", encoding="utf-8")) if r["dimension"] == "BORDER_POST"}
+got = {r["BORDER_POST"] for r in csv.DictReader(open("lvl.csv", encoding="utf-8"))}
+assert got == {c for c, l in lv.items() if l == "1"} and got, (got, lv)
+PY
+expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$base/ine_monthly?measure=CROSSINGS&level=x")" 400 "a level that is no number"
 # the link on the page downloads the same selection
 expect_eq "$(curl -s "http://127.0.0.1:$port$(cat link.txt)" | md5sum)" "$(md5sum < sel.csv)" "the page's download link holds the selection"
 expect_eq "$(curl -s -o /dev/null -w '%{http_code}' "$base/ine_monthly?measure=NOPE")" 400 "no such measure"
