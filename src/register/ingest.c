@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "ingest.h"
+#include "refers.h"
 #include "csv.h"
 #include "date.h"
 #include "mem.h"
@@ -216,7 +217,8 @@ static int reject_first_line(struct store *st, struct store_batch *b, struct csv
 
 static int take_record(struct store *st, struct store_table *t, const struct schema *s,
 		       const int *col_of, size_t n_cols, struct store_batch *b, struct csv_reader *r,
-		       const struct csv_record *rec, struct csv_field *vals, long today, struct err *err)
+		       const struct csv_record *rec, struct csv_field *vals, long today, struct refers *rf,
+		       struct err *err)
 {
 	struct validation v;
 	enum store_put put;
@@ -265,6 +267,15 @@ static int take_record(struct store *st, struct store_table *t, const struct sch
 			snprintf(msg + off, sizeof(msg) - off, ")");
 		return reject(st, b, rec, v.f[0].field >= 0 ? s->fields[v.f[0].field].name : "",
 			      v.f[0].rule, msg, err);
+	}
+	if (rf) {
+		/* a record that names one of another register: the one it names must be stored */
+		const char *rule = NULL, *field = "";
+
+		if ((rc = refers_check(rf, vals, &rule, &field, msg, sizeof(msg), err)) < 0)
+			return rc;
+		if (rc)
+			return reject(st, b, rec, field, rule, msg, err);
 	}
 	rc = store_table_put(t, vals, ingest_hash(vals, s->n_fields), b->id, rec->line, &put,
 			     &first, err);
@@ -328,6 +339,7 @@ int ingest_file(struct store *st, const struct schema *s, const char *path,
 {
 	struct csv_reader *r = NULL;
 	struct store_table *t = NULL;
+	struct refers *rf = NULL;
 	struct store_batch *b = &res->batch;
 	struct csv_record rec;
 	struct csv_field vals[SCHEMA_MAX_FIELDS];
@@ -359,7 +371,7 @@ int ingest_file(struct store *st, const struct schema *s, const char *path,
 	}
 	if (!found && (rc = store_batch_abandoned(st, s->name, base_name(path), b->sha256, &res->abandoned, err)))
 		goto out;
-	if ((rc = store_table_open(st, s, &t, err)))
+	if ((rc = store_table_open(st, s, &t, err)) || (rc = refers_open(st, s, &rf, err)))
 		goto out;
 	rc = csv_reader_next(r, &rec, err);
 	if (rc == 0) {
@@ -393,7 +405,7 @@ int ingest_file(struct store *st, const struct schema *s, const char *path,
 			goto out;
 		if (rc == 0)
 			break;
-		if ((rc = take_record(st, t, s, col_of, n_cols, b, r, &rec, vals, today, err)))
+		if ((rc = take_record(st, t, s, col_of, n_cols, b, r, &rec, vals, today, rf, err)))
 			goto out;
 		if (++n_in_chunk == chunk) {
 			b->resume_offset = csv_reader_offset(r);
@@ -433,6 +445,7 @@ out:
 	if (in_tx)
 		store_rollback(st);
 	csv_reader_free(r);
+	refers_free(rf);
 	store_table_free(t);
 	if (rc > 0)
 		rc = 0;

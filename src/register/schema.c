@@ -62,6 +62,8 @@ void schema_free(struct schema *s)
 		free(s->fields[i].name);
 	for (i = 0; i < s->n_rules; i++) {
 		free(s->rules[i].id);
+		free(s->rules[i].ref_register);
+		free(s->rules[i].ref_field);
 		for (j = 0; j < s->rules[i].n_values; j++)
 			free(s->rules[i].values[j]);
 	}
@@ -285,6 +287,63 @@ static int field_arg(const struct schema *s, const char *rule, const char *name,
 	return i;
 }
 
+/*
+ * The values tok[from..n) of a rule's condition on field r->b. Every value
+ * is checked before any is copied: a rule that fails is not counted, so
+ * nothing of it may stay allocated.
+ */
+static int cond_values(struct schema *s, struct schema_rule *r, char **tok, int from, int n, struct err *err)
+{
+	int i;
+
+	if (n - from > SCHEMA_MAX_VALUES)
+		return ERR_SET(err, ERR_SCHEMA, "rule '%s': too many values", tok[1]);
+	for (i = from; i < n; i++) {
+		const struct codelist *cl = s->fields[r->b].codes;
+
+		if (cl && codelist_find(cl, tok[i], strlen(tok[i])) < 0)
+			return ERR_SET(err, ERR_SCHEMA, "rule '%s': '%s' is not a code of '%s'", tok[1], tok[i], codelist_name(cl));
+	}
+	for (i = from; i < n; i++)
+		r->values[r->n_values++] = xstrdup(tok[i]);
+	return 0;
+}
+
+/*
+ * rule ID refers FIELD REGISTER.FIELD [when COND_FIELD in|not_in VALUE...]:
+ * FIELD must name a stored record of REGISTER by its FIELD (ingest checks
+ * it against the store).
+ */
+static int parse_refers(struct schema *s, struct schema_rule *r, char **tok, int n, struct err *err)
+{
+	const char *dot = strchr(tok[4], '.');
+	int i;
+
+	r->kind = RULE_REFERS;
+	if ((r->a = field_arg(s, tok[1], tok[3], err)) < 0)
+		return r->a;
+	if (!dot || dot == tok[4] || !dot[1] || strspn(tok[4], "abcdefghijklmnopqrstuvwxyz0123456789_.") != strlen(tok[4]) ||
+	    strchr(dot + 1, '.'))
+		return ERR_SET(err, ERR_SCHEMA, "rule '%s': refers to REGISTER.FIELD (lower case), not '%s'", tok[1], tok[4]);
+	r->b = r->a;
+	if (n > 5) {
+		if (n < 9 || strcmp(tok[5], "when") || (strcmp(tok[7], "in") && strcmp(tok[7], "not_in")))
+			return ERR_SET(err, ERR_SCHEMA, "rule '%s': write FIELD REGISTER.FIELD [when COND_FIELD in|not_in VALUE...]",
+				       tok[1]);
+		if ((r->b = field_arg(s, tok[1], tok[6], err)) < 0)
+			return r->b;
+		if ((i = cond_values(s, r, tok, 8, n, err)))
+			return i;
+		r->negate = !strcmp(tok[7], "not_in");
+		r->has_cond = 1;
+	}
+	r->ref_register = xmemdup0(tok[4], (size_t)(dot - tok[4]));
+	r->ref_field = xstrdup(dot + 1);
+	r->id = xstrdup(tok[1]);
+	s->n_rules++;
+	return 0;
+}
+
 static int parse_rule(struct schema *s, char **tok, int n, struct err *err)
 {
 	struct schema_rule *r;
@@ -296,12 +355,14 @@ static int parse_rule(struct schema *s, char **tok, int n, struct err *err)
 		return ERR_SET(err, ERR_SCHEMA, "more than %d rules", SCHEMA_MAX_RULES);
 	r = &s->rules[s->n_rules];
 	memset(r, 0, sizeof(*r));
+	if (!strcmp(tok[2], "refers"))
+		return parse_refers(s, r, tok, n, err);
 	if (!strcmp(tok[2], "not_after")) r->kind = RULE_NOT_AFTER;
 	else if (!strcmp(tok[2], "not_before")) r->kind = RULE_NOT_BEFORE;
 	else if (!strcmp(tok[2], "present_iff")) r->kind = RULE_PRESENT_IFF;
 	else if (!strcmp(tok[2], "only_if")) r->kind = RULE_ONLY_IF;
 	else
-		return ERR_SET(err, ERR_SCHEMA, "rule '%s': unknown kind '%s' (not_after, not_before, present_iff, only_if)", tok[1], tok[2]);
+		return ERR_SET(err, ERR_SCHEMA, "rule '%s': unknown kind '%s' (not_after, not_before, present_iff, only_if, refers)", tok[1], tok[2]);
 	if ((r->a = field_arg(s, tok[1], tok[3], err)) < 0)
 		return r->a;
 	if ((r->b = field_arg(s, tok[1], tok[4], err)) < 0)
@@ -317,18 +378,8 @@ static int parse_rule(struct schema *s, char **tok, int n, struct err *err)
 		if (n < 7 || (strcmp(tok[5], "in") && strcmp(tok[5], "not_in")))
 			return ERR_SET(err, ERR_SCHEMA, "rule '%s': write FIELD COND_FIELD in|not_in VALUE...", tok[1]);
 		r->negate = !strcmp(tok[5], "not_in");
-		if (n - 6 > SCHEMA_MAX_VALUES)
-			return ERR_SET(err, ERR_SCHEMA, "rule '%s': too many values", tok[1]);
-		/* Every value is checked before any is copied: a rule that fails
-		 * is not counted, so nothing of it may stay allocated. */
-		for (i = 6; i < n; i++) {
-			const struct codelist *cl = s->fields[r->b].codes;
-
-			if (cl && codelist_find(cl, tok[i], strlen(tok[i])) < 0)
-				return ERR_SET(err, ERR_SCHEMA, "rule '%s': '%s' is not a code of '%s'", tok[1], tok[i], codelist_name(cl));
-		}
-		for (i = 6; i < n; i++)
-			r->values[r->n_values++] = xstrdup(tok[i]);
+		if ((i = cond_values(s, r, tok, 6, n, err)))
+			return i;
 	}
 	r->id = xstrdup(tok[1]);
 	s->n_rules++;

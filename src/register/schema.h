@@ -49,7 +49,9 @@ enum rule_kind {
 	RULE_NOT_AFTER,   /* a <= b when both present (dates compared by day) */
 	RULE_NOT_BEFORE,  /* a >= b when both present */
 	RULE_PRESENT_IFF, /* a present exactly when cond holds */
-	RULE_ONLY_IF      /* a present only when cond holds */
+	RULE_ONLY_IF,     /* a present only when cond holds */
+	RULE_REFERS       /* a names a record of another register (or this one) by its field, when cond holds:
+			     checked by ingest against the store (refers.h), not by validate_record */
 };
 
 struct schema_rule {
@@ -59,6 +61,8 @@ struct schema_rule {
 	int negate;          /* cond is "b not_in values" */
 	size_t n_values;
 	char *values[SCHEMA_MAX_VALUES];
+	int has_cond;        /* RULE_REFERS: only when b is (not) in values; the other kinds always have one */
+	char *ref_register, *ref_field;  /* RULE_REFERS: what a must name */
 };
 
 struct schema {

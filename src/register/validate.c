@@ -304,6 +304,8 @@ static void check_rule(const struct schema *s, const struct schema_rule *r,
 			validate_add(v, r->a, r->id, msg);
 		}
 		break;
+	case RULE_REFERS:
+		break;  /* needs the store: ingest checks it (refers.h) */
 	case RULE_ONLY_IF:
 		if (a->len && !cond_holds(r, b)) {
 			snprintf(msg, sizeof(msg), "'%s' is not allowed for this '%s'",
@@ -312,6 +314,11 @@ static void check_rule(const struct schema *s, const struct schema_rule *r,
 		}
 		break;
 	}
+}
+
+int validate_rule_applies(const struct schema_rule *r, const struct csv_field *vals)
+{
+	return !r->has_cond || cond_holds(r, &vals[r->b]);
 }
 
 size_t validate_record(const struct schema *s, const struct csv_field *vals,

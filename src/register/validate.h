@@ -40,6 +40,9 @@ struct validation {
 size_t validate_record(const struct schema *s, const struct csv_field *vals,
 		       struct validation *v);
 
+/** Whether rule r's condition holds for vals (a rule without one always applies). */
+int validate_rule_applies(const struct schema_rule *r, const struct csv_field *vals);
+
 /** Append a finding (used by ingest for structural problems). */
 void validate_add(struct validation *v, int field, const char *rule, const char *msg);
 
