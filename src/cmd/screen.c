@@ -62,9 +62,9 @@ static double now_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
-static int one(void *ctx, const struct csv_field *vals)
+/* Screen one record (its time into the histogram under --latency); 1 when progress is due. */
+static int one(struct run *r, const struct csv_field *vals)
 {
-	struct run *r = ctx;
 	struct screen_hit hits[SCREEN_MAX_HITS];
 	double t0 = r->lat ? now_us() : 0;
 
@@ -74,8 +74,16 @@ static int one(void *ctx, const struct csv_field *vals)
 
 		r->lat[us >= LAT_BUCKETS - 1 ? LAT_BUCKETS - 1 : (size_t)us]++;
 	}
-	if ((++r->done & 0xffff) == 0)
-		progress_update(&r->bar, r->done, r->total);
+	return (++r->done & 0xffff) == 0;
+}
+
+/* The store's crossings: progress by the count, the total unknown. */
+static int one_stored(void *ctx, const struct csv_field *vals)
+{
+	struct run *r = ctx;
+
+	if (one(r, vals))
+		progress_update(&r->bar, r->done, 0);
 	return 0;
 }
 
@@ -125,9 +133,7 @@ static int screen_file(const struct schema *s, const char *path, struct run *run
 		}
 		for (i = 0; i < s->n_fields; i++)
 			vals[i] = rec.fields[col_of[i]];
-		one(run, vals);
-		run->done--;
-		if ((++run->done & 0xffff) == 0)
+		if (one(run, vals))
 			progress_update(&run->bar, csv_reader_offset(r), run->total);
 	}
 out:
@@ -193,7 +199,7 @@ int cmd_screen(struct app *app, int argc, char **argv)
 	if (n)
 		rc = screen_file(s, argv[1], &run, &unreadable, &err);
 	else
-		rc = store_scan(app->store, s, one, &run, &err);
+		rc = store_scan(app->store, s, one_stored, &run, &err);
 	progress_done(&run.bar);
 	screen_pass_free(run.pass, &c);
 	if (rc)

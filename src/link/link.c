@@ -26,8 +26,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define NULL_LEVEL 15
-_Static_assert(MAX_LEVELS == 5, "struct link_model holds 5 levels a comparison");
 #define NAME_MAX_BYTES 96
 
 enum comparison { C_SUR, C_GIV, C_BIRTH, C_SEX, C_NAT, C_DOC, C_EXTRA };
@@ -541,7 +539,7 @@ static int word_prefix(const char *a, size_t la, const char *b, size_t lb)
 	return la > 0 && memcmp(a, b, la) == 0 && (la == lb || b[la] == ' ');
 }
 
-static void compare(const struct linker *lk, const struct sig *a, const struct sig *b, uint8_t *g)
+void link_compare(const struct linker *lk, const struct sig *a, const struct sig *b, uint8_t *g)
 {
 	size_t k;
 
@@ -595,7 +593,7 @@ static void compare(const struct linker *lk, const struct sig *a, const struct s
 	}
 }
 
-static size_t n_comparisons(const struct linker *lk)
+size_t link_n_comparisons(const struct linker *lk)
 {
 	return C_EXTRA + lk->n_extra;
 }
@@ -662,7 +660,7 @@ static uint64_t rnd64(uint64_t *s)
 
 static void estimate_u(struct linker *lk)
 {
-	size_t nc = n_comparisons(lk), k, t;
+	size_t nc = link_n_comparisons(lk), k, t;
 	double cnt[LINK_MAX_COMPARISONS][MAX_LEVELS] = { { 0 } }, tot[LINK_MAX_COMPARISONS] = { 0 };
 	uint64_t s = lk->o.seed * 0x2545F4914F6CDD1DULL + 17;
 	uint8_t g[LINK_MAX_COMPARISONS];
@@ -673,7 +671,7 @@ static void estimate_u(struct linker *lk)
 
 		if (lk->rec_sig[i] == lk->rec_sig[j])
 			continue;
-		compare(lk, &lk->sig[lk->rec_sig[i]], &lk->sig[lk->rec_sig[j]], g);
+		link_compare(lk, &lk->sig[lk->rec_sig[i]], &lk->sig[lk->rec_sig[j]], g);
 		for (k = 0; k < nc; k++)
 			if (g[k] != NULL_LEVEL) {
 				cnt[k][g[k]]++;
@@ -778,7 +776,7 @@ static void init_m(double m[LINK_MAX_COMPARISONS][MAX_LEVELS], size_t nc)
 static double em(const struct linker *lk, const struct pattern *p, size_t np, unsigned skip,
 		 double m[LINK_MAX_COMPARISONS][MAX_LEVELS], int update_m, double lambda)
 {
-	size_t nc = n_comparisons(lk), i, k;
+	size_t nc = link_n_comparisons(lk), i, k;
 	unsigned it;
 	uint8_t g[LINK_MAX_COMPARISONS];
 
@@ -887,7 +885,7 @@ static int model_pair(struct linker *lk, uint32_t a, uint32_t b, unsigned mask, 
 	size_t k;
 	int r, an;
 
-	compare(lk, &lk->sig[a], &lk->sig[b], g);
+	link_compare(lk, &lk->sig[a], &lk->sig[b], g);
 	gv = pack(g, mp->nc);
 	mp->pairs++;
 	for (r = 0; r < LINK_N_RULES; r++)
@@ -1059,7 +1057,7 @@ static double weight(const struct linker *lk, const uint8_t *g, size_t nc)
 	return w;
 }
 
-static double probability(double w)
+double link_probability(double w)
 {
 	return 1.0 / (1.0 + exp2(-w));
 }
@@ -1255,7 +1253,7 @@ static FILE *temp_file(struct err *err)
  */
 static int score_file(struct linker *lk, FILE *f, size_t *cap, struct err *err)
 {
-	size_t nc = n_comparisons(lk);
+	size_t nc = link_n_comparisons(lk);
 	uint8_t g[LINK_MAX_COMPARISONS];
 	struct cand_rec rec;
 
@@ -1266,7 +1264,7 @@ static int score_file(struct linker *lk, FILE *f, size_t *cap, struct err *err)
 		int same_doc;
 
 		unpack(rec.g, g, nc);
-		p = (float)probability(weight(lk, g, nc) + tf_adjust(lk, a, b, g));
+		p = (float)link_probability(weight(lk, g, nc) + tf_adjust(lk, a, b, g));
 		same_doc = g[C_DOC] == 2 && a->doct == b->doct && a->docc == b->docc;
 		if (p < lk->o.threshold && !same_doc)
 			continue;
@@ -1350,7 +1348,7 @@ int link_run(struct linker *lk, struct link_stats *st, struct err *err)
 	 */
 	mp = xcalloc(parts, sizeof(*mp));
 	for (t = 0; t < parts; t++) {
-		mp[t].nc = n_comparisons(lk);
+		mp[t].nc = link_n_comparisons(lk);
 		mp[t].mark = xcalloc(lk->n_sig + 1, 1);
 		mp[t].f = lk->cand_file[t];
 		mp[t].lk = lk;
@@ -1414,69 +1412,15 @@ out:
 	return rc;
 }
 
-void link_model_of(const struct linker *lk, struct link_model *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->n_comparisons = n_comparisons(lk);
-	m->n_extra = lk->n_extra;
-	memcpy(m->m, lk->m, sizeof(m->m));
-	memcpy(m->u, lk->u, sizeof(m->u));
-	m->lambda = lk->lambda;
-	m->threshold = lk->o.threshold;
-}
-
-size_t link_model_best(const struct link_model *m, const struct link_view *a, const struct link_view *cands, size_t n,
-		       double *best_p)
-{
-	struct link_opts o;
-	struct linker *lk;
-	uint8_t g[LINK_MAX_COMPARISONS];
-	size_t i, k, best = n;
-	double prior;
-
-	*best_p = 0.0;
-	if (m->lambda <= 0 || m->lambda >= 1 || n == 0)
-		return n;
-	prior = log2(m->lambda / (1 - m->lambda));
-	link_opts_init(&o);
-	o.threads = 1;
-	lk = link_new(&o);
-	/* the records normalised and compared exactly as link_run does, in a linker of their own */
-	link_add(lk, 0, "a", 1, a);
-	for (i = 0; i < n; i++)
-		link_add(lk, 1, "c", 1, &cands[i]);
-	lk->n_extra = m->n_extra;
-	for (i = 0; i < n; i++) {
-		const struct sig *x = &lk->sig[lk->rec_sig[0]], *y = &lk->sig[lk->rec_sig[i + 1]];
-		double w = prior, p;
-
-		if (lk->rec_sig[0] == lk->rec_sig[i + 1]) {
-			p = 1.0;
-		} else {
-			compare(lk, x, y, g);
-			for (k = 0; k < m->n_comparisons; k++)
-				if (g[k] != NULL_LEVEL && m->m[k][g[k]] > 0 && m->u[k][g[k]] > 0)
-					w += log2(m->m[k][g[k]] / m->u[k][g[k]]);
-			p = probability(w);
-		}
-		if (p > *best_p) {
-			*best_p = p;
-			best = i;
-		}
-	}
-	link_free(lk);
-	return best;
-}
-
 void link_explain(const struct linker *lk, size_t i, size_t j, struct link_explanation *e)
 {
 	const struct sig *a = &lk->sig[lk->rec_sig[i]], *b = &lk->sig[lk->rec_sig[j]];
-	size_t nc = n_comparisons(lk), k;
+	size_t nc = link_n_comparisons(lk), k;
 	uint8_t g[LINK_MAX_COMPARISONS];
 	double tf;
 
 	memset(e, 0, sizeof(*e));
-	compare(lk, a, b, g);
+	link_compare(lk, a, b, g);
 	e->same_identity = lk->rec_sig[i] == lk->rec_sig[j];
 	e->prior_weight = log2(lk->lambda / (1 - lk->lambda));
 	e->total_weight = e->prior_weight;
@@ -1498,6 +1442,6 @@ void link_explain(const struct linker *lk, size_t i, size_t j, struct link_expla
 	/* the adjustment belongs to the name comparisons; shown on surnames */
 	e->c[C_SUR].tf_adjustment = tf;
 	e->total_weight += tf;
-	e->probability = e->same_identity ? 1.0 : probability(e->total_weight);
+	e->probability = e->same_identity ? 1.0 : link_probability(e->total_weight);
 }
 

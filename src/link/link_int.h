@@ -13,6 +13,8 @@
 #include "link.h"
 
 #define MAX_LEVELS 5       /* comparison levels at most */
+#define NULL_LEVEL 15      /* a comparison with a value missing on either side */
+_Static_assert(MAX_LEVELS == 5, "struct link_model holds 5 levels a comparison");
 #define LINK_N_RULES 7     /* blocking rules */
 
 /* Interned strings: one copy of each normalised name, with its frequency. */
@@ -108,6 +110,12 @@ int link_each_pair(struct linker *lk, unsigned part, unsigned parts,
 /** Every candidate pair of identities once, with the blocking rules that made it (after link_run). */
 void link_each_candidate(const struct linker *lk, void (*fn)(void *ctx, uint32_t a, uint32_t b, unsigned rules),
 			 void *ctx);
+/** The comparison levels of identities a and b into g (one per comparison). */
+void link_compare(const struct linker *lk, const struct sig *a, const struct sig *b, uint8_t *g);
+/** Comparisons the linker makes: the six of the person fields and its extra ones. */
+size_t link_n_comparisons(const struct linker *lk);
+/** The match probability of a total weight (log2 odds). */
+double link_probability(double w);
 /** Intern n bytes of s (copied); 0 for the empty string. */
 uint32_t link_intern(struct pool *pl, const char *s, size_t n);
 /** Free a pool's contents. */

@@ -1,13 +1,16 @@
 /*
  * link_model.c: the model 'pasos link' estimated, kept in the store so
  * that 'pasos serve' links a crossing with a new document by name at
- * once, with the same comparisons and weights. See link.h.
+ * once, with the same comparisons and weights; and the scoring of a new
+ * record against candidates with it. See link.h.
  * SPDX-License-Identifier: MIT
  */
 #include "link.h"
+#include "link_int.h"
 #include "link_model.h"
 #include "store.h"
 
+#include <math.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -90,4 +93,58 @@ int link_model_load(sqlite3 *db, struct link_model *m)
 	if (!found)
 		memset(m, 0, sizeof(*m));
 	return found;
+}
+
+void link_model_of(const struct linker *lk, struct link_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->n_comparisons = link_n_comparisons(lk);
+	m->n_extra = lk->n_extra;
+	memcpy(m->m, lk->m, sizeof(m->m));
+	memcpy(m->u, lk->u, sizeof(m->u));
+	m->lambda = lk->lambda;
+	m->threshold = lk->o.threshold;
+}
+
+size_t link_model_best(const struct link_model *m, const struct link_view *a, const struct link_view *cands, size_t n,
+		       double *best_p)
+{
+	struct link_opts o;
+	struct linker *lk;
+	uint8_t g[LINK_MAX_COMPARISONS];
+	size_t i, k, best = n;
+	double prior;
+
+	*best_p = 0.0;
+	if (m->lambda <= 0 || m->lambda >= 1 || n == 0)
+		return n;
+	prior = log2(m->lambda / (1 - m->lambda));
+	link_opts_init(&o);
+	o.threads = 1;
+	lk = link_new(&o);
+	/* the records normalised and compared exactly as link_run does, in a linker of their own */
+	link_add(lk, 0, "a", 1, a);
+	for (i = 0; i < n; i++)
+		link_add(lk, 1, "c", 1, &cands[i]);
+	lk->n_extra = m->n_extra;
+	for (i = 0; i < n; i++) {
+		const struct sig *x = &lk->sig[lk->rec_sig[0]], *y = &lk->sig[lk->rec_sig[i + 1]];
+		double w = prior, p;
+
+		if (lk->rec_sig[0] == lk->rec_sig[i + 1]) {
+			p = 1.0;
+		} else {
+			link_compare(lk, x, y, g);
+			for (k = 0; k < m->n_comparisons; k++)
+				if (g[k] != NULL_LEVEL && m->m[k][g[k]] > 0 && m->u[k][g[k]] > 0)
+					w += log2(m->m[k][g[k]] / m->u[k][g[k]]);
+			p = link_probability(w);
+		}
+		if (p > *best_p) {
+			*best_p = p;
+			best = i;
+		}
+	}
+	link_free(lk);
+	return best;
 }

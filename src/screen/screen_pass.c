@@ -79,11 +79,6 @@ struct screen_pass {
 	struct screen_counts counts;
 };
 
-static int field_named(const struct schema *s, const char *name)
-{
-	return schema_field_index(s, name);
-}
-
 struct screen_pass *screen_pass_new(const struct screener *sc, const struct schema *s, FILE *out, double threshold)
 {
 	struct screen_pass *p = xcalloc(1, sizeof(*p));
@@ -112,8 +107,8 @@ struct screen_pass *screen_pass_new(const struct screener *sc, const struct sche
 	p->f_docn = schema_role_field(s, ROLE_DOCUMENT_NUMBER);
 	p->f_dir = schema_role_field(s, ROLE_DIRECTION);
 	p->f_time = schema_role_field(s, ROLE_EVENT_DATE);
-	p->f_permit = field_named(s, "minor_authorization");
-	p->f_stay = field_named(s, "permitted_stay_days");
+	p->f_permit = schema_field_index(s, "minor_authorization");
+	p->f_stay = schema_field_index(s, "permitted_stay_days");
 	p->latest = DATE_INVALID;
 	if (out)
 		fputs("record_id,kind,list,entry_id,score,reasons\r\n", out);

@@ -100,6 +100,7 @@ struct server {
 	pthread_t sc_thread;
 	int sc_started, stopping_watch;
 	sqlite3_stmt *put_screening;
+	int f_permit, f_nat, f_time, f_birth, f_dir;  /* the fields the screening rules read, found once */
 	/* the public explorer over the published tables (NULL without --public) */
 	struct explorer *ex;
 	/* the queue */

@@ -96,6 +96,11 @@ int screening_open(struct server *sv, struct err *err)
 			       " VALUES('movements', ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?)", -1,
 			       SQLITE_PREPARE_PERSISTENT, &sv->put_screening, NULL) != SQLITE_OK)
 		return store_error(db, "cannot prepare the screenings", err);
+	sv->f_permit = schema_field_index(sv->s, "minor_authorization");
+	sv->f_nat = schema_field_index(sv->s, "nationality");
+	sv->f_time = schema_field_index(sv->s, "event_time");
+	sv->f_birth = schema_field_index(sv->s, "birth_date");
+	sv->f_dir = schema_field_index(sv->s, "direction");
 	pthread_rwlock_init(&sv->sc_lock, NULL);
 	pthread_mutex_init(&sv->sc_wait, NULL);
 	pthread_cond_init(&sv->sc_cond, NULL);
@@ -126,9 +131,9 @@ void screening_close(struct server *sv)
 	sv->sc = NULL;
 }
 
-static struct csv_field field(const struct server *sv, const struct csv_field *v, const char *name)
+/* The value of field i (an index found once at start), or none when the register lacks it. */
+static struct csv_field field(const struct csv_field *v, int i)
 {
-	int i = schema_field_index(sv->s, name);
 	struct csv_field none = { "", 0 };
 
 	return i >= 0 ? v[i] : none;
@@ -143,9 +148,9 @@ static long day_of(struct csv_field f)
 static size_t history_rules(struct server *sv, const struct csv_field *v, int entry, struct screen_hit *hits,
 			    size_t n, size_t max)
 {
-	struct csv_field permit = field(sv, v, "minor_authorization"), id = v[sv->s->id_field];
-	struct csv_field nat = field(sv, v, "nationality");
-	long day = day_of(field(sv, v, "event_time")), birth = day_of(field(sv, v, "birth_date"));
+	struct csv_field permit = field(v, sv->f_permit), id = v[sv->s->id_field];
+	struct csv_field nat = field(v, sv->f_nat);
+	long day = day_of(field(v, sv->f_time)), birth = day_of(field(v, sv->f_birth));
 	struct reader *r;
 	sqlite3_stmt *q;
 	int used = 0;
@@ -206,7 +211,7 @@ int screening_run(struct server *sv, struct job *j)
 	int sur = 0;
 	size_t i, n;
 	json_t *a;
-	struct csv_field dir = field(sv, j->vals, "direction");
+	struct csv_field dir = field(j->vals, sv->f_dir);
 
 	memset(&t, 0, sizeof(t));
 	for (i = 0; i < sv->s->n_fields; i++) {
