@@ -759,7 +759,9 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		       "CREATE TABLE classified_crossings(movement_rowid INTEGER NOT NULL, person_id INTEGER NOT NULL,"
 		       " res_before INTEGER NOT NULL, res_after INTEGER NOT NULL, long_term_migration INTEGER NOT NULL,"
 		       " res_before_known_on TEXT, res_after_known_on TEXT, ltm_known_on TEXT,"
-		       " provisional INTEGER NOT NULL, anomaly TEXT, res_after_estimated INTEGER NOT NULL);"
+		       " provisional INTEGER NOT NULL, anomaly TEXT, res_after_estimated INTEGER NOT NULL,"
+		       /* a person's results side by side, as a history reads them (serve_history.c) */
+		       " PRIMARY KEY(person_id, movement_rowid)) WITHOUT ROWID;"
 		       "CREATE TABLE IF NOT EXISTS classify_runs(run_id INTEGER PRIMARY KEY, as_of TEXT, window INTEGER,"
 		       " threshold INTEGER, persons INTEGER, crossings INTEGER, provisional INTEGER,"
 		       " run_at TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));", err)))

@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include <locale.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 int main(int argc, char **argv)
@@ -19,5 +20,7 @@ int main(int argc, char **argv)
 	 * tables are opened up one by one (outfile.h).
 	 */
 	umask(077);
+	/* no count of SQLite's memory: it takes one lock around every allocation of every thread (pasos serve) */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	return cli_main(argc, argv);
 }

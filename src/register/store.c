@@ -733,11 +733,33 @@ int store_save_persons(struct store *st,
 		sqlite3_reset(q);
 	}
 	sqlite3_finalize(q);
+	q = NULL;
+	if ((rc = store_person_crossings_build(st->db, err)))
+		goto fail;
 	return exec(st->db, "COMMIT", err);
 fail:
 	sqlite3_finalize(q);
 	store_rollback(st);
 	return rc;
+}
+
+/*
+ * A history read as one range of one table: the person's crossings lie
+ * side by side in the order they are shown, where through person_links
+ * each crossing was two lookups in indexes far apart. Copied from the
+ * register (whose rows never change) when the links are saved; the
+ * service adds a row with each crossing it registers.
+ */
+int store_person_crossings_build(sqlite3 *db, struct err *err)
+{
+	if (!store_has_table(db, "person_links") || !store_has_table(db, "reg_movements"))
+		return 0;
+	return exec(db, "DROP TABLE IF EXISTS person_crossings;"
+		    "CREATE TABLE person_crossings(" STORE_PERSON_CROSSINGS_COLUMNS ") WITHOUT ROWID;"
+		    "INSERT INTO person_crossings SELECT l.person_id, coalesce(m.event_time, ''), m.rowid, m.movement_id,"
+		    " m.direction, m.border_post, m.nationality, m.permitted_stay_days FROM person_links l"
+		    " JOIN reg_movements m ON m.movement_id = l.record_id WHERE l.register = 'movements' ORDER BY 1, 2, 3;",
+		    err);
 }
 
 int store_record_key_secret(struct store *st, unsigned char *key, size_t len, struct err *err)

@@ -159,6 +159,18 @@ int store_save_persons(struct store *st,
 		       int (*next)(void *ctx, const char **reg, const char **id, int64_t *person),
 		       void *ctx, struct err *err);
 
+/**
+ * Rebuild person_crossings, the border crossings of each person in the
+ * order of their times with what a history shows, from person_links and
+ * reg_movements (nothing when either is missing). In the caller's
+ * transaction, if any.
+ */
+int store_person_crossings_build(sqlite3 *db, struct err *err);
+#define STORE_PERSON_CROSSINGS_COLUMNS \
+	"person_id INTEGER NOT NULL, event_time TEXT NOT NULL, movement_rowid INTEGER NOT NULL," \
+	" movement_id TEXT NOT NULL, direction TEXT, border_post TEXT, nationality TEXT, permitted_stay_days INTEGER," \
+	" PRIMARY KEY(person_id, event_time, movement_rowid)"
+
 /** Copy SQLite's message into err (ERR_STORE) with a context word; returns ERR_STORE. */
 int store_error(sqlite3 *db, const char *what, struct err *err);
 

@@ -58,11 +58,44 @@ static int64_t person_of(struct server *sv, struct job *j)
 	return p ? p : sv->next_person++;
 }
 
+static void bind_field(sqlite3_stmt *q, int col, const struct csv_field *v)
+{
+	if (v->len)
+		sqlite3_bind_text(q, col, v->p, (int)v->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, col);
+}
+
+/* A registered crossing into its person's history (person_crossings, see store.h). */
+static int put_crossing(struct server *sv, struct job *j, int64_t rowid, struct err *err)
+{
+	sqlite3_stmt *q = sv->put_crossing;
+	const struct csv_field none = { "", 0 };
+	long long stay;
+	int rc;
+
+	sqlite3_bind_int64(q, 1, j->person);
+	sqlite3_bind_text(q, 2, j->vals[sv->f_time].p, (int)j->vals[sv->f_time].len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, rowid);
+	bind_field(q, 4, &j->vals[sv->s->id_field]);
+	bind_field(q, 5, &j->vals[sv->f_dir]);
+	bind_field(q, 6, &j->vals[sv->post_field]);
+	bind_field(q, 7, sv->f_nat >= 0 ? &j->vals[sv->f_nat] : &none);
+	if (sv->f_stay >= 0 && validate_integer(j->vals[sv->f_stay].p, j->vals[sv->f_stay].len, &stay))
+		sqlite3_bind_int64(q, 8, stay);
+	else
+		bind_field(q, 8, sv->f_stay >= 0 ? &j->vals[sv->f_stay] : &none);
+	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : store_error(store_db(sv->st), "cannot add to the history", err);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}
+
 /* One job inside the open transaction. */
 static int write_job(struct server *sv, struct job *j, struct err *err)
 {
 	enum store_put put;
-	int64_t first;
+	int64_t first, rowid;
 	int rc;
 
 	if (j->kind == JOB_TRAIL)
@@ -75,6 +108,7 @@ static int write_job(struct server *sv, struct job *j, struct err *err)
 			     &put, &first, err);
 	if (rc)
 		return rc;
+	rowid = sqlite3_last_insert_rowid(store_db(sv->st));
 	if (put == STORE_ACCEPTED) {
 		sv->batch.accepted++;
 		j->person = person_of(sv, j);
@@ -82,6 +116,8 @@ static int write_job(struct server *sv, struct job *j, struct err *err)
 		sqlite3_bind_int64(sv->put_link, 2, j->person);
 		rc = sqlite3_step(sv->put_link) == SQLITE_DONE ? 0 : store_error(store_db(sv->st), "cannot link the person", err);
 		sqlite3_reset(sv->put_link);
+		if (!rc)
+			rc = put_crossing(sv, j, rowid, err);
 		j->status = 201;
 		if (!rc)
 			rc = screening_store(sv, j, err);
@@ -166,6 +202,44 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+/*
+ * The log copied into the store by a thread of its own, every 50 ms, so no
+ * commit waits for a checkpoint (the writer's automatic checkpoints are
+ * off). Passive: it never waits for a reader or the writer. But the log
+ * starts again from its beginning only at a moment when no read uses it,
+ * which under a steady flow of reads never comes: past
+ * CKPT_RESTART_FRAMES, a checkpoint waits for the reads under way to end
+ * (new ones read the store itself), holding the writer meanwhile.
+ */
+#define CKPT_RESTART_FRAMES 8192  /* 32 MiB of log */
+
+static void *checkpointer(void *arg)
+{
+	struct server *sv = arg;
+	struct timespec until;
+	int log = 0, done = 0;
+
+	pthread_mutex_lock(&sv->lock);
+	while (!sv->stopping) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 50 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&sv->ckpt_cond, &sv->lock, &until);
+		if (sv->stopping)
+			break;
+		pthread_mutex_unlock(&sv->lock);
+		if (sqlite3_wal_checkpoint_v2(sv->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK &&
+		    log >= CKPT_RESTART_FRAMES)
+			sqlite3_wal_checkpoint_v2(sv->ckpt_db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+		pthread_mutex_lock(&sv->lock);
+	}
+	pthread_mutex_unlock(&sv->lock);
+	return NULL;
+}
+
 /* Hand a job to the writer and wait until it is committed (or failed). */
 void submit(struct server *sv, struct job *j)
 {
@@ -209,6 +283,10 @@ sqlite3_stmt *rdb_stmt(struct reader *r, int k, const char *sql)
 
 void rdb_give(struct server *sv, struct reader *r)
 {
+	/* no statement left open: an open read would hold its snapshot, and the log could never be checkpointed */
+	for (int k = 0; k < READER_STMTS; k++)
+		if (r->stmt[k] && sqlite3_stmt_busy(r->stmt[k]))
+			sqlite3_reset(r->stmt[k]);
 	pthread_mutex_lock(&sv->rlock);
 	sv->rfree[sv->n_rfree++] = r;
 	pthread_cond_signal(&sv->rcond);
@@ -237,11 +315,17 @@ int trail_read(struct server *sv, struct MHD_Connection *c, const struct user *u
 enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *body)
 {
 	char *text = json_dumps(body, JSON_COMPACT);
+
+	json_decref(body);
+	return send_json_text(c, status, text, strlen(text));
+}
+
+enum MHD_Result send_json_text(struct MHD_Connection *c, unsigned status, char *text, size_t len)
+{
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	json_decref(body);
-	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
@@ -569,247 +653,6 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 	return ret;
 }
 
-/* The person of a document, or 0. */
-int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn)
-{
-	struct reader *r = rdb_take(sv);
-	sqlite3_stmt *q = rdb_stmt(r, 0, "SELECT l.person_id FROM reg_movements m JOIN person_links l ON l.register ="
-				   " 'movements' AND l.record_id = m.movement_id WHERE m.document_type = ? AND"
-				   " m.document_country = ? AND m.document_number = ? LIMIT 1");
-	int64_t p = 0;
-
-	if (q) {
-		sqlite3_bind_text(q, 1, dt, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, dc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, dn, -1, SQLITE_STATIC);
-		if (sqlite3_step(q) == SQLITE_ROW)
-			p = sqlite3_column_int64(q, 0);
-		sqlite3_reset(q);
-	}
-	rdb_give(sv, r);
-	return p;
-}
-
-/*
- * A traveller's crossings in order, each with its 12/16-month result where
- * classify has run (the residence after it, whether it is a long-term
- * migration, final or provisional), and, for a foreigner whose last
- * crossing is an entry, the days in Bolivia against the permitted stay.
- */
-json_t *history(struct server *sv, int64_t person)
-{
-	sqlite3_stmt *q = NULL;
-	json_t *list = json_array(), *out = NULL, *stay = json_null();
-	int classified;
-
-	struct reader *r = rdb_take(sv);
-
-	classified = store_has_table(r->db, "classified_crossings");
-	if ((q = rdb_stmt(r, classified ? 1 : 2, classified
-			       ? "SELECT m.movement_id, m.direction, m.event_time, m.border_post, m.nationality,"
-				 " m.permitted_stay_days, c.res_after, c.long_term_migration, c.provisional"
-				 " FROM person_links l JOIN reg_movements m ON m.movement_id = l.record_id"
-				 " LEFT JOIN classified_crossings c ON c.movement_rowid = m.rowid"
-				 " WHERE l.register = 'movements' AND l.person_id = ? ORDER BY m.event_time"
-			       : "SELECT m.movement_id, m.direction, m.event_time, m.border_post, m.nationality,"
-				 " m.permitted_stay_days, NULL, NULL, NULL FROM person_links l JOIN reg_movements m"
-				 " ON m.movement_id = l.record_id WHERE l.register = 'movements' AND l.person_id = ?"
-				 " ORDER BY m.event_time"))) {
-		sqlite3_bind_int64(q, 1, person);
-		while (sqlite3_step(q) == SQLITE_ROW) {
-			const char *dir = (const char *)sqlite3_column_text(q, 1), *at = (const char *)sqlite3_column_text(q, 2);
-			const char *nat = (const char *)sqlite3_column_text(q, 4);
-			json_t *one = json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}",
-				"movement_id", (const char *)sqlite3_column_text(q, 0), "direction", dir, "event_time", at,
-				"border_post", (const char *)sqlite3_column_text(q, 3), "nationality", nat,
-				"permitted_stay_days", (const char *)sqlite3_column_text(q, 5));
-
-			if (sqlite3_column_type(q, 6) != SQLITE_NULL)
-				json_object_set_new(one, "rule_12_16", json_pack("{s:s,s:b,s:b}",
-					"residence_after", sqlite3_column_int(q, 6) ? "resident" : "not resident",
-					"long_term_migration", sqlite3_column_int(q, 7), "provisional", sqlite3_column_int(q, 8)));
-			json_array_append_new(list, one);
-			/* the stay so far of a foreigner whose last crossing is an entry */
-			json_decref(stay);
-			stay = json_null();
-			if (dir && at && nat && strcmp(nat, "BOL") && !strcmp(dir, "ENTRY")) {
-				long day = date_parse(at, strlen(at));
-				int permitted = sqlite3_column_type(q, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 5);
-
-				if (day != DATE_INVALID) {
-					long days = sv->today - day;
-
-					stay = permitted >= 0
-						? json_pack("{s:I,s:i,s:b}", "days_in_bolivia", (json_int_t)days, "permitted_stay_days",
-							    permitted, "overstay", days > permitted)
-						: json_pack("{s:I}", "days_in_bolivia", (json_int_t)days);
-				}
-			}
-		}
-	}
-	if (q)
-		sqlite3_reset(q);
-	rdb_give(sv, r);
-	if (json_array_size(list))
-		out = json_pack("{s:I,s:o,s:o}", "person_id", (json_int_t)person, "crossings", list, "stay", stay);
-	else {
-		json_decref(list);
-		json_decref(stay);
-	}
-	return out;
-}
-
-/* Whether two normalised words are the same name as linkage sees it: the same phonetic key, or close spelling. */
-static int same_word(const char *a, size_t la, const char *b, size_t lb)
-{
-	char ka[64], kb[64], wa[64], wb[64];
-
-	if (!la || !lb || la >= sizeof(wa) || lb >= sizeof(wb))
-		return 0;
-	memcpy(wa, a, la), wa[la] = '\0';
-	memcpy(wb, b, lb), wb[lb] = '\0';
-	names_phonetic(wa, ka, sizeof(ka));
-	names_phonetic(wb, kb, sizeof(kb));
-	return !strcmp(ka, kb) || names_jaro_winkler(wa, la, wb, lb) >= 0.92;
-}
-
-/* Whether any word of the normalised text q names one of the normalised texts r1, r2 (first words when first). */
-static int names_meet(const char *q, const char *r1, const char *r2, int first)
-{
-	const char *w = q;
-
-	while (*w) {
-		size_t lw = strcspn(w, " ");
-		const char *r[2] = { r1, r2 };
-		int k;
-
-		for (k = 0; k < 2; k++) {
-			const char *x = r[k];
-
-			while (x && *x) {
-				size_t lx = strcspn(x, " ");
-
-				if (same_word(w, lw, x, lx))
-					return 1;
-				x += lx;
-				x += *x == ' ';
-				if (first)
-					break;
-			}
-		}
-		w += lw;
-		w += *w == ' ';
-		if (first)
-			break;
-	}
-	return 0;
-}
-
-/*
- * Travellers by name and birth date, matched as linkage matches names
- * (normalised, particles dropped, the Spanish phonetic key or close
- * spelling; surnames in either order; the birth date or its day and month
- * swapped): one entry per person.
- */
-static json_t *search_by_name(struct server *sv, const char *surname, const char *given, const char *birth)
-{
-	struct reader *r;
-	sqlite3_stmt *q;
-	json_t *found = json_array(), *seen = json_object();
-	char qs[256], qg[256], swapped[11] = "";
-
-	names_normalize(surname, strlen(surname), qs, sizeof(qs));
-	names_normalize(given ? given : "", given ? strlen(given) : 0, qg, sizeof(qg));
-	if (strlen(birth) == 10)
-		snprintf(swapped, sizeof(swapped), "%.4s-%.2s-%.2s", birth, birth + 8, birth + 5);
-	r = rdb_take(sv);
-	if ((q = rdb_stmt(r, 3, "SELECT l.person_id, m.surname_1, m.surname_2, m.given_names, m.birth_date,"
-			  " m.nationality FROM reg_movements m CROSS JOIN person_links l ON l.register = 'movements'"
-			  " AND l.record_id = m.movement_id WHERE m.birth_date IN (?, ?)"))) {
-		sqlite3_bind_text(q, 1, birth, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, swapped, -1, SQLITE_STATIC);
-		while (sqlite3_step(q) == SQLITE_ROW && json_array_size(found) < 50) {
-			const char *s1 = (const char *)sqlite3_column_text(q, 1), *s2 = (const char *)sqlite3_column_text(q, 2);
-			const char *g = (const char *)sqlite3_column_text(q, 3);
-			char n1[256] = "", n2[256] = "", ng[256] = "", key[32];
-
-			snprintf(key, sizeof(key), "%lld", (long long)sqlite3_column_int64(q, 0));
-			if (json_object_get(seen, key))
-				continue;
-			names_normalize(s1 ? s1 : "", s1 ? strlen(s1) : 0, n1, sizeof(n1));
-			names_normalize(s2 ? s2 : "", s2 ? strlen(s2) : 0, n2, sizeof(n2));
-			names_normalize(g ? g : "", g ? strlen(g) : 0, ng, sizeof(ng));
-			if (!names_meet(qs, n1, n2, 0) || (qg[0] && !names_meet(qg, ng, NULL, 1)))
-				continue;
-			json_object_set_new(seen, key, json_true());
-			json_array_append_new(found, json_pack("{s:I,s:s?,s:s?,s:s?,s:s?,s:s?}",
-				"person_id", (json_int_t)sqlite3_column_int64(q, 0), "surname_1", s1, "surname_2", s2,
-				"given_names", g, "birth_date", (const char *)sqlite3_column_text(q, 4),
-				"nationality", (const char *)sqlite3_column_text(q, 5)));
-		}
-		sqlite3_reset(q);
-	}
-	rdb_give(sv, r);
-	json_decref(seen);
-	return found;
-}
-
-/* GET /api/v1/persons?document_...= or /api/v1/persons/ID: the history, the read in the trail first. */
-static enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *id)
-{
-	const char *dt = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_type");
-	const char *dc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_country");
-	const char *dn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_number");
-	json_t *answer = NULL;
-	char object[128];
-	int64_t person = 0;
-	long long asked;
-
-	if (u->role != ROLE_OFFICER && u->role != ROLE_SUPERVISOR)
-		return send_error(c, MHD_HTTP_FORBIDDEN, "histories are for officers and supervisors");
-	if (!id && MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "surname")) {
-		const char *sn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "surname");
-		const char *gn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "given_names");
-		const char *bd = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "birth_date");
-		json_t *found;
-		size_t k;
-		int off = 0;
-
-		if (!bd || strlen(bd) != 10 || date_parse(bd, 10) == DATE_INVALID || !sn[0])
-			return send_error(c, MHD_HTTP_BAD_REQUEST, "give surname, birth_date (YYYY-MM-DD) and given_names");
-		found = search_by_name(sv, sn, gn, bd);
-		off = snprintf(object, sizeof(object), "persons:");
-		for (k = 0; k < json_array_size(found) && off < (int)sizeof(object) - 24; k++)
-			off += snprintf(object + off, sizeof(object) - (size_t)off, "%s%lld", k ? "," : "",
-					(long long)json_integer_value(json_object_get(json_array_get(found, k), "person_id")));
-		if (trail_read(sv, c, u, "search by name", object, MHD_HTTP_OK)) {
-			json_decref(found);
-			return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the audit trail failed: nothing is shown");
-		}
-		return send_json(c, MHD_HTTP_OK, json_pack("{s:o}", "persons", found));
-	}
-	if (id) {
-		if (opt_int(id, 1, INT64_MAX, &asked))
-			return send_error(c, MHD_HTTP_NOT_FOUND, "a person is a positive number");
-		person = asked;
-	} else if (!dt || !dc || !dn) {
-		return send_error(c, MHD_HTTP_BAD_REQUEST, "give document_type, document_country and document_number");
-	} else {
-		person = person_by_document(sv, dt, dc, dn);
-	}
-	if (person)
-		answer = history(sv, person);
-	/* the read is in the trail before the answer leaves */
-	snprintf(object, sizeof(object), "person:%lld", (long long)(answer ? person : 0));
-	if (trail_read(sv, c, u, "read history", object, answer ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND)) {
-		json_decref(answer);
-		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the audit trail failed: nothing is shown");
-	}
-	if (!answer)
-		return send_error(c, MHD_HTTP_NOT_FOUND, "no such traveller");
-	return send_json(c, MHD_HTTP_OK, answer);
-}
-
 /* ==== The public side: the protected tables, never the store ==== */
 
 static const char *public_kinds[][2] = {
@@ -1042,8 +885,14 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	 * shared by every request in the group. Back to the rollback journal
 	 * at the stop, which is what bulk ingest wants.
 	 */
-	if ((rc = store_exec(sv->st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err)))
+	if ((rc = store_exec(sv->st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0;",
+			     err)))
 		return rc;
+	if (sqlite3_open_v2(db_path, &sv->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return ERR_SET(err, ERR_STORE, "cannot open the store for checkpoints: %s", sqlite3_errmsg(sv->ckpt_db));
+	sqlite3_busy_timeout(sv->ckpt_db, 2000);
+	/* a first read, or the connection does not know yet that the store keeps a log */
+	sqlite3_exec(sv->ckpt_db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
 	sv->post_field = schema_field_index(sv->s, "border_post");
 	sv->doc_type = schema_field_index(sv->s, "document_type");
 	sv->doc_country = schema_field_index(sv->s, "document_country");
@@ -1062,6 +911,18 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 			     " surname_2, movement_id);", err)) ||
 	    (rc = trail_open(db, &sv->trail, err)))
 		return rc;
+	/* a store linked before histories were kept apart gets them now */
+	if (!store_has_table(db, "person_crossings") &&
+	    ((rc = store_person_crossings_build(db, err)) ||
+	     (rc = store_exec(sv->st, "CREATE TABLE IF NOT EXISTS person_crossings(" STORE_PERSON_CROSSINGS_COLUMNS
+			      ") WITHOUT ROWID", err))))
+		return rc;
+	sv->f_stay = schema_field_index(sv->s, "permitted_stay_days");
+	sv->f_time = schema_field_index(sv->s, "event_time");
+	sv->f_dir = schema_field_index(sv->s, "direction");
+	sv->f_nat = schema_field_index(sv->s, "nationality");
+	if (sv->f_time < 0 || sv->f_dir < 0)
+		return ERR_SET(err, ERR_SCHEMA, "register movements lacks event_time or direction");
 	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(person_id), 0) + 1 FROM person_links", -1, &q, NULL) != SQLITE_OK ||
 	    sqlite3_step(q) != SQLITE_ROW) {
 		sqlite3_finalize(q);
@@ -1073,7 +934,9 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 			       " AND l.record_id = m.movement_id WHERE m.document_type = ? AND m.document_country = ?"
 			       " AND m.document_number = ? LIMIT 1", -1, SQLITE_PREPARE_PERSISTENT, &sv->find_person, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(db, "INSERT OR REPLACE INTO person_links VALUES('movements', ?, ?)", -1,
-			       SQLITE_PREPARE_PERSISTENT, &sv->put_link, NULL) != SQLITE_OK)
+			       SQLITE_PREPARE_PERSISTENT, &sv->put_link, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(db, "INSERT OR REPLACE INTO person_crossings VALUES(?, ?, ?, ?, ?, ?, ?, ?)", -1,
+			       SQLITE_PREPARE_PERSISTENT, &sv->put_crossing, NULL) != SQLITE_OK)
 		return store_error(db, "cannot prepare the service's statements", err);
 	/* this run's registrations are one batch, done from the start: its counts move with each commit */
 	memset(&sv->batch, 0, sizeof(sv->batch));
@@ -1097,8 +960,13 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 		if (sqlite3_open_v2(db_path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 			return ERR_SET(err, ERR_STORE, "cannot open the store for reading: %s", sqlite3_errmsg(r->db));
 		sqlite3_busy_timeout(r->db, 10000);
-		/* pages read from the map, not copied by a read() each time */
-		sqlite3_exec(r->db, "PRAGMA mmap_size=1073741824", NULL, NULL, NULL);
+		/*
+		 * No memory map: SQLite drops a reader's map (and its page cache)
+		 * whenever the log has changed since its last read, which under the
+		 * writer's commits is at nearly every read; unmapping a map that
+		 * every thread touched costs more than the reads it saved.
+		 */
+		sqlite3_exec(r->db, "PRAGMA cache_size=-1024", NULL, NULL, NULL);
 		sv->rfree[sv->n_rfree++] = r;
 	}
 	serve_link_open(sv);
@@ -1135,9 +1003,9 @@ int serve_run(const struct serve_opts *o, struct err *err)
 	struct server sv;
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d = NULL;
-	pthread_t wt;
+	pthread_t wt, ct;
 	sigset_t set;
-	int rc, sig, started = 0;
+	int rc, sig, started = 0, ckpt_started = 0;
 
 	memset(&sv, 0, sizeof(sv));
 	if (parse_listen(o->listen, &sa))
@@ -1159,6 +1027,7 @@ int serve_run(const struct serve_opts *o, struct err *err)
 	pthread_mutex_init(&sv.rlock, NULL);
 	pthread_cond_init(&sv.rcond, NULL);
 	pthread_cond_init(&sv.work, NULL);
+	pthread_cond_init(&sv.ckpt_cond, NULL);
 	sv.today = ingest_today();
 	if ((rc = prepare_store(&sv, o->db_path, err)))
 		goto out;
@@ -1179,6 +1048,11 @@ int serve_run(const struct serve_opts *o, struct err *err)
 		goto out;
 	}
 	started = 1;
+	if (pthread_create(&ct, NULL, checkpointer, &sv)) {
+		rc = ERR_SET(err, ERR_INTERNAL, "cannot start the checkpoints' thread");
+		goto out;
+	}
+	ckpt_started = 1;
 	if (screening_start(&sv)) {
 		rc = ERR_SET(err, ERR_INTERNAL, "cannot start the watch lists' thread");
 		goto out;
@@ -1209,9 +1083,13 @@ out:
 		pthread_mutex_lock(&sv.lock);
 		sv.stopping = 1;
 		pthread_cond_signal(&sv.work);
+		pthread_cond_signal(&sv.ckpt_cond);
 		pthread_mutex_unlock(&sv.lock);
 		pthread_join(wt, NULL);
+		if (ckpt_started)
+			pthread_join(ct, NULL);
 	}
+	sqlite3_close(sv.ckpt_db);
 	if (key)
 		sodium_memzero(key, strlen(key));
 	free(cert);
@@ -1221,6 +1099,7 @@ out:
 	explorer_free(sv.ex);
 	sqlite3_finalize(sv.find_person);
 	sqlite3_finalize(sv.put_link);
+	sqlite3_finalize(sv.put_crossing);
 	for (int k = 0; k < READ_POOL; k++) {
 		for (int q = 0; q < READER_STMTS; q++)
 			sqlite3_finalize(sv.readers[k].stmt[q]);

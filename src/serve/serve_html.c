@@ -486,24 +486,44 @@ static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection
 	return send_page(c, status, &b, NULL, NULL);
 }
 
+/* one row of the history's table */
+static void crossing_row(void *ctx, const struct crossing *x)
+{
+	struct buf *b = ctx;
+	const char *cols[] = { x->movement_id, x->direction, x->event_time, x->border_post };
+	size_t q;
+
+	buf_adds(b, "<tr>", NULL);
+	for (q = 0; q < 4; q++) {
+		buf_adds(b, "<td>", NULL);
+		html_text(b, cols[q] ? cols[q] : "");
+		buf_adds(b, "</td>", NULL);
+	}
+	buf_adds(b, "<td>", NULL);
+	html_text(b, !x->classified ? "-" : x->long_term ? "long-term migration" : "short-term");
+	buf_adds(b, "</td></tr>\n", NULL);
+}
+
 static enum MHD_Result officer_history(struct server *sv, struct MHD_Connection *c, const struct session *s)
 {
 	const char *dt = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_type");
 	const char *dc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_country");
 	const char *dn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_number");
 	int64_t person = dt && dc && dn ? person_by_document(sv, dt, dc, dn) : 0;
-	json_t *h = person ? history(sv, person) : NULL, *cr, *stay;
+	struct buf b, rows;
+	struct stay stay = { 0 };
 	char object[64];
-	struct buf b;
-	size_t k;
+	long n = 0;
 	int trail_failed;
-	unsigned status;
 
-	snprintf(object, sizeof(object), "person:%lld", (long long)(h ? person : 0));
-	trail_failed = trail_read(sv, c, &s->u, "read history", object, h ? 200 : 404);
+	buf_init(&rows, 16 << 20);
+	if (person)
+		n = history_each(sv, person, crossing_row, &rows, &stay);
+	snprintf(object, sizeof(object), "person:%lld", (long long)(n > 0 ? person : 0));
+	trail_failed = trail_read(sv, c, &s->u, "read history", object, n > 0 ? 200 : 404);
 	buf_init(&b, 1 << 20);
 	page_start(&b, "Historial / history");
-	if (trail_failed || !h) {
+	if (trail_failed || n <= 0) {
 		buf_adds(&b, trail_failed ? "<p id=\"result\">the audit trail failed: nothing is shown</p>"
 					  : "<p id=\"result\">no crossing with this document</p>", NULL);
 	} else {
@@ -514,42 +534,21 @@ static enum MHD_Result officer_history(struct server *sv, struct MHD_Connection 
 		buf_adds(&b, num, NULL);
 		buf_adds(&b, "</p><table id=\"crossings\"><tr><th>movement_id</th><th>direction</th><th>event_time</th>"
 			 "<th>border_post</th><th>12/16</th></tr>\n", NULL);
-		cr = json_object_get(h, "crossings");
-		for (k = 0; k < json_array_size(cr); k++) {
-			json_t *x = json_array_get(cr, k), *r = json_object_get(x, "rule_12_16");
-			static const char *cols[] = { "movement_id", "direction", "event_time", "border_post" };
-			size_t q;
-
-			buf_adds(&b, "<tr>", NULL);
-			for (q = 0; q < 4; q++) {
-				const char *v = json_string_value(json_object_get(x, cols[q]));
-
-				buf_adds(&b, "<td>", NULL);
-				html_text(&b, v ? v : "");
-				buf_adds(&b, "</td>", NULL);
-			}
-			buf_adds(&b, "<td>", NULL);
-			html_text(&b, !r ? "-" : json_is_true(json_object_get(r, "long_term_migration")) ? "long-term migration"
-										       : "short-term");
-			buf_adds(&b, "</td></tr>\n", NULL);
-		}
+		buf_add(&b, rows.p, rows.len, NULL);
 		buf_adds(&b, "</table>", NULL);
-		stay = json_object_get(h, "stay");
-		if (json_is_object(stay)) {
+		if (stay.known) {
 			char line[160];
 
-			snprintf(line, sizeof(line), "%lld days in Bolivia%s",
-				 (long long)json_integer_value(json_object_get(stay, "days_in_bolivia")),
-				 json_is_true(json_object_get(stay, "overstay")) ? ", beyond the permitted stay" : "");
+			snprintf(line, sizeof(line), "%ld days in Bolivia%s", stay.days,
+				 stay.permitted >= 0 && stay.days > stay.permitted ? ", beyond the permitted stay" : "");
 			buf_adds(&b, "<p id=\"stay\">", NULL);
 			html_text(&b, line);
 			buf_adds(&b, "</p>", NULL);
 		}
 	}
+	buf_release(&rows);
 	buf_adds(&b, "<p><a href=\"/officer\">volver / back</a></p>", NULL);
-	status = h ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND;
-	json_decref(h);
-	return send_page(c, status, &b, NULL, NULL);
+	return send_page(c, n > 0 ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND, &b, NULL, NULL);
 }
 
 static enum MHD_Result do_logout(struct MHD_Connection *c, const struct session *s, const struct request *rq)

@@ -21,7 +21,7 @@
 #include <semaphore.h>
 
 #define BODY_MAX (64 * 1024)
-#define READ_POOL 8
+#define READ_POOL 64
 #define READER_STMTS 12
 
 /* ==== Jobs for the writer ==== */
@@ -85,7 +85,8 @@ struct server {
 	int64_t next_person;
 	long today;
 	int post_field, doc_type, doc_country, doc_number;
-	sqlite3_stmt *find_person, *put_link;
+	sqlite3_stmt *find_person, *put_link, *put_crossing;
+	int f_stay;  /* permitted_stay_days, or -1 */
 	/* linking a new document by name: the model 'pasos link' saved, the view of the register's fields */
 	int has_model;
 	struct link_model model;
@@ -108,6 +109,9 @@ struct server {
 	pthread_cond_t work;
 	struct job *head, *tail;
 	int stopping;
+	/* checkpoints, by a thread of their own (stopped with the writer, under lock) */
+	sqlite3 *ckpt_db;
+	pthread_cond_t ckpt_cond;
 };
 
 
@@ -167,11 +171,28 @@ int trail_read(struct server *sv, struct MHD_Connection *c, const struct user *u
 /** Hand a job to the writer and wait until it is committed (or failed). */
 void submit(struct server *sv, struct job *j);
 
-/** The traveller's history (NULL when there is none), read under the read lock. */
-json_t *history(struct server *sv, int64_t person);
+/* serve_history.c: a traveller's history */
+/* One crossing of a history (the texts are the store's, valid during the call; permitted NULL when none). */
+struct crossing {
+	const char *movement_id, *direction, *event_time, *border_post, *nationality, *permitted;
+	int classified, resident_after, long_term, provisional;  /* the 12/16-month result, when classified */
+};
+/* The days so far of a foreigner whose last crossing is an entry (known 0 otherwise); permitted -1 when none. */
+struct stay {
+	int known, permitted;
+	long days;
+};
+typedef void (*crossing_fn)(void *ctx, const struct crossing *x);
+/** Call fn on each of a person's crossings in order; the number of crossings (0: no such person), or -1. */
+long history_each(struct server *sv, int64_t person, crossing_fn fn, void *ctx, struct stay *stay);
+/** The person of a document, or 0. */
 int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn);
+/** GET /api/v1/persons?document_...=, ?surname=..., or /api/v1/persons/ID (id): the read in the trail first. */
+enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *id);
 
 enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *body);
+/** Send text (malloc'd, JSON already, taken) as application/json. */
+enum MHD_Result send_json_text(struct MHD_Connection *c, unsigned status, char *text, size_t len);
 enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *msg);
 void client_addr(struct MHD_Connection *c, char *out, size_t len);
 /** Append s to b, escaped for HTML text and attribute values. */

@@ -96,11 +96,9 @@ int screening_open(struct server *sv, struct err *err)
 			       " VALUES('movements', ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?, ?)", -1,
 			       SQLITE_PREPARE_PERSISTENT, &sv->put_screening, NULL) != SQLITE_OK)
 		return store_error(db, "cannot prepare the screenings", err);
+	/* f_nat, f_time and f_dir were found by serve.c */
 	sv->f_permit = schema_field_index(sv->s, "minor_authorization");
-	sv->f_nat = schema_field_index(sv->s, "nationality");
-	sv->f_time = schema_field_index(sv->s, "event_time");
 	sv->f_birth = schema_field_index(sv->s, "birth_date");
-	sv->f_dir = schema_field_index(sv->s, "direction");
 	pthread_rwlock_init(&sv->sc_lock, NULL);
 	pthread_mutex_init(&sv->sc_wait, NULL);
 	pthread_cond_init(&sv->sc_cond, NULL);
