@@ -202,16 +202,35 @@ static void *writer(void *arg)
 	return NULL;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /*
  * The log copied into the store by a thread of its own, every 50 ms, so no
  * commit waits for a checkpoint (the writer's automatic checkpoints are
  * off). Passive: it never waits for a reader or the writer. But the log
  * starts again from its beginning only at a moment when no read uses it,
  * which under a steady flow of reads never comes: past
- * CKPT_RESTART_FRAMES, a checkpoint waits for the reads under way to end
- * (new ones read the store itself), holding the writer meanwhile.
+ * CKPT_RESTART_FRAMES, a checkpoint holds the writer and waits for the
+ * reads under way to end (new ones read the store itself), but never more
+ * than about 10 ms: a read thread waiting for a core could keep it, and
+ * every commit, waiting for seconds. It tries again at the next turn.
  */
 #define CKPT_RESTART_FRAMES 8192  /* 32 MiB of log */
+
+static int ckpt_busy(void *arg, int tries)
+{
+	(void)arg;
+	if (tries >= 40)
+		return 0;
+	usleep(250);
+	return 1;
+}
 
 static void *checkpointer(void *arg)
 {
@@ -348,13 +367,6 @@ void client_addr(struct MHD_Connection *c, char *out, size_t len)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out, (socklen_t)len);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /*
  * The account of the Bearer token, or 0. An account found is kept for
@@ -885,12 +897,15 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	 * shared by every request in the group. Back to the rollback journal
 	 * at the stop, which is what bulk ingest wants.
 	 */
-	if ((rc = store_exec(sv->st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0;",
+	if ((rc = store_exec(sv->st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0;"
+			     " PRAGMA journal_size_limit=67108864;",
 			     err)))
 		return rc;
 	if (sqlite3_open_v2(db_path, &sv->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return ERR_SET(err, ERR_STORE, "cannot open the store for checkpoints: %s", sqlite3_errmsg(sv->ckpt_db));
-	sqlite3_busy_timeout(sv->ckpt_db, 2000);
+	sqlite3_busy_handler(sv->ckpt_db, ckpt_busy, NULL);
+	/* a log grown long (an index built at the start) is cut back once it starts again */
+	sqlite3_exec(sv->ckpt_db, "PRAGMA journal_size_limit=67108864", NULL, NULL, NULL);
 	/* a first read, or the connection does not know yet that the store keeps a log */
 	sqlite3_exec(sv->ckpt_db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
 	sv->post_field = schema_field_index(sv->s, "border_post");
@@ -903,8 +918,10 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 			     "CREATE TABLE IF NOT EXISTS person_links(register TEXT NOT NULL, record_id TEXT NOT NULL,"
 			     " person_id INTEGER NOT NULL, PRIMARY KEY(register, record_id)) WITHOUT ROWID;"
 			     "CREATE INDEX IF NOT EXISTS person_links_person ON person_links(person_id);"
-			     "CREATE INDEX IF NOT EXISTS reg_movements_document ON reg_movements(document_type,"
-			     " document_country, document_number);"
+			     /* a document's crossings with their ids, from the index alone */
+			     "DROP INDEX IF EXISTS reg_movements_document;"
+			     "CREATE INDEX IF NOT EXISTS reg_movements_document_id ON reg_movements(document_type,"
+			     " document_country, document_number, movement_id);"
 			     /* by birth date with the surnames: the candidates for a name, from the index alone */
 			     "DROP INDEX IF EXISTS reg_movements_birth;"
 			     "CREATE INDEX IF NOT EXISTS reg_movements_birth_names ON reg_movements(birth_date, surname_1,"

@@ -19,11 +19,11 @@
 #include <string.h>
 
 /* the reader's statements of this file (serve_screen.c and serve_link.c keep 4 to 6 and 8 to 10) */
-enum { RQ_DOC_PERSON = 0, RQ_HISTORY_CLASSIFIED = 1, RQ_HISTORY = 2, RQ_BY_NAME = 3, RQ_HAS_CLASSIFIED = 7 };
+enum { RQ_DOC_PERSON = 0, RQ_HISTORY_CLASSIFIED = 1, RQ_HISTORY = 2, RQ_BY_NAME = 3, RQ_HAS_CLASSIFIED = 7,
+       RQ_BEGIN = 11, RQ_COMMIT = 12 };
 
-int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn)
+static int64_t doc_person(struct reader *r, const char *dt, const char *dc, const char *dn)
 {
-	struct reader *r = rdb_take(sv);
 	sqlite3_stmt *q = rdb_stmt(r, RQ_DOC_PERSON, "SELECT l.person_id FROM reg_movements m JOIN person_links l ON"
 				   " l.register = 'movements' AND l.record_id = m.movement_id WHERE m.document_type = ? AND"
 				   " m.document_country = ? AND m.document_number = ? LIMIT 1");
@@ -37,8 +37,27 @@ int64_t person_by_document(struct server *sv, const char *dt, const char *dc, co
 			p = sqlite3_column_int64(q, 0);
 		sqlite3_reset(q);
 	}
+	return p;
+}
+
+int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn)
+{
+	struct reader *r = rdb_take(sv);
+	int64_t p = doc_person(r, dt, dc, dn);
+
 	rdb_give(sv, r);
 	return p;
+}
+
+/* BEGIN or COMMIT on a reader, prepared once */
+static void reader_tx(struct reader *r, int begin)
+{
+	sqlite3_stmt *q = begin ? rdb_stmt(r, RQ_BEGIN, "BEGIN") : rdb_stmt(r, RQ_COMMIT, "COMMIT");
+
+	if (q) {
+		sqlite3_step(q);
+		sqlite3_reset(q);
+	}
 }
 
 static const char *col_text(sqlite3_stmt *q, int k)
@@ -46,18 +65,29 @@ static const char *col_text(sqlite3_stmt *q, int k)
 	return (const char *)sqlite3_column_text(q, k);
 }
 
-long history_each(struct server *sv, int64_t person, crossing_fn fn, void *ctx, struct stay *stay)
+long history_each(struct server *sv, int64_t *person, const char *const doc[3], crossing_fn fn, void *ctx,
+		  struct stay *stay)
 {
 	struct reader *r = rdb_take(sv);
-	sqlite3_stmt *has = rdb_stmt(r, RQ_HAS_CLASSIFIED, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND"
-				     " name = 'classified_crossings'");
-	sqlite3_stmt *q;
-	int classified = has && sqlite3_step(has) == SQLITE_ROW;
+	sqlite3_stmt *has, *q;
+	int classified;
 	long n = 0;
 
+	memset(stay, 0, sizeof(*stay));
+	/* the document's person and the history in one snapshot (and one start of a read, not two) */
+	reader_tx(r, 1);
+	if (doc)
+		*person = doc_person(r, doc[0], doc[1], doc[2]);
+	if (!*person) {
+		reader_tx(r, 0);
+		rdb_give(sv, r);
+		return 0;
+	}
+	has = rdb_stmt(r, RQ_HAS_CLASSIFIED, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND"
+		       " name = 'classified_crossings'");
+	classified = has && sqlite3_step(has) == SQLITE_ROW;
 	if (has)
 		sqlite3_reset(has);
-	memset(stay, 0, sizeof(*stay));
 	/*
 	 * classify may create its table while the service runs: the statement
 	 * that reads it is chosen at each read. A result counts for the person
@@ -75,10 +105,11 @@ long history_each(struct server *sv, int64_t person, crossing_fn fn, void *ctx, 
 				  " NULL, NULL, NULL FROM person_crossings WHERE person_id = ?"
 				  " ORDER BY event_time, movement_rowid");
 	if (!q) {
+		reader_tx(r, 0);
 		rdb_give(sv, r);
 		return -1;
 	}
-	sqlite3_bind_int64(q, 1, person);
+	sqlite3_bind_int64(q, 1, *person);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		struct crossing x = {
 			col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3), col_text(q, 4),
@@ -103,6 +134,7 @@ long history_each(struct server *sv, int64_t person, crossing_fn fn, void *ctx, 
 		}
 	}
 	sqlite3_reset(q);
+	reader_tx(r, 0);
 	rdb_give(sv, r);
 	return n;
 }
@@ -169,18 +201,19 @@ static void crossing_json(void *ctx, const struct crossing *x)
 }
 
 /*
- * The history's JSON into b: {"person_id":..,"crossings":[..],"stay":..};
+ * The history's JSON into b: {"crossings":[..],"stay":..,"person_id":..},
+ * of *person or of the person of doc (then found in the same read);
  * the number of crossings, or -1 when the store could not be read. e is
  * set when b reached its limit.
  */
-static long history_json(struct server *sv, int64_t person, struct buf *b, struct err *e)
+static long history_json(struct server *sv, int64_t *person, const char *const doc[3], struct buf *b, struct err *e)
 {
 	struct json_history h = { b, 0, e };
 	struct stay stay;
 	long n;
 
-	buf_addf(b, e, "{\"person_id\":%lld,\"crossings\":[", (long long)person);
-	n = history_each(sv, person, crossing_json, &h, &stay);
+	buf_adds(b, "{\"crossings\":[", e);
+	n = history_each(sv, person, doc, crossing_json, &h, &stay);
 	buf_adds(b, "],\"stay\":", e);
 	if (!stay.known)
 		buf_adds(b, "null", e);
@@ -189,7 +222,7 @@ static long history_json(struct server *sv, int64_t person, struct buf *b, struc
 			 stay.permitted, stay.days > stay.permitted ? "true" : "false");
 	else
 		buf_addf(b, e, "{\"days_in_bolivia\":%ld}", stay.days);
-	buf_addc(b, '}', e);
+	buf_addf(b, e, ",\"person_id\":%lld}", (long long)*person);
 	return n;
 }
 
@@ -332,12 +365,10 @@ enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, cons
 		person = asked;
 	} else if (!dt || !dc || !dn) {
 		return send_error(c, MHD_HTTP_BAD_REQUEST, "give document_type, document_country and document_number");
-	} else {
-		person = person_by_document(sv, dt, dc, dn);
 	}
 	buf_init(&b, 64 << 20);
 	err_init(&e);
-	if (person && (n = history_json(sv, person, &b, &e)) < 0) {
+	if ((n = history_json(sv, &person, id ? NULL : (const char *const[3]){ dt, dc, dn }, &b, &e)) < 0) {
 		buf_release(&b);
 		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the store cannot be read");
 	}

@@ -509,7 +509,7 @@ static enum MHD_Result officer_history(struct server *sv, struct MHD_Connection 
 	const char *dt = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_type");
 	const char *dc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_country");
 	const char *dn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_number");
-	int64_t person = dt && dc && dn ? person_by_document(sv, dt, dc, dn) : 0;
+	int64_t person = 0;
 	struct buf b, rows;
 	struct stay stay = { 0 };
 	char object[64];
@@ -517,8 +517,8 @@ static enum MHD_Result officer_history(struct server *sv, struct MHD_Connection 
 	int trail_failed;
 
 	buf_init(&rows, 16 << 20);
-	if (person)
-		n = history_each(sv, person, crossing_row, &rows, &stay);
+	if (dt && dc && dn)
+		n = history_each(sv, &person, (const char *const[3]){ dt, dc, dn }, crossing_row, &rows, &stay);
 	snprintf(object, sizeof(object), "person:%lld", (long long)(n > 0 ? person : 0));
 	trail_failed = trail_read(sv, c, &s->u, "read history", object, n > 0 ? 200 : 404);
 	buf_init(&b, 1 << 20);

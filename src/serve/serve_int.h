@@ -22,7 +22,7 @@
 
 #define BODY_MAX (64 * 1024)
 #define READ_POOL 64
-#define READER_STMTS 12
+#define READER_STMTS 13
 
 /* ==== Jobs for the writer ==== */
 
@@ -183,8 +183,13 @@ struct stay {
 	long days;
 };
 typedef void (*crossing_fn)(void *ctx, const struct crossing *x);
-/** Call fn on each of a person's crossings in order; the number of crossings (0: no such person), or -1. */
-long history_each(struct server *sv, int64_t person, crossing_fn fn, void *ctx, struct stay *stay);
+/**
+ * Call fn on each of a person's crossings in order: those of *person, or,
+ * with doc (type, country, number), of the document's person, set in
+ * *person. The number of crossings (0: no such person), or -1.
+ */
+long history_each(struct server *sv, int64_t *person, const char *const doc[3], crossing_fn fn, void *ctx,
+		  struct stay *stay);
 /** The person of a document, or 0. */
 int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn);
 /** GET /api/v1/persons?document_...=, ?surname=..., or /api/v1/persons/ID (id): the read in the trail first. */
