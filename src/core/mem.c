@@ -129,6 +129,11 @@ static int grow(struct buf *b, size_t extra, struct err *err)
 	return 0;
 }
 
+int buf_reserve(struct buf *b, size_t n, struct err *err)
+{
+	return grow(b, n, err);
+}
+
 int buf_add(struct buf *b, const void *p, size_t len, struct err *err)
 {
 	int rc = grow(b, len, err);

@@ -39,6 +39,8 @@ void buf_init(struct buf *b, size_t max);
 void buf_release(struct buf *b);
 /** Empty the buffer, keeping its storage. */
 void buf_reset(struct buf *b);
+/** Make room for n more bytes without reallocating. Returns 0, or ERR_NOMEM past b->max. */
+int buf_reserve(struct buf *b, size_t n, struct err *err);
 /** Append len bytes (copied). Returns 0, or ERR_NOMEM past b->max. */
 int buf_add(struct buf *b, const void *p, size_t len, struct err *err);
 /** Append a NUL-terminated string (copied). */
