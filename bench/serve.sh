@@ -2,7 +2,9 @@
 # Registrations through HTTP (validation, the person by document, screening
 # against a watch list of BENCH_SERVE_LIST entries (1,000,000; 0: none), the
 # audit trail, acknowledged only once on disk), driven by wrk on loopback
-# against a store of BENCH_SERVE_MOVEMENTS synthetic movements (100,000).
+# against a store of BENCH_SERVE_MOVEMENTS synthetic movements (100,000);
+# then a traveller's history by document on a linked store of
+# BENCH_SERVE_HISTORY_MOVEMENTS (10,000,000; 0: none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v wrk > /dev/null; then
@@ -43,18 +45,45 @@ echo " every one with a document never seen (each linked by name):"
 for c in 1 16 64; do reg $c 1; done
 sqlite3 -separator , "$dir/s.db" "select document_type, document_country, document_number from reg_movements
   where document_number not like 'D%' order by random() limit 20000" > "$dir/docs.txt"
-echo "a traveller's history by document (each read in the audit trail before the answer)"
-for c in 16 64; do
-  DOCS="$dir/docs.txt" TOKEN=$token wrk -t 2 -c $c -d 10s --latency -s bench/serve/lookup.lua "http://127.0.0.1:$port" > "$dir/look$c.txt"
-  rps=$(awk '/^Requests\/sec/ {print $2}' "$dir/look$c.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$dir/look$c.txt")
-  non=$(awk '/Non-2xx/ {print $NF}' "$dir/look$c.txt")
-  printf "  %2d connections: %10s lookups/s, p99 %s%s\n" $c "$rps" "$p99" "${non:+, non-2xx $non}"
-done
+look() { # connections, documents file, token, port
+  DOCS="$2" TOKEN=$3 wrk -t 2 -c $1 -d 10s --latency -s bench/serve/lookup.lua "http://127.0.0.1:$4" > "$dir/look$1.txt"
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$dir/look$1.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$dir/look$1.txt")
+  non=$(awk '/Non-2xx/ {print $NF}' "$dir/look$1.txt")
+  printf "  %2d connections: %10s lookups/s, p99 %s%s\n" $1 "$rps" "$p99" "${non:+, non-2xx $non}"
+}
+echo "a traveller's history by document (each read in the audit trail before the answer), on this store after the registrations"
+for c in 16 64; do look $c "$dir/docs.txt" "$token" "$port"; done
 peak=$(awk '/VmHWM/ {print int($2 / 1024)}' /proc/$pid/status)
 kill -TERM $pid; wait $pid || true
 after=$(sqlite3 "$dir/s.db" "select count(*) from reg_movements")
 echo "  stored $((after - before)) new crossings; server peak $peak MB; $(./pasos --db "$dir/s.db" audit verify)"
+# histories on a whole country's register: BENCH_SERVE_HISTORY_MOVEMENTS (10,000,000; 0: none), linked
+nh=${BENCH_SERVE_HISTORY_MOVEMENTS:-10000000}
+if [ "$nh" -gt 0 ]; then
+  big=build/bench/serve-history
+  rm -rf "$big"; mkdir -p "$big"
+  t0=$(date +%s)
+  ./pasos synth --out "$big/d" --movements "$nh" --seed 5 > /dev/null
+  ./pasos --db "$big/s.db" ingest -q movements "$big/d/movements.csv"
+  rm -rf "$big/d"
+  ./pasos --db "$big/s.db" link > /dev/null
+  btoken=$(./pasos --db "$big/s.db" user add bench --role officer --post DSG | tail -1)
+  # documents drawn from the crossings: a frequent traveller comes as often as they cross
+  sqlite3 -separator , "$big/s.db" "select document_type, document_country, document_number from reg_movements
+    order by random() limit 20000" > "$big/docs.txt"
+  bport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  ./pasos --db "$big/s.db" serve --listen "127.0.0.1:$bport" > "$big/serve.log" 2>&1 &
+  bpid=$!
+  for i in $(seq 1 2400); do curl -s -o /dev/null "http://127.0.0.1:$bport/healthz" && break; sleep 0.05; done
+  echo "a traveller's history by document on a store of $nh movements (built, linked and served in $(( $(date +%s) - t0 )) s)"
+  look 16 "$big/docs.txt" "$btoken" "$bport" > /dev/null  # the store's pages into memory first
+  for c in 16 32 64; do look $c "$big/docs.txt" "$btoken" "$bport"; done
+  bpeak=$(awk '/VmHWM/ {print int($2 / 1024)}' /proc/$bpid/status)
+  kill -TERM $bpid; wait $bpid || true
+  echo "  server peak $bpeak MB"
+  rm -rf "$big"
+fi
 # PostgreSQL 15's pgbench, a bare single-row INSERT, on the same machine in the same run
 pgbin=/usr/lib/postgresql/15/bin
 if [ -x "$pgbin/initdb" ] && command -v pgbench > /dev/null && id postgres > /dev/null 2>&1; then

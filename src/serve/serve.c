@@ -917,7 +917,8 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	if ((rc = store_exec(sv->st,
 			     "CREATE TABLE IF NOT EXISTS person_links(register TEXT NOT NULL, record_id TEXT NOT NULL,"
 			     " person_id INTEGER NOT NULL, PRIMARY KEY(register, record_id)) WITHOUT ROWID;"
-			     "CREATE INDEX IF NOT EXISTS person_links_person ON person_links(person_id);"
+			     /* a person's records are read from person_crossings: no index of links by person to keep */
+			     "DROP INDEX IF EXISTS person_links_person;"
 			     /* a document's crossings with their ids, from the index alone */
 			     "DROP INDEX IF EXISTS reg_movements_document;"
 			     "CREATE INDEX IF NOT EXISTS reg_movements_document_id ON reg_movements(document_type,"
