@@ -428,7 +428,20 @@ static int parse_line(struct schema *s, char *line, const char *path, struct err
 		return parse_codelist(s, tok, n, path, err);
 	if (!strcmp(tok[0], "rule"))
 		return parse_rule(s, tok, n, err);
-	return ERR_SET(err, ERR_SCHEMA, "unknown directive '%s' (register, title, codelist, field, rule)", tok[0]);
+	if (!strcmp(tok[0], "access")) {
+		int i;
+
+		if (n < 2 || s->n_access + (size_t)(n - 1) > SCHEMA_MAX_ACCESS)
+			return ERR_SET(err, ERR_SCHEMA, "write 'access ROLE...' (at most %d roles)", SCHEMA_MAX_ACCESS);
+		for (i = 1; i < n; i++) {
+			if (!valid_name(tok[i]) || strlen(tok[i]) >= sizeof(s->access[0]))
+				return ERR_SET(err, ERR_SCHEMA, "'%s' is not a role's name", tok[i]);
+			snprintf(s->access[s->n_access++], sizeof(s->access[0]), "%s", tok[i]);
+		}
+		return 0;
+	}
+	return ERR_SET(err, ERR_SCHEMA, "unknown directive '%s' (register, title, codelist, field, rule, access)",
+		       tok[0]);
 }
 
 static int read_all(const char *path, struct buf *b, struct err *err)

@@ -65,6 +65,8 @@ struct schema_rule {
 	char *ref_register, *ref_field;  /* RULE_REFERS: what a must name */
 };
 
+#define SCHEMA_MAX_ACCESS 8
+
 struct schema {
 	char *name;
 	char *title;
@@ -77,6 +79,9 @@ struct schema {
 	size_t n_lists;
 	struct codelist *lists[SCHEMA_MAX_FIELDS];
 	int id_field;        /* index of the record_id field */
+	/* the roles of the service that may write and read the register's records ('access ROLE...') */
+	size_t n_access;
+	char access[SCHEMA_MAX_ACCESS][24];
 };
 
 /**

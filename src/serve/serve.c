@@ -103,6 +103,8 @@ static int write_job(struct server *sv, struct job *j, struct err *err)
 				    j->read_status, err);
 	if (j->kind == JOB_DECISION)
 		return screening_decide_job(sv, j, err);
+	if (j->kind == JOB_RECORD)
+		return registers_write_job(sv, j, err);
 	sv->batch.rows_read++;
 	rc = store_table_put(sv->t, j->vals, ingest_hash(j->vals, sv->s->n_fields), sv->batch.id, sv->batch.rows_read,
 			     &put, &first, err);
@@ -159,7 +161,7 @@ static void *writer(void *arg)
 	for (;;) {
 		struct job *jobs, *j;
 		struct trail saved;
-		struct store_batch bsaved;
+		struct store_batch bsaved, served_saved[SERVED_MAX];
 		int64_t psaved;
 		struct err err;
 		int rc;
@@ -175,12 +177,16 @@ static void *writer(void *arg)
 		err_init(&err);
 		saved = sv->trail;
 		bsaved = sv->batch;
+		for (size_t k = 0; k < sv->n_served; k++)
+			served_saved[k] = sv->served[k]->batch;
 		psaved = sv->next_person;
 		rc = store_begin(sv->st, &err);
 		for (j = jobs; j && !rc; j = j->next)
 			rc = write_job(sv, j, &err);
 		if (!rc)
 			rc = store_batch_save(sv->st, &sv->batch, &err);
+		if (!rc)
+			rc = registers_save(sv, &err);
 		rc = store_end(sv->st, rc, &err);
 		if (rc) {
 			/* nothing of this group is on disk: each is told so */
@@ -188,6 +194,8 @@ static void *writer(void *arg)
 			sv->trail = saved;
 			sv->batch = bsaved;
 			sv->next_person = psaved;
+			for (size_t k = 0; k < sv->n_served; k++)
+				sv->served[k]->batch = served_saved[k];
 		}
 		/* each waiting thread is woken alone: no herd of every connection at every commit */
 		for (j = jobs; j;) {
@@ -428,7 +436,49 @@ static char *value_text(json_t *v)
 	return NULL;
 }
 
-static void fail_on(json_t *fails, const char *field, const char *rule, const char *msg)
+void serve_check(const struct server *sv, const struct schema *s, char *const *texts, struct csv_field *vals,
+		 json_t *fails)
+{
+	struct validation v;
+	size_t i;
+
+	for (i = 0; i < s->n_fields; i++) {
+		vals[i].p = texts[i] ? texts[i] : "";
+		vals[i].len = texts[i] ? strlen(texts[i]) : 0;
+	}
+	memset(&v, 0, sizeof(v));
+	v.today = sv->today;
+	v.has_today = 1;
+	if (validate_record(s, vals, &v))
+		for (i = 0; i < v.n; i++)
+			fail_on(fails, v.f[i].field >= 0 ? s->fields[v.f[i].field].name : "", v.f[i].rule, v.f[i].msg);
+}
+
+json_t *serve_json_body(struct MHD_Connection *c, const struct schema *s, const struct request *rq, char **texts,
+			char **mrz, enum MHD_Result *ret)
+{
+	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	json_t *fails;
+
+	if (!ctype || strncmp(ctype, "application/json", 16)) {
+		*ret = send_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "send application/json");
+		return NULL;
+	}
+	if (rq->too_big) {
+		*ret = send_error(c, 413, "a request is at most 64 KiB");
+		return NULL;
+	}
+	fails = json_array();
+	if (serve_json_texts(s, rq->body, rq->len, texts, mrz, fails)) {
+		json_decref(fails);
+		FREE_AND_NULL(*mrz);
+		*ret = send_error(c, MHD_HTTP_BAD_REQUEST, "the body is not one JSON object");
+		return NULL;
+	}
+	return fails;
+}
+
+void fail_on(json_t *fails, const char *field, const char *rule, const char *msg)
 {
 	json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", field, "rule", rule, "message", msg));
 }
@@ -547,7 +597,6 @@ int serve_register(struct server *sv, const struct user *u, const char *addr, ch
 		   json_t *fails, const char *raw, size_t raw_len, struct reg_answer *a)
 {
 	struct job j;
-	struct validation v;
 	size_t i;
 
 	memset(a, 0, sizeof(*a));
@@ -563,16 +612,7 @@ int serve_register(struct server *sv, const struct user *u, const char *addr, ch
 	free(texts[sv->post_field]);
 	texts[sv->post_field] = xstrdup(u->post);
 	memset(&j, 0, sizeof(j));
-	for (i = 0; i < sv->s->n_fields; i++) {
-		j.vals[i].p = texts[i] ? texts[i] : "";
-		j.vals[i].len = texts[i] ? strlen(texts[i]) : 0;
-	}
-	memset(&v, 0, sizeof(v));
-	v.today = sv->today;
-	v.has_today = 1;
-	if (validate_record(sv->s, j.vals, &v))
-		for (i = 0; i < v.n; i++)
-			fail_on(fails, v.f[i].field >= 0 ? sv->s->fields[v.f[i].field].name : "", v.f[i].rule, v.f[i].msg);
+	serve_check(sv, sv->s, texts, j.vals, fails);
 	if (json_array_size(fails)) {
 		a->status = 422;
 		a->error = "the record breaks the register's rules";
@@ -632,7 +672,6 @@ int serve_register(struct server *sv, const struct user *u, const char *addr, ch
 static enum MHD_Result register_movement(struct server *sv, struct MHD_Connection *c, const struct user *u,
 					 const struct request *rq)
 {
-	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	struct reg_answer a;
 	json_t *fails;
 	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64], *mrz = NULL;
@@ -641,16 +680,8 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 
 	if (u->role != ROLE_OFFICER)
 		return send_error(c, MHD_HTTP_FORBIDDEN, "only an officer registers crossings");
-	if (!ctype || strncmp(ctype, "application/json", 16))
-		return send_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "send application/json");
-	if (rq->too_big)
-		return send_error(c, 413, "a request is at most 64 KiB");
-	fails = json_array();
-	if (serve_json_texts(sv->s, rq->body, rq->len, texts, &mrz, fails)) {
-		json_decref(fails);
-		free(mrz);
-		return send_error(c, MHD_HTTP_BAD_REQUEST, "the body is not one JSON object");
-	}
+	if (!(fails = serve_json_body(c, sv->s, rq, texts, &mrz, &ret)))
+		return ret;
 	client_addr(c, addr, sizeof(addr));
 	serve_register(sv, u, addr, texts, mrz, fails, rq->body, rq->len, &a);
 	free(mrz);
@@ -838,7 +869,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return handled ? ret : send_error(c, MHD_HTTP_NOT_FOUND, "no such route");
 	}
 	if (strcmp(url, "/api/v1/registers/movements") && strcmp(url, "/api/v1/persons") &&
-	    strncmp(url, "/api/v1/persons/", 16) && strncmp(url, "/api/v1/screenings/", 19))
+	    strncmp(url, "/api/v1/persons/", 16) && strncmp(url, "/api/v1/screenings/", 19) &&
+	    strncmp(url, "/api/v1/registers/", 18))
 		return send_error(c, MHD_HTTP_NOT_FOUND, "no such route");
 	/* every route below is denied unless a role is allowed it */
 	if (!authenticate(sv, c, &u))
@@ -848,6 +880,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	if (!strcmp(url, "/api/v1/registers/movements"))
 		return strcmp(method, "POST") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only")
 					      : register_movement(sv, c, &u, rq);
+	if (!strncmp(url, "/api/v1/registers/", 18))
+		return registers_route(sv, c, &u, url + 18, method, rq);
 	return strcmp(method, "GET") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only")
 				     : person_history(sv, c, &u, url[15] == '/' ? url + 16 : NULL);
 }
@@ -961,21 +995,7 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	    sqlite3_prepare_v3(db, "INSERT OR REPLACE INTO person_crossings VALUES(?, ?, ?, ?, ?, ?, ?, ?)", -1,
 			       SQLITE_PREPARE_PERSISTENT, &sv->put_crossing, NULL) != SQLITE_OK)
 		return store_error(db, "cannot prepare the service's statements", err);
-	/* this run's registrations are one batch, done from the start: its counts move with each commit */
-	memset(&sv->batch, 0, sizeof(sv->batch));
-	{
-		unsigned char r[16];
-
-		if (sodium_init() < 0)
-			return ERR_SET(err, ERR_INTERNAL, "libsodium cannot start");
-		randombytes_buf(r, sizeof(r));
-		sha256_buf(r, sizeof(r), sv->batch.sha256);
-	}
-	snprintf(sv->batch.file_name, sizeof(sv->batch.file_name), "%s", STORE_SERVE_BATCH);
-	if ((rc = store_batch_create(sv->st, "movements", &sv->batch, err)))
-		return rc;
-	sv->batch.status = BATCH_DONE;
-	if ((rc = store_batch_save(sv->st, &sv->batch, err)))
+	if ((rc = serve_batch_start(sv, "movements", &sv->batch, err)) || (rc = registers_open(sv, err)))
 		return rc;
 	for (int k = 0; k < READ_POOL; k++) {
 		struct reader *r = &sv->readers[k];
@@ -994,6 +1014,24 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	}
 	serve_link_open(sv);
 	return screening_open(sv, err);
+}
+
+/* This run's registrations of a register are one batch, done from the start: its counts move with each commit. */
+int serve_batch_start(struct server *sv, const char *reg, struct store_batch *b, struct err *err)
+{
+	unsigned char r[16];
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	if (sodium_init() < 0)
+		return ERR_SET(err, ERR_INTERNAL, "libsodium cannot start");
+	randombytes_buf(r, sizeof(r));
+	sha256_buf(r, sizeof(r), b->sha256);
+	snprintf(b->file_name, sizeof(b->file_name), "%s", STORE_SERVE_BATCH);
+	if ((rc = store_batch_create(sv->st, reg, b, err)))
+		return rc;
+	b->status = BATCH_DONE;
+	return store_batch_save(sv->st, b, err);
 }
 
 /* A PEM file read whole (at most 1 MiB), NUL-terminated; NULL on error. */
@@ -1118,6 +1156,7 @@ out:
 	free(cert);
 	free(key);
 	screening_close(&sv);
+	registers_close(&sv);
 	free(sv.name_sql);
 	explorer_free(sv.ex);
 	sqlite3_finalize(sv.find_person);

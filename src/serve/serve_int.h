@@ -26,7 +26,17 @@
 
 /* ==== Jobs for the writer ==== */
 
-enum job_kind { JOB_REGISTER, JOB_TRAIL, JOB_DECISION };
+enum job_kind { JOB_REGISTER, JOB_TRAIL, JOB_DECISION, JOB_RECORD };
+
+/* A register served for the institutions its definition names (serve_registers.c). */
+struct served {
+	struct schema *s;
+	struct store_table *t;
+	struct store_batch batch;  /* this run's records, as one batch */
+	struct refers *rf;         /* its refers rules, or NULL */
+	int dirty;                 /* the batch's counts moved in this group */
+};
+#define SERVED_MAX 32
 
 struct job {
 	enum job_kind kind;
@@ -45,8 +55,12 @@ struct job {
 	int64_t screening;        /* out for JOB_REGISTER: the screening stored */
 	int64_t name_person;      /* JOB_REGISTER: the person found by name (0: none), used when the document is new */
 	const char *linked_by;    /* out: "document", "name" or "new" */
+	/* JOB_RECORD: the register; out: the refers rule that failed (status 422) */
+	struct served *reg;
+	const char *fail_rule, *fail_field;
+	char fail_msg[160];
 	/* out */
-	int status;               /* 201, 200, 409, or 500 */
+	int status;               /* 201, 200, 409, 422 (JOB_RECORD), or 500 */
 	int64_t person;
 	sem_t answered;           /* posted by the writer once the job is committed or failed */
 	struct job *next;
@@ -104,6 +118,9 @@ struct server {
 	int f_permit, f_nat, f_time, f_birth, f_dir;  /* the fields the screening rules read, found once */
 	/* the public explorer over the published tables (NULL without --public) */
 	struct explorer *ex;
+	/* the other institutions' registers */
+	struct served *served[SERVED_MAX];
+	size_t n_served;
 	/* the queue */
 	pthread_mutex_t lock;
 	pthread_cond_t work;
@@ -202,6 +219,33 @@ enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char
 void client_addr(struct MHD_Connection *c, char *out, size_t len);
 /** Append s to b, escaped for HTML text and attribute values. */
 void html_text(struct buf *b, const char *s);
+
+/** The record's values from its texts (schema order, NULL: empty) into vals, its rules' failures appended to fails. */
+void serve_check(const struct server *sv, const struct schema *s, char *const *texts, struct csv_field *vals,
+		 json_t *fails);
+/**
+ * A JSON body's field texts (serve_json_texts) and a new array for the
+ * failures, returned; NULL after answering a wrong content type, a body
+ * too big or one that is not a JSON object (*ret the answer's result).
+ */
+json_t *serve_json_body(struct MHD_Connection *c, const struct schema *s, const struct request *rq, char **texts,
+			char **mrz, enum MHD_Result *ret);
+/** Append {field, rule, message} to fails. */
+void fail_on(json_t *fails, const char *field, const char *rule, const char *msg);
+/** This run's batch of a register served (counts move with each commit). */
+int serve_batch_start(struct server *sv, const char *reg, struct store_batch *b, struct err *err);
+
+/* serve_registers.c: the registers whose definitions name roles ('access ROLE...') */
+/** Load every definition with access roles beside the movements' one, their tables, refers rules and batches. */
+int registers_open(struct server *sv, struct err *err);
+void registers_close(struct server *sv);
+/** In the writer's transaction: one JOB_RECORD (its status 201, 200, 409 or 422). */
+int registers_write_job(struct server *sv, struct job *j, struct err *err);
+/** In the writer's transaction: the batches whose counts moved. */
+int registers_save(struct server *sv, struct err *err);
+/** POST /api/v1/registers/NAME, GET /api/v1/registers/NAME/ID (rest: NAME[/ID]). */
+enum MHD_Result registers_route(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *rest,
+				const char *method, const struct request *rq);
 
 /* serve_link.c: a new document's person by name, with the model 'pasos link' saved */
 /** Load the model and prepare; 1 when the store has one. */

@@ -15,13 +15,14 @@ static const char *ddl =
 	"CREATE TABLE IF NOT EXISTS user_tokens(token_sha256 TEXT PRIMARY KEY, name TEXT NOT NULL,"
 	" created_at TEXT NOT NULL);";
 
-static const char *role_names[] = { "", "admin", "supervisor", "officer", "statistician" };
+static const char *role_names[] = { "", "admin", "supervisor", "officer", "statistician", "consular", "protection",
+				     "labour", "training" };
 
 enum role user_role_parse(const char *s)
 {
 	int r;
 
-	for (r = ROLE_ADMIN; r <= ROLE_STATISTICIAN; r++)
+	for (r = ROLE_ADMIN; r <= ROLE_LAST; r++)
 		if (s && !strcmp(s, role_names[r]))
 			return (enum role)r;
 	return ROLE_NONE;
@@ -29,7 +30,7 @@ enum role user_role_parse(const char *s)
 
 const char *user_role_name(enum role r)
 {
-	return r >= ROLE_ADMIN && r <= ROLE_STATISTICIAN ? role_names[r] : "none";
+	return r >= ROLE_ADMIN && r <= ROLE_LAST ? role_names[r] : "none";
 }
 
 static int valid_name(const char *s)
@@ -56,7 +57,8 @@ int user_add(struct store *st, const char *name, enum role role, const char *pos
 	if (!valid_name(name))
 		return ERR_SET(err, ERR_USAGE, "an account name is 1 to %d of a-z, 0-9, '.', '_' and '-'", USER_NAME_MAX);
 	if (role == ROLE_NONE)
-		return ERR_SET(err, ERR_USAGE, "the role is admin, supervisor, officer or statistician");
+		return ERR_SET(err, ERR_USAGE, "the role is admin, supervisor, officer, statistician, consular, protection,"
+			       " labour or training");
 	if (role == ROLE_OFFICER && (!post || !post[0]))
 		return ERR_SET(err, ERR_USAGE, "an officer needs a border post (--post CODE)");
 	if (sodium_init() < 0)

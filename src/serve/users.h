@@ -11,7 +11,14 @@
 #include "err.h"
 #include "store.h"
 
-enum role { ROLE_NONE = 0, ROLE_ADMIN, ROLE_SUPERVISOR, ROLE_OFFICER, ROLE_STATISTICIAN };
+/*
+ * The institutions' own roles (consular, protection, labour, training) write
+ * and read the registers whose definitions grant them ('access ROLE...').
+ */
+enum role {
+	ROLE_NONE = 0, ROLE_ADMIN, ROLE_SUPERVISOR, ROLE_OFFICER, ROLE_STATISTICIAN,
+	ROLE_CONSULAR, ROLE_PROTECTION, ROLE_LABOUR, ROLE_TRAINING, ROLE_LAST = ROLE_TRAINING
+};
 
 #define USER_NAME_MAX 64
 #define USER_TOKEN_HEX 64  /* 32 random bytes as hex */
@@ -23,7 +30,7 @@ struct user {
 	int disabled;
 };
 
-/** "admin", "supervisor", "officer", "statistician"; ROLE_NONE for anything else. */
+/** "admin", "supervisor", "officer", "statistician", "consular", "protection", "labour", "training"; else ROLE_NONE. */
 enum role user_role_parse(const char *s);
 const char *user_role_name(enum role r);
 

@@ -1,0 +1,266 @@
+/*
+ * serve_registers.c: the other institutions' registers through the
+ * service: consulates, the protection of victims, labour intermediation,
+ * training. Every register whose definition names roles ('access ROLE...')
+ * is served with no C of its own: POST /api/v1/registers/NAME takes one
+ * JSON object whose keys are the definition's fields, checked as ingest
+ * checks them (its rules, its code lists, and the records it refers to in
+ * the store), written by the writer in its group commit; GET
+ * /api/v1/registers/NAME/ID reads a record back. Only the roles the
+ * definition names may do either, and every write and read goes to the
+ * audit trail.
+ * SPDX-License-Identifier: MIT
+ */
+#include "serve_int.h"
+#include "ingest.h"
+#include "mem.h"
+#include "refers.h"
+#include "validate.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(struct served *const *)a)->s->name, (*(struct served *const *)b)->s->name);
+}
+
+int registers_open(struct server *sv, struct err *err)
+{
+	char path[4096], *slash;
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	/* the registers' folder is the one that holds the movements' definition */
+	if ((rc = schema_definition_path("registers", "movements", ".reg", path, sizeof(path), err)))
+		return rc;
+	if ((slash = strrchr(path, '/')))
+		*slash = '\0';
+	if (!(d = opendir(path)))
+		return 0;
+	while (!rc && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char file[4352];
+		struct schema *s = NULL;
+		struct served *r;
+
+		if (n < 5 || strcmp(e->d_name + n - 4, ".reg"))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", path, e->d_name);
+		if ((rc = schema_load(&s, file, err)))
+			break;
+		if (!s->n_access || !strcmp(s->name, "movements") || sv->n_served == SERVED_MAX) {
+			schema_free(s);
+			continue;
+		}
+		r = xcalloc(1, sizeof(*r));
+		r->s = s;
+		sv->served[sv->n_served++] = r;
+		rc = store_table_open(sv->st, s, &r->t, err);
+	}
+	closedir(d);
+	qsort(sv->served, sv->n_served, sizeof(sv->served[0]), by_name);
+	/* every table first: a rule may refer to a register read later */
+	for (size_t i = 0; i < sv->n_served && !rc; i++)
+		if (!(rc = refers_open(sv->st, sv->served[i]->s, &sv->served[i]->rf, err)))
+			rc = serve_batch_start(sv, sv->served[i]->s->name, &sv->served[i]->batch, err);
+	return rc;
+}
+
+void registers_close(struct server *sv)
+{
+	for (size_t i = 0; i < sv->n_served; i++) {
+		refers_free(sv->served[i]->rf);
+		store_table_free(sv->served[i]->t);
+		schema_free(sv->served[i]->s);
+		free(sv->served[i]);
+	}
+	sv->n_served = 0;
+}
+
+/* ==== In the writer ==== */
+
+int registers_write_job(struct server *sv, struct job *j, struct err *err)
+{
+	struct served *r = j->reg;
+	const struct csv_field *id = &j->vals[r->s->id_field];
+	enum store_put put;
+	int64_t first;
+	int rc;
+
+	/* the records it names are in the store, or in this group before it */
+	if (r->rf) {
+		rc = refers_check(r->rf, j->vals, &j->fail_rule, &j->fail_field, j->fail_msg, sizeof(j->fail_msg), err);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			j->status = 422;
+			return 0;
+		}
+	}
+	r->batch.rows_read++;
+	r->dirty = 1;
+	rc = store_table_put(r->t, j->vals, ingest_hash(j->vals, r->s->n_fields), r->batch.id, r->batch.rows_read, &put,
+			     &first, err);
+	if (rc)
+		return rc;
+	if (put == STORE_ACCEPTED) {
+		r->batch.accepted++;
+		j->status = 201;
+	} else if (put == STORE_DUPLICATE) {
+		r->batch.duplicates++;
+		rc = store_put_duplicate(sv->st, r->batch.id, r->batch.rows_read, id->p, id->len, first, err);
+		j->status = 200;
+	} else {
+		r->batch.conflicts++;
+		rc = store_put_conflict(sv->st, r->batch.id, r->batch.rows_read, id->p, id->len, first, j->raw, j->raw_len,
+					err);
+		j->status = 409;
+	}
+	if (!rc) {
+		snprintf(j->object, sizeof(j->object), "%s:%.*s", r->s->name, (int)id->len, id->p);
+		rc = trail_append(store_db(sv->st), &sv->trail, j->user, j->addr, "register", j->object, j->status, err);
+	}
+	return rc;
+}
+
+int registers_save(struct server *sv, struct err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < sv->n_served && !rc; i++)
+		if (sv->served[i]->dirty) {
+			rc = store_batch_save(sv->st, &sv->served[i]->batch, err);
+			sv->served[i]->dirty = 0;
+		}
+	return rc;
+}
+
+/* ==== Routes ==== */
+
+static struct served *find(struct server *sv, const char *name, size_t len)
+{
+	for (size_t i = 0; i < sv->n_served; i++)
+		if (strlen(sv->served[i]->s->name) == len && !memcmp(sv->served[i]->s->name, name, len))
+			return sv->served[i];
+	return NULL;
+}
+
+static int allowed(const struct served *r, const struct user *u)
+{
+	for (size_t i = 0; i < r->s->n_access; i++)
+		if (!strcmp(r->s->access[i], user_role_name(u->role)))
+			return 1;
+	return 0;
+}
+
+static enum MHD_Result write_record(struct server *sv, struct MHD_Connection *c, const struct user *u,
+				    struct served *r, const struct request *rq)
+{
+	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, *mrz = NULL;
+	enum MHD_Result ret;
+	json_t *fails, *record;
+	struct job j;
+	size_t i;
+
+	if (!(fails = serve_json_body(c, r->s, rq, texts, &mrz, &ret)))
+		return ret;
+	if (mrz)
+		fail_on(fails, "mrz", "unknown_field", "a document's MRZ is read at the border posts only");
+	free(mrz);
+	memset(&j, 0, sizeof(j));
+	serve_check(sv, r->s, texts, j.vals, fails);
+	if (!json_array_size(fails)) {
+		j.kind = JOB_RECORD;
+		j.reg = r;
+		j.raw = rq->body;
+		j.raw_len = rq->len;
+		snprintf(j.user, sizeof(j.user), "%s", u->name);
+		client_addr(c, j.addr, sizeof(j.addr));
+		submit(sv, &j);
+		if (j.status == 422)
+			fail_on(fails, j.fail_field ? j.fail_field : "", j.fail_rule ? j.fail_rule : "", j.fail_msg);
+	}
+	if (json_array_size(fails)) {
+		ret = send_json(c, 422, json_pack("{s:s,s:O}", "error", "the record breaks the register's rules",
+						  "failures", fails));
+	} else if (j.status == 500) {
+		ret = send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "not stored: the store failed; try again");
+	} else if (j.status == 409) {
+		ret = send_error(c, MHD_HTTP_CONFLICT, "another record has this id: kept aside as a conflict");
+	} else {
+		record = json_object();
+		for (i = 0; i < r->s->n_fields; i++)
+			json_object_set_new(record, r->s->fields[i].name, json_stringn(j.vals[i].p, j.vals[i].len));
+		ret = send_json(c, (unsigned)j.status, json_pack("{s:s,s:o,s:s}", "register", r->s->name, "record", record,
+								  "result", j.status == 201 ? "stored" : "already stored"));
+	}
+	json_decref(fails);
+	for (i = 0; i < r->s->n_fields; i++)
+		free(texts[i]);
+	return ret;
+}
+
+/* The stored record of id as JSON (NULL: none), read by a reader. */
+static json_t *read_record(struct server *sv, const struct served *r, const char *id)
+{
+	struct reader *rd = rdb_take(sv);
+	struct buf sql;
+	sqlite3_stmt *q = NULL;
+	json_t *out = NULL;
+	size_t i;
+
+	buf_init(&sql, 1 << 16);
+	buf_adds(&sql, "SELECT ", NULL);
+	for (i = 0; i < r->s->n_fields; i++)
+		buf_addf(&sql, NULL, "%s\"%s\"", i ? ", " : "", r->s->fields[i].name);
+	buf_addf(&sql, NULL, " FROM \"reg_%s\" WHERE \"%s\" = ?", r->s->name, r->s->fields[r->s->id_field].name);
+	if (sqlite3_prepare_v2(rd->db, sql.p, -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			out = json_object();
+			for (i = 0; i < r->s->n_fields; i++)
+				json_object_set_new(out, r->s->fields[i].name,
+						    sqlite3_column_type(q, (int)i) == SQLITE_NULL ? json_null()
+						    : json_string((const char *)sqlite3_column_text(q, (int)i)));
+		}
+	}
+	sqlite3_finalize(q);
+	buf_release(&sql);
+	rdb_give(sv, rd);
+	return out;
+}
+
+enum MHD_Result registers_route(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *rest,
+				const char *method, const struct request *rq)
+{
+	const char *slash = strchr(rest, '/');
+	struct served *r = find(sv, rest, slash ? (size_t)(slash - rest) : strlen(rest));
+	char object[160];
+	json_t *rec;
+
+	if (!r)
+		return send_error(c, MHD_HTTP_NOT_FOUND, "no such register in the service");
+	if (!allowed(r, u))
+		return send_error(c, MHD_HTTP_FORBIDDEN, "this register is for the roles its definition names");
+	if (!slash)
+		return strcmp(method, "POST") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only")
+					      : write_record(sv, c, u, r, rq);
+	if (strcmp(method, "GET"))
+		return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only");
+	if (!slash[1] || strlen(slash + 1) > 100)
+		return send_error(c, MHD_HTTP_NOT_FOUND, "give a record's id");
+	rec = read_record(sv, r, slash + 1);
+	/* the read is in the trail before the answer leaves */
+	snprintf(object, sizeof(object), "%s:%s", r->s->name, rec ? slash + 1 : "");
+	if (trail_read(sv, c, u, "read record", object, rec ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND)) {
+		json_decref(rec);
+		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the audit trail failed: nothing is shown");
+	}
+	if (!rec)
+		return send_error(c, MHD_HTTP_NOT_FOUND, "no such record");
+	return send_json(c, MHD_HTTP_OK, json_pack("{s:s,s:o}", "register", r->s->name, "record", rec));
+}
