@@ -478,6 +478,15 @@ json_t *serve_json_body(struct MHD_Connection *c, const struct schema *s, const 
 	return fails;
 }
 
+void job_for(struct job *j, enum job_kind kind, const char *raw, size_t raw_len, const struct user *u, const char *addr)
+{
+	j->kind = kind;
+	j->raw = raw;
+	j->raw_len = raw_len;
+	snprintf(j->user, sizeof(j->user), "%s", u->name);
+	snprintf(j->addr, sizeof(j->addr), "%s", addr);
+}
+
 void fail_on(json_t *fails, const char *field, const char *rule, const char *msg)
 {
 	json_array_append_new(fails, json_pack("{s:s,s:s,s:s}", "field", field, "rule", rule, "message", msg));
@@ -618,11 +627,7 @@ int serve_register(struct server *sv, const struct user *u, const char *addr, ch
 		a->error = "the record breaks the register's rules";
 		return a->status;
 	}
-	j.kind = JOB_REGISTER;
-	j.raw = raw;
-	j.raw_len = raw_len;
-	snprintf(j.user, sizeof(j.user), "%s", u->name);
-	snprintf(j.addr, sizeof(j.addr), "%s", addr);
+	job_for(&j, JOB_REGISTER, raw, raw_len, u, addr);
 	/* screened before it is written: the hits are stored with it, in the same commit */
 	screening_run(sv, &j);
 	/* a document the store has not seen: its person by name, with the model 'pasos link' learned */

@@ -204,6 +204,15 @@ static enum MHD_Result login_page(struct server *sv, struct MHD_Connection *c, u
 	return send_page(c, status, &b, cookie, NULL);
 }
 
+/* Whether some register served names the account's role. */
+static int keeps_registers(struct server *sv, const struct user *u)
+{
+	for (size_t i = 0; i < sv->n_served; i++)
+		if (registers_allowed(sv->served[i], u))
+			return 1;
+	return 0;
+}
+
 static enum MHD_Result do_login(struct server *sv, struct MHD_Connection *c, const struct request *rq)
 {
 	char *name = serve_form_get(rq->body, rq->len, "name"), *pw = serve_form_get(rq->body, rq->len, "password");
@@ -226,7 +235,7 @@ static enum MHD_Result do_login(struct server *sv, struct MHD_Connection *c, con
 		struct reader *r = rdb_take(sv);
 
 		ok = name && pw && user_by_password(r->db, name, pw, &u) &&
-		     (u.role == ROLE_OFFICER || u.role == ROLE_SUPERVISOR);
+		     (u.role == ROLE_OFFICER || u.role == ROLE_SUPERVISOR || keeps_registers(sv, &u));
 		rdb_give(sv, r);
 		if (!ok) {
 			throttled(key_name, 1, 0);
@@ -234,6 +243,7 @@ static enum MHD_Result do_login(struct server *sv, struct MHD_Connection *c, con
 			ret = login_page(sv, c, MHD_HTTP_UNAUTHORIZED, "wrong account or password");
 		} else {
 			struct session fresh;
+			const char *home;
 
 			throttled(key_name, 0, 1);
 			memset(&fresh, 0, sizeof(fresh));
@@ -249,8 +259,11 @@ static enum MHD_Result do_login(struct server *sv, struct MHD_Connection *c, con
 				 sv->tls ? "; Secure" : "");
 			buf_init(&b, 1 << 16);
 			page_start(&b, "pasos");
-			buf_adds(&b, "<p><a href=\"/officer\">continuar / continue</a></p>", NULL);
-			ret = send_page(c, MHD_HTTP_SEE_OTHER, &b, cookie, "/officer");
+			home = u.role == ROLE_OFFICER || u.role == ROLE_SUPERVISOR ? "/officer" : "/registers";
+			buf_adds(&b, "<p><a href=\"", NULL);
+			buf_adds(&b, home, NULL);
+			buf_adds(&b, "\">continuar / continue</a></p>", NULL);
+			ret = send_page(c, MHD_HTTP_SEE_OTHER, &b, cookie, home);
 		}
 	}
 	if (pw)
@@ -261,18 +274,15 @@ static enum MHD_Result do_login(struct server *sv, struct MHD_Connection *c, con
 	return ret;
 }
 
-/* The registration form, one input per field of the definition; the post is the officer's. */
-static void register_form(struct server *sv, struct buf *b, const struct session *s)
+/* One input per field of a definition (but skip), in its order: a field added to the definition appears here. */
+static void field_inputs(struct buf *b, const struct schema *s, int skip)
 {
 	size_t i;
 
-	buf_adds(b, "<h2>Registrar un cruce / register a crossing</h2><form method=\"post\" action=\"/officer/register\">"
-		 "<label>MRZ <textarea name=\"mrz\" id=\"f_mrz\" rows=\"3\" cols=\"46\"></textarea></label>"
-		 " (fills the document fields)<br>\n", NULL);
-	for (i = 0; i < sv->s->n_fields; i++) {
-		const struct schema_field *f = &sv->s->fields[i];
+	for (i = 0; i < s->n_fields; i++) {
+		const struct schema_field *f = &s->fields[i];
 
-		if ((int)i == sv->post_field)
+		if ((int)i == skip)
 			continue;
 		buf_adds(b, "<label>", NULL);
 		html_text(b, f->name);
@@ -288,6 +298,35 @@ static void register_form(struct server *sv, struct buf *b, const struct session
 			buf_adds(b, " placeholder=\"YYYY-MM-DDThh:mm:ss-04:00\"", NULL);
 		buf_adds(b, "></label><br>\n", NULL);
 	}
+}
+
+/* The failures of a record, one item each: field, message, rule. */
+static void failures_html(struct buf *b, json_t *fails)
+{
+	size_t k;
+
+	buf_adds(b, "<ul id=\"failures\">", NULL);
+	for (k = 0; k < json_array_size(fails); k++) {
+		json_t *f = json_array_get(fails, k);
+
+		buf_adds(b, "<li>", NULL);
+		html_text(b, json_string_value(json_object_get(f, "field")));
+		buf_adds(b, ": ", NULL);
+		html_text(b, json_string_value(json_object_get(f, "message")));
+		buf_adds(b, " (", NULL);
+		html_text(b, json_string_value(json_object_get(f, "rule")));
+		buf_adds(b, ")</li>", NULL);
+	}
+	buf_adds(b, "</ul>", NULL);
+}
+
+/* The registration form, one input per field of the definition; the post is the officer's. */
+static void register_form(struct server *sv, struct buf *b, const struct session *s)
+{
+	buf_adds(b, "<h2>Registrar un cruce / register a crossing</h2><form method=\"post\" action=\"/officer/register\">"
+		 "<label>MRZ <textarea name=\"mrz\" id=\"f_mrz\" rows=\"3\" cols=\"46\"></textarea></label>"
+		 " (fills the document fields)<br>\n", NULL);
+	field_inputs(b, sv->s, sv->post_field);
 	buf_adds(b, "<p>Paso fronterizo / border post: ", NULL);
 	html_text(b, s->u.post);
 	buf_adds(b, "</p>", NULL);
@@ -419,6 +458,19 @@ static enum MHD_Result officer_decision(struct server *sv, struct MHD_Connection
 	return send_page(c, status, &b, NULL, NULL);
 }
 
+/* A form whose CSRF token does not match the session's: nothing done. */
+static enum MHD_Result expired_page(struct MHD_Connection *c, const char *back)
+{
+	struct buf b;
+
+	buf_init(&b, 1 << 16);
+	page_start(&b, "pasos: formulario vencido / form expired");
+	buf_adds(&b, "<p><a href=\"", NULL);
+	html_text(&b, back);
+	buf_adds(&b, "\">volver / back</a></p>", NULL);
+	return send_page(c, MHD_HTTP_FORBIDDEN, &b, NULL, NULL);
+}
+
 static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection *c, const struct session *s,
 					const struct request *rq)
 {
@@ -432,10 +484,7 @@ static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection
 	if (!csrf || strcmp(csrf, s->csrf)) {
 		free(csrf);
 		json_decref(fails);
-		buf_init(&b, 1 << 16);
-		page_start(&b, "pasos: formulario vencido / form expired");
-		buf_adds(&b, "<p><a href=\"/officer\">volver / back</a></p>", NULL);
-		return send_page(c, MHD_HTTP_FORBIDDEN, &b, NULL, NULL);
+		return expired_page(c, "/officer");
 	}
 	free(csrf);
 	for (i = 0; i < sv->s->n_fields; i++)
@@ -460,24 +509,11 @@ static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection
 		json_decref(a.record);
 		json_decref(a.screening);
 	} else {
-		size_t k;
-
 		page_start(&b, "No registrado / not registered");
 		buf_adds(&b, "<p id=\"result\">", NULL);
 		html_text(&b, a.error ? a.error : "not stored");
-		buf_adds(&b, "</p><ul id=\"failures\">", NULL);
-		for (k = 0; k < json_array_size(fails); k++) {
-			json_t *f = json_array_get(fails, k);
-
-			buf_adds(&b, "<li>", NULL);
-			html_text(&b, json_string_value(json_object_get(f, "field")));
-			buf_adds(&b, ": ", NULL);
-			html_text(&b, json_string_value(json_object_get(f, "message")));
-			buf_adds(&b, " (", NULL);
-			html_text(&b, json_string_value(json_object_get(f, "rule")));
-			buf_adds(&b, ")</li>", NULL);
-		}
-		buf_adds(&b, "</ul>", NULL);
+		buf_adds(&b, "</p>", NULL);
+		failures_html(&b, fails);
 	}
 	buf_adds(&b, "<p><a href=\"/officer\">otro / another</a></p>", NULL);
 	json_decref(fails);
@@ -551,6 +587,102 @@ static enum MHD_Result officer_history(struct server *sv, struct MHD_Connection 
 	return send_page(c, n > 0 ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND, &b, NULL, NULL);
 }
 
+/* ==== The other institutions' registers: a form for each, from its definition ==== */
+
+static void account_line(struct buf *b, const struct session *s)
+{
+	buf_adds(b, "<p>", NULL);
+	html_text(b, s->u.name);
+	buf_adds(b, " (", NULL);
+	html_text(b, user_role_name(s->u.role));
+	buf_adds(b, ")</p>", NULL);
+}
+
+/* /registers: the registers this account keeps, each a link to its form. */
+static enum MHD_Result registers_page(struct server *sv, struct MHD_Connection *c, const struct session *s)
+{
+	struct buf b;
+
+	buf_init(&b, 1 << 20);
+	page_start(&b, "pasos: registros / registers");
+	account_line(&b, s);
+	buf_adds(&b, "<ul id=\"registers\">", NULL);
+	for (size_t i = 0; i < sv->n_served; i++) {
+		const struct schema *rs = sv->served[i]->s;
+
+		if (!registers_allowed(sv->served[i], &s->u))
+			continue;
+		buf_adds(&b, "<li><a href=\"/registers/", NULL);
+		html_text(&b, rs->name);
+		buf_adds(&b, "\">", NULL);
+		html_text(&b, rs->title ? rs->title : rs->name);
+		buf_adds(&b, "</a></li>", NULL);
+	}
+	buf_adds(&b, "</ul>", NULL);
+	logout_form(&b, s);
+	return send_page(c, MHD_HTTP_OK, &b, NULL, NULL);
+}
+
+/* GET /registers/NAME: the register's form, one input per field of its definition. */
+static enum MHD_Result record_form(struct MHD_Connection *c, const struct session *s, const struct served *r)
+{
+	struct buf b;
+
+	buf_init(&b, 1 << 20);
+	page_start(&b, r->s->title ? r->s->title : r->s->name);
+	account_line(&b, s);
+	buf_adds(&b, "<form method=\"post\" action=\"/registers/", NULL);
+	html_text(&b, r->s->name);
+	buf_adds(&b, "\">\n", NULL);
+	field_inputs(&b, r->s, -1);
+	hidden_csrf(&b, s->csrf);
+	buf_adds(&b, "<button type=\"submit\" id=\"save\">Registrar / register</button></form>"
+		 "<p><a href=\"/registers\">volver / back</a></p>", NULL);
+	return send_page(c, MHD_HTTP_OK, &b, NULL, NULL);
+}
+
+/* POST /registers/NAME: the record checked and written as the API does it. */
+static enum MHD_Result record_post(struct server *sv, struct MHD_Connection *c, const struct session *s,
+				   struct served *r, const struct request *rq)
+{
+	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64], *csrf = serve_form_get(rq->body, rq->len, "csrf");
+	json_t *fails, *record = NULL;
+	struct buf b;
+	size_t i;
+	int status;
+
+	if (!csrf || strcmp(csrf, s->csrf)) {
+		free(csrf);
+		return expired_page(c, "/registers");
+	}
+	free(csrf);
+	for (i = 0; i < r->s->n_fields; i++)
+		texts[i] = serve_form_get(rq->body, rq->len, r->s->fields[i].name);
+	client_addr(c, addr, sizeof(addr));
+	fails = json_array();
+	status = registers_put(sv, &s->u, addr, r, texts, fails, rq->body, rq->len, &record);
+	buf_init(&b, 1 << 20);
+	page_start(&b, status == 201 ? "Registrado / stored" : status == 200 ? "Ya registrado / already stored"
+								: "No registrado / not stored");
+	buf_adds(&b, "<p id=\"result\">", NULL);
+	html_text(&b, r->s->fields[r->s->id_field].name);
+	buf_adds(&b, " ", NULL);
+	html_text(&b, texts[r->s->id_field] ? texts[r->s->id_field] : "");
+	buf_adds(&b, status == 409 ? ": another record has this id (kept aside as a conflict)"
+		 : status == 500 ? ": the store failed; try again" : "", NULL);
+	buf_adds(&b, "</p>", NULL);
+	if (status == 422)
+		failures_html(&b, fails);
+	buf_adds(&b, "<p><a href=\"/registers/", NULL);
+	html_text(&b, r->s->name);
+	buf_adds(&b, "\">otro / another</a></p>", NULL);
+	json_decref(fails);
+	json_decref(record);
+	for (i = 0; i < r->s->n_fields; i++)
+		free(texts[i]);
+	return send_page(c, (unsigned)status, &b, NULL, NULL);
+}
+
 static enum MHD_Result do_logout(struct MHD_Connection *c, const struct session *s, const struct request *rq)
 {
 	char *csrf = serve_form_get(rq->body, rq->len, "csrf");
@@ -569,6 +701,17 @@ static enum MHD_Result do_logout(struct MHD_Connection *c, const struct session 
 			 "/login");
 }
 
+/* No session: to the sign-in page. */
+static enum MHD_Result to_login(struct MHD_Connection *c)
+{
+	struct buf b;
+
+	buf_init(&b, 1 << 16);
+	page_start(&b, "pasos");
+	buf_adds(&b, "<p><a href=\"/login\">ingresar / sign in</a></p>", NULL);
+	return send_page(c, MHD_HTTP_SEE_OTHER, &b, NULL, "/login");
+}
+
 enum MHD_Result html_route(struct server *sv, struct MHD_Connection *c, const char *url, const char *method,
 			   const struct request *rq, int *handled)
 {
@@ -583,18 +726,31 @@ enum MHD_Result html_route(struct server *sv, struct MHD_Connection *c, const ch
 			return rq->too_big ? send_error(c, 413, "a request is at most 64 KiB") : do_login(sv, c, rq);
 		return send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET or POST");
 	}
+	if (!strcmp(url, "/registers") || !strncmp(url, "/registers/", 11)) {
+		struct served *r;
+
+		if (!session_of(c, &s))
+			return to_login(c);
+		if (!strcmp(url, "/registers"))
+			return get ? registers_page(sv, c, &s) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only");
+		if (!(r = registers_find(sv, url + 11, strlen(url + 11))))
+			return send_error(c, MHD_HTTP_NOT_FOUND, "no such register in the service");
+		if (!registers_allowed(r, &s.u))
+			return send_error(c, MHD_HTTP_FORBIDDEN, "this register is for the roles its definition names");
+		if (post)
+			return rq->too_big ? send_error(c, 413, "a request is at most 64 KiB") : record_post(sv, c, &s, r, rq);
+		return get ? record_form(c, &s, r) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET or POST");
+	}
 	if (strcmp(url, "/") && strcmp(url, "/officer") && strncmp(url, "/officer/", 9) && strcmp(url, "/logout")) {
 		*handled = 0;
 		return MHD_NO;
 	}
-	if (!session_of(c, &s) || (s.u.role != ROLE_OFFICER && s.u.role != ROLE_SUPERVISOR)) {
-		struct buf b;
-
-		buf_init(&b, 1 << 16);
-		page_start(&b, "pasos");
-		buf_adds(&b, "<p><a href=\"/login\">ingresar / sign in</a></p>", NULL);
-		return send_page(c, MHD_HTTP_SEE_OTHER, &b, NULL, "/login");
-	}
+	if (!session_of(c, &s))
+		return to_login(c);
+	if (!strcmp(url, "/logout"))
+		return post ? do_logout(c, &s, rq) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
+	if (s.u.role != ROLE_OFFICER && s.u.role != ROLE_SUPERVISOR)
+		return send_error(c, MHD_HTTP_FORBIDDEN, "not for this account");
 	if (!strcmp(url, "/") || !strcmp(url, "/officer"))
 		return get ? officer_page(sv, c, &s) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "GET only");
 	if (!strcmp(url, "/officer/history"))
@@ -603,7 +759,5 @@ enum MHD_Result html_route(struct server *sv, struct MHD_Connection *c, const ch
 		return post ? officer_register(sv, c, &s, rq) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
 	if (!strcmp(url, "/officer/decision") && s.u.role == ROLE_OFFICER)
 		return post ? officer_decision(sv, c, &s, rq) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
-	if (!strcmp(url, "/logout"))
-		return post ? do_logout(c, &s, rq) : send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only");
 	return send_error(c, MHD_HTTP_FORBIDDEN, "not for this account");
 }

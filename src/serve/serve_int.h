@@ -230,6 +230,8 @@ void serve_check(const struct server *sv, const struct schema *s, char *const *t
  */
 json_t *serve_json_body(struct MHD_Connection *c, const struct schema *s, const struct request *rq, char **texts,
 			char **mrz, enum MHD_Result *ret);
+/** A writer's job of kind, the raw record (kept for a conflict), who asked and from where. */
+void job_for(struct job *j, enum job_kind kind, const char *raw, size_t raw_len, const struct user *u, const char *addr);
 /** Append {field, rule, message} to fails. */
 void fail_on(json_t *fails, const char *field, const char *rule, const char *msg);
 /** This run's batch of a register served (counts move with each commit). */
@@ -243,6 +245,17 @@ void registers_close(struct server *sv);
 int registers_write_job(struct server *sv, struct job *j, struct err *err);
 /** In the writer's transaction: the batches whose counts moved. */
 int registers_save(struct server *sv, struct err *err);
+/** The register served under name (len bytes), or NULL. */
+struct served *registers_find(struct server *sv, const char *name, size_t len);
+/** Whether the account's role is one the register's definition names. */
+int registers_allowed(const struct served *r, const struct user *u);
+/**
+ * Check and write one record of r from its field texts (schema order, NULL:
+ * empty): 201, 200, 409, 422 (failures appended to fails) or 500; *record
+ * the stored record as JSON on 201 and 200 (caller's).
+ */
+int registers_put(struct server *sv, const struct user *u, const char *addr, struct served *r, char **texts,
+		  json_t *fails, const char *raw, size_t raw_len, json_t **record);
 /** POST /api/v1/registers/NAME, GET /api/v1/registers/NAME/ID (rest: NAME[/ID]). */
 enum MHD_Result registers_route(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *rest,
 				const char *method, const struct request *rq);

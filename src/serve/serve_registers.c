@@ -141,7 +141,7 @@ int registers_save(struct server *sv, struct err *err)
 
 /* ==== Routes ==== */
 
-static struct served *find(struct server *sv, const char *name, size_t len)
+struct served *registers_find(struct server *sv, const char *name, size_t len)
 {
 	for (size_t i = 0; i < sv->n_served; i++)
 		if (strlen(sv->served[i]->s->name) == len && !memcmp(sv->served[i]->s->name, name, len))
@@ -149,7 +149,7 @@ static struct served *find(struct server *sv, const char *name, size_t len)
 	return NULL;
 }
 
-static int allowed(const struct served *r, const struct user *u)
+int registers_allowed(const struct served *r, const struct user *u)
 {
 	for (size_t i = 0; i < r->s->n_access; i++)
 		if (!strcmp(r->s->access[i], user_role_name(u->role)))
@@ -157,13 +157,37 @@ static int allowed(const struct served *r, const struct user *u)
 	return 0;
 }
 
+int registers_put(struct server *sv, const struct user *u, const char *addr, struct served *r, char **texts,
+		  json_t *fails, const char *raw, size_t raw_len, json_t **record)
+{
+	struct job j;
+	size_t i;
+
+	*record = NULL;
+	memset(&j, 0, sizeof(j));
+	serve_check(sv, r->s, texts, j.vals, fails);
+	if (json_array_size(fails))
+		return 422;
+	job_for(&j, JOB_RECORD, raw, raw_len, u, addr);
+	j.reg = r;
+	submit(sv, &j);
+	if (j.status == 422)
+		fail_on(fails, j.fail_field ? j.fail_field : "", j.fail_rule ? j.fail_rule : "", j.fail_msg);
+	if (j.status == 201 || j.status == 200) {
+		*record = json_object();
+		for (i = 0; i < r->s->n_fields; i++)
+			json_object_set_new(*record, r->s->fields[i].name, json_stringn(j.vals[i].p, j.vals[i].len));
+	}
+	return j.status;
+}
+
 static enum MHD_Result write_record(struct server *sv, struct MHD_Connection *c, const struct user *u,
 				    struct served *r, const struct request *rq)
 {
-	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, *mrz = NULL;
+	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, *mrz = NULL, addr[64];
 	enum MHD_Result ret;
 	json_t *fails, *record;
-	struct job j;
+	int status;
 	size_t i;
 
 	if (!(fails = serve_json_body(c, r->s, rq, texts, &mrz, &ret)))
@@ -171,33 +195,18 @@ static enum MHD_Result write_record(struct server *sv, struct MHD_Connection *c,
 	if (mrz)
 		fail_on(fails, "mrz", "unknown_field", "a document's MRZ is read at the border posts only");
 	free(mrz);
-	memset(&j, 0, sizeof(j));
-	serve_check(sv, r->s, texts, j.vals, fails);
-	if (!json_array_size(fails)) {
-		j.kind = JOB_RECORD;
-		j.reg = r;
-		j.raw = rq->body;
-		j.raw_len = rq->len;
-		snprintf(j.user, sizeof(j.user), "%s", u->name);
-		client_addr(c, j.addr, sizeof(j.addr));
-		submit(sv, &j);
-		if (j.status == 422)
-			fail_on(fails, j.fail_field ? j.fail_field : "", j.fail_rule ? j.fail_rule : "", j.fail_msg);
-	}
-	if (json_array_size(fails)) {
+	client_addr(c, addr, sizeof(addr));
+	status = json_array_size(fails) ? 422 : registers_put(sv, u, addr, r, texts, fails, rq->body, rq->len, &record);
+	if (status == 422)
 		ret = send_json(c, 422, json_pack("{s:s,s:O}", "error", "the record breaks the register's rules",
 						  "failures", fails));
-	} else if (j.status == 500) {
+	else if (status == 500)
 		ret = send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "not stored: the store failed; try again");
-	} else if (j.status == 409) {
+	else if (status == 409)
 		ret = send_error(c, MHD_HTTP_CONFLICT, "another record has this id: kept aside as a conflict");
-	} else {
-		record = json_object();
-		for (i = 0; i < r->s->n_fields; i++)
-			json_object_set_new(record, r->s->fields[i].name, json_stringn(j.vals[i].p, j.vals[i].len));
-		ret = send_json(c, (unsigned)j.status, json_pack("{s:s,s:o,s:s}", "register", r->s->name, "record", record,
-								  "result", j.status == 201 ? "stored" : "already stored"));
-	}
+	else
+		ret = send_json(c, (unsigned)status, json_pack("{s:s,s:o,s:s}", "register", r->s->name, "record", record,
+								"result", status == 201 ? "stored" : "already stored"));
 	json_decref(fails);
 	for (i = 0; i < r->s->n_fields; i++)
 		free(texts[i]);
@@ -238,13 +247,13 @@ enum MHD_Result registers_route(struct server *sv, struct MHD_Connection *c, con
 				const char *method, const struct request *rq)
 {
 	const char *slash = strchr(rest, '/');
-	struct served *r = find(sv, rest, slash ? (size_t)(slash - rest) : strlen(rest));
+	struct served *r = registers_find(sv, rest, slash ? (size_t)(slash - rest) : strlen(rest));
 	char object[160];
 	json_t *rec;
 
 	if (!r)
 		return send_error(c, MHD_HTTP_NOT_FOUND, "no such register in the service");
-	if (!allowed(r, u))
+	if (!registers_allowed(r, u))
 		return send_error(c, MHD_HTTP_FORBIDDEN, "this register is for the roles its definition names");
 	if (!slash)
 		return strcmp(method, "POST") ? send_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "POST only")

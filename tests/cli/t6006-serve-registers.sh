@@ -5,11 +5,13 @@
 # with other content a 409 kept as a conflict; a broken rule is a 422
 # naming field and rule. Only the roles a definition names get in: not an
 # officer, not an administrator, not the labour office for a victim. Every
-# write and read is in the audit trail, by record id only.
+# write and read is in the audit trail, by record id only. The consul does
+# the same through pages: signed in, the form drawn from the definition
+# (every field), CSRF checked, the failures named by rule.
 . "$ROOT/tests/cli/lib.sh"
 export PASOS_TODAY=2024-06-30
 tok() { $PASOS --db s.db user add "$1" --role "$2" ${3:+--post $3} | tail -1; }
-CONS=$(tok consul consular); PROT=$(tok prot protection); LAB=$(tok lab labour)
+CONS=$(echo clave-del-consul-9 | $PASOS --db s.db user add consul --role consular --password-stdin | tail -1); PROT=$(tok prot protection); LAB=$(tok lab labour)
 OFF=$(tok ana officer VLZ); ADM=$(tok root admin)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
@@ -47,12 +49,40 @@ expect_eq "$(post "$LAB" trafficking_victims "${V1/V1/V2}")" 403 "the labour off
 expect_eq "$(get "$CONS" trafficking_victims/V1)" 403 "nor a consul read one"
 expect_eq "$(post "$CONS" census_emigrants '{}')" 404 "a register with no roles is not served"
 expect_eq "$(post "$CONS" nothing_here '{}')" 404 "no such register"
+# the same through the consul's pages: signed in, the form drawn from the definition, CSRF checked
+csrf_of() { python3 -c 'import re, sys; print(re.search(r"name=\"csrf\" value=\"([0-9a-f]{64})\"", open(sys.argv[1]).read()).group(1))' "$1"; }
+curl -s -c jar -b jar -o login.html "$base/login"
+expect_eq "$(curl -s -c jar -b jar -o /dev/null -w '%{http_code} %{redirect_url}' --data-urlencode name=consul \
+  --data-urlencode password=clave-del-consul-9 --data-urlencode csrf="$(csrf_of login.html)" "$base/login")" \
+  "303 $base/registers" "the consul signs in to the registers"
+expect_eq "$(curl -s -b jar -o list.html -w '%{http_code}' "$base/registers")" 200 "the consul's registers"
+grep -q 'href="/registers/consular_registrations"' list.html && grep -q 'href="/registers/repatriations"' list.html ||
+  fail "the consul's registers: $(cat list.html)"
+! grep -q 'trafficking_victims' list.html || fail "a victims' register offered to a consul"
+expect_eq "$(curl -s -b jar -o form.html -w '%{http_code}' "$base/registers/consular_registrations")" 200 "the form"
+for f in $(sed -n 's/^field \([a-z_0-9]*\).*/\1/p' "$ROOT/registers/consular_registrations.reg"); do
+  grep -q "name=\"$f\"" form.html || fail "the form lacks the field $f"
+done
+expect_eq "$(curl -s -b jar -o /dev/null -w '%{http_code}' "$base/registers/trafficking_victims")" 403 "no victims' form for a consul"
+form=$(python3 - "$C1" <<'EOF2'
+import json, sys, urllib.parse
+d = json.loads(sys.argv[1]); d["registration_id"] = "C5"
+print(urllib.parse.urlencode(d))
+EOF2
+)
+expect_eq "$(curl -s -b jar -o r.html -w '%{http_code}' --data "$form&csrf=$(csrf_of form.html)" "$base/registers/consular_registrations")" \
+  201 "registered with the form: $(cat r.html)"
+expect_eq "$(curl -s -b jar -o r.html -w '%{http_code}' --data "${form/BIRTH/NONE}&csrf=$(csrf_of form.html)" "$base/registers/consular_registrations")" \
+  422 "a broken rule through the form"
+grep -q "civil_event_date_iff_event" r.html || fail "the form's failure names no rule: $(cat r.html)"
+expect_eq "$(curl -s -b jar -o /dev/null -w '%{http_code}' --data "${form/C5/C6}&csrf=0" "$base/registers/consular_registrations")" \
+  403 "a form without its CSRF token"
 kill -TERM $spid; wait $spid || fail "the server did not stop cleanly"
-expect_eq "$(sqlite3 s.db "select count(*) from reg_consular_registrations")" 1 "one consular record"
+expect_eq "$(sqlite3 s.db "select group_concat(registration_id) from reg_consular_registrations")" "C1,C5" "the form's record stored, the others not"
 expect_eq "$(sqlite3 s.db "select count(*) from conflicts")" 1 "the conflict kept"
 expect_eq "$(sqlite3 s.db "select count(*) from reg_trafficking_victims")" 1 "one victim"
 expect_eq "$(sqlite3 s.db "select accepted || ' ' || duplicates || ' ' || conflicts from batches where register = 'consular_registrations'")" \
-  "1 1 1" "the batch's counts"
+  "2 1 1" "the batch's counts"
 sqlite3 s.db "select object from audit_trail" > trail.txt
 grep -q "^consular_registrations:C1$" trail.txt || fail "the write and read are not in the trail: $(cat trail.txt)"
 ! grep -qi "quispe\|4455667" trail.txt || fail "a name or document number in the trail"
