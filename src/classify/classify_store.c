@@ -759,9 +759,7 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		       "CREATE TABLE classified_crossings(movement_rowid INTEGER NOT NULL, person_id INTEGER NOT NULL,"
 		       " res_before INTEGER NOT NULL, res_after INTEGER NOT NULL, long_term_migration INTEGER NOT NULL,"
 		       " res_before_known_on TEXT, res_after_known_on TEXT, ltm_known_on TEXT,"
-		       " provisional INTEGER NOT NULL, anomaly TEXT, res_after_estimated INTEGER NOT NULL,"
-		       /* a person's results side by side, as a history reads them (serve_history.c) */
-		       " PRIMARY KEY(person_id, movement_rowid)) WITHOUT ROWID;"
+		       " provisional INTEGER NOT NULL, anomaly TEXT, res_after_estimated INTEGER NOT NULL);"
 		       "CREATE TABLE IF NOT EXISTS classify_runs(run_id INTEGER PRIMARY KEY, as_of TEXT, window INTEGER,"
 		       " threshold INTEGER, persons INTEGER, crossings INTEGER, provisional INTEGER,"
 		       " run_at TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));", err)))
@@ -810,6 +808,14 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		goto out;
 	qsort(sum->years, sum->n_years, sizeof(sum->years[0]), cmp_year);
 	if ((rc = figures_write(st, sum, err)))
+		goto out;
+	/*
+	 * A person's results side by side, as a traveller's history reads them
+	 * (serve_history.c); a table keyed so instead left tables joining by
+	 * movement to scan it whole for each movement.
+	 */
+	if ((rc = store_exec(st, "CREATE INDEX classified_crossings_person ON classified_crossings(person_id, movement_rowid,"
+			     " res_after, long_term_migration, provisional)", err)))
 		goto out;
 	{
 		char sqlrun[256], d[11];
