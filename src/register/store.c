@@ -750,12 +750,17 @@ fail:
  * register (whose rows never change) when the links are saved; the
  * service adds a row with each crossing it registers.
  */
+#define PERSON_CROSSINGS_COLUMNS \
+	"person_id INTEGER NOT NULL, event_time TEXT NOT NULL, movement_rowid INTEGER NOT NULL," \
+	" movement_id TEXT NOT NULL, direction TEXT, border_post TEXT, nationality TEXT, permitted_stay_days INTEGER," \
+	" PRIMARY KEY(person_id, event_time, movement_rowid)"
+
 int store_person_crossings_build(sqlite3 *db, struct err *err)
 {
 	if (!store_has_table(db, "person_links") || !store_has_table(db, "reg_movements"))
 		return 0;
 	return exec(db, "DROP TABLE IF EXISTS person_crossings;"
-		    "CREATE TABLE person_crossings(" STORE_PERSON_CROSSINGS_COLUMNS ") WITHOUT ROWID;"
+		    "CREATE TABLE person_crossings(" PERSON_CROSSINGS_COLUMNS ") WITHOUT ROWID;"
 		    "INSERT INTO person_crossings SELECT l.person_id, coalesce(m.event_time, ''), m.rowid, m.movement_id,"
 		    " m.direction, m.border_post, m.nationality, m.permitted_stay_days FROM person_links l"
 		    " JOIN reg_movements m ON m.movement_id = l.record_id WHERE l.register = 'movements' ORDER BY 1, 2, 3;",

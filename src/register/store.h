@@ -166,11 +166,6 @@ int store_save_persons(struct store *st,
  * transaction, if any.
  */
 int store_person_crossings_build(sqlite3 *db, struct err *err);
-#define STORE_PERSON_CROSSINGS_COLUMNS \
-	"person_id INTEGER NOT NULL, event_time TEXT NOT NULL, movement_rowid INTEGER NOT NULL," \
-	" movement_id TEXT NOT NULL, direction TEXT, border_post TEXT, nationality TEXT, permitted_stay_days INTEGER," \
-	" PRIMARY KEY(person_id, event_time, movement_rowid)"
-
 /** Copy SQLite's message into err (ERR_STORE) with a context word; returns ERR_STORE. */
 int store_error(sqlite3 *db, const char *what, struct err *err);
 

@@ -973,11 +973,8 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 			     " surname_2, movement_id);", err)) ||
 	    (rc = trail_open(db, &sv->trail, err)))
 		return rc;
-	/* a store linked before histories were kept apart gets them now */
-	if (!store_has_table(db, "person_crossings") &&
-	    ((rc = store_person_crossings_build(db, err)) ||
-	     (rc = store_exec(sv->st, "CREATE TABLE IF NOT EXISTS person_crossings(" STORE_PERSON_CROSSINGS_COLUMNS
-			      ") WITHOUT ROWID", err))))
+	/* a store linked before histories were kept apart gets them now (its links and register exist by here) */
+	if (!store_has_table(db, "person_crossings") && (rc = store_person_crossings_build(db, err)))
 		return rc;
 	sv->f_stay = schema_field_index(sv->s, "permitted_stay_days");
 	sv->f_time = schema_field_index(sv->s, "event_time");

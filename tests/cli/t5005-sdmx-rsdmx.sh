@@ -8,12 +8,7 @@
 # official XSD and by t5001 instead.)
 . "$ROOT/tests/cli/lib.sh"
 command -v Rscript > /dev/null || fail "no R: run scripts/deps.sh (r-cran-rsdmx)"
-$PASOS synth --out d --movements 8000 --months 6 --seed 41 > /dev/null
-$PASOS --db s.db ingest -q movements d/movements.csv
-$PASOS --db s.db ingest -q regularizations d/regularizations.csv
-$PASOS --db s.db link > /dev/null
-$PASOS --db s.db classify --as-of 2024-12-31 > /dev/null
-$PASOS --db s.db protect --out pub --confidential conf ine_monthly ine_sex gcm_objective1 regularizations > /dev/null
+published_store 8000 6 41
 for t in ine_monthly ine_sex gcm_objective1 regularizations; do
   cat > read.R <<RS
 suppressMessages(library(rsdmx))

@@ -5,12 +5,7 @@
 # is self-contained (no script, nothing fetched from elsewhere), exists in
 # Spanish and English, and carries no document number of the registers.
 . "$ROOT/tests/cli/lib.sh"
-$PASOS synth --out d --movements 30000 --months 24 --seed 17 > /dev/null
-$PASOS --db s.db ingest -q movements d/movements.csv
-$PASOS --db s.db ingest -q regularizations d/regularizations.csv
-$PASOS --db s.db link > /dev/null
-$PASOS --db s.db classify --as-of 2024-12-31 > /dev/null
-$PASOS --db s.db protect --out pub --confidential conf ine_monthly ine_sex gcm_objective1 regularizations > /dev/null
+published_store 30000 24 17
 $PASOS --db s.db report --tables pub --out web > report.txt || fail "report: $(cat report.txt)"
 [ -s web/index.html ] && [ -s web/index.en.html ] || fail "no pages: $(ls web)"
 for f in web/index.html web/index.en.html; do
