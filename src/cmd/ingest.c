@@ -25,7 +25,8 @@ static void help(FILE *f)
 		"A file already ingested adds nothing; an interrupted one is continued.\n\n"
 		"options:\n"
 		"  --db PATH          the store, default pasos.db\n"
-		"  --report-dir DIR   where FILE.rejects.csv and FILE.conflicts.csv go (default .)\n"
+		"  --report-dir DIR   where FILE.rejects.csv and FILE.conflicts.csv go, created\n"
+		"                     if missing (default .)\n"
 		"  --chunk N          rows per transaction (default %d)\n"
 		"  -q, --quiet        print nothing but errors\n\n"
 		"example:\n"
@@ -64,6 +65,9 @@ int cmd_ingest(struct app *app, int argc, char **argv)
 			outfile_guard(sb.st_dev, sb.st_ino);
 	}
 	err_init(&err);
+	/* the reports hold the rejected records, personal data: a private directory */
+	if (o.report_dir && outfile_mkdir(o.report_dir, 0700, &err))
+		return cli_report("ingest", &err);
 	if ((rc = schema_load_named(&s, reg, &err)))
 		return cli_report("ingest", &err);
 	if ((rc = cli_open_store(app, STORE_CREATE, &err))) {

@@ -574,15 +574,18 @@ static int parse(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/*
+ * Whether a register identifies persons: a name, a document number or a
+ * field to compare. Sex, nationality or age alone identify no one (the
+ * victims of trafficking), and such records are never linked.
+ */
 static int has_person_fields(const struct schema *s)
 {
-	int idx[9 + LINK_MAX_EXTRA], k, n = 0;
+	int idx[9 + LINK_MAX_EXTRA];
 	size_t n_extra;
 
 	link_view_fields(s, idx, &n_extra);
-	for (k = 0; k < 9; k++)
-		n += idx[k] >= 0;
-	return n + (int)n_extra > 0;
+	return idx[0] >= 0 || idx[2] >= 0 || idx[7] >= 0 || n_extra > 0;
 }
 
 int cmd_link(struct app *app, int argc, char **argv)
@@ -612,8 +615,8 @@ int cmd_link(struct app *app, int argc, char **argv)
 			goto out;
 		}
 		if (!has_person_fields(s)) {
-			fprintf(stderr, "pasos link: error: '%s' names no person fields (roles surname, "
-				"given_names, birth_date, sex, nationality, document_number, compare)\n", o.schema);
+			fprintf(stderr, "pasos link: error: '%s' names no identifying fields (roles surname, "
+				"given_names, document_number, compare)\n", o.schema);
 			schema_free(s);
 			rc = EXIT_DATA;
 			goto out;

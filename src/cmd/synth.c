@@ -19,11 +19,20 @@ static void help(FILE *f)
 {
 	fprintf(f,
 		"usage: pasos synth [options]\n\n"
-		"Write synthetic registers (movements.csv, regularizations.csv) made by a\n"
-		"seeded population living out stories, with the errors real registers have,\n"
-		"and the truth beside them: truth_records.csv (each record's person and\n"
-		"injected error), truth_persons.csv and truth_residence.csv (where each\n"
-		"person lived, from which date to which, as the story decided).\n\n"
+		"Write synthetic registers made by a seeded population living out stories,\n"
+		"with the errors real registers have, and the truth beside them. The border\n"
+		"register (movements.csv) and the regularisations (regularizations.csv), and\n"
+		"from the same lives every other register of registers/: consular\n"
+		"registrations, repatriations (the woman enters on the day and at the post\n"
+		"of her repatriation), trafficking cases and victims, employment agencies, job\n"
+		"offers abroad, job seekers and placements (the placed seeker leaves within\n"
+		"weeks), distance training, and the census module on emigrants (taken on the\n"
+		"last day: emigrants the register saw, and others it did not). Each file is\n"
+		"named after its register. The truth: truth_records.csv (each record's person\n"
+		"and injected error), truth_persons.csv, truth_residence.csv (where each\n"
+		"person lived, from which date to which, as the story decided) and\n"
+		"truth_census.csv (each census record's person, if any, and whether the\n"
+		"register saw the departure).\n\n"
 		"options:\n"
 		"  --out DIR           output directory, created if missing (default .)\n"
 		"  --seed N            random seed (default 1); same seed, same files\n"
@@ -45,6 +54,7 @@ int cmd_synth(struct app *app, int argc, char **argv)
 {
 	struct synth_opts o;
 	struct synth_stats st;
+	int k;
 	struct progress bar;
 	struct err err;
 	long long seed, movements, months, watchlist = 0;
@@ -97,6 +107,10 @@ int cmd_synth(struct app *app, int argc, char **argv)
 	       (unsigned long long)st.regularizations.rows,
 	       (unsigned long long)st.regularizations.invalid,
 	       (unsigned long long)st.regularizations.duplicates);
+	for (k = 0; k < SO_N; k++)
+		printf("%s: %llu rows (%llu made invalid, %llu sent twice)\n", synth_other_names[k],
+		       (unsigned long long)st.other[k].rows, (unsigned long long)st.other[k].invalid,
+		       (unsigned long long)st.other[k].duplicates);
 	printf("written to %s/\n", o.out_dir);
 	return EXIT_OK;
 }

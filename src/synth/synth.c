@@ -13,43 +13,13 @@
 #include "date.h"
 #include "mem.h"
 #include "synth_data.h"
+#include "synth_int.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define DAY 86400LL
-#define NEVER INT64_MAX
-#define NO_DAY INT32_MAX
-#define UTC_OFFSET "-04:00"   /* Bolivia has no daylight saving time */
-
-/* ==== Random numbers: splitmix64, one 8-byte state per stream ==== */
-
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static double unif(uint64_t *s)
-{
-	return (double)(rnd(s) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static long range(uint64_t *s, long lo, long hi) /* inclusive */
-{
-	return lo + (long)(rnd(s) % (uint64_t)(hi - lo + 1));
-}
-
-static int chance(uint64_t *s, double p)
-{
-	return unif(s) < p;
-}
 
 static double expo(uint64_t *s, double mean)
 {
@@ -66,22 +36,6 @@ static double lognorm(uint64_t *s, double median, double sigma, double lo, doubl
 	z = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 	v = median * exp(sigma * z);
 	return v < lo ? lo : v > hi ? hi : v;
-}
-
-static const char *pick(uint64_t *s, const struct weighted *w, size_t n)
-{
-	unsigned total = 0, r;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		total += w[i].w;
-	r = (unsigned)(rnd(s) % total);
-	for (i = 0; i < n; i++) {
-		if (r < w[i].w)
-			return w[i].s;
-		r -= w[i].w;
-	}
-	return w[n - 1].s;
 }
 
 /* Pick from "CODE:weight,CODE:weight"; out gets the code. */
@@ -111,18 +65,6 @@ static void pick_spec(uint64_t *s, const char *spec, char out[8])
 
 /* ==== Persons ==== */
 
-enum kind {
-	K_RESIDENT,          /* Bolivian resident who travels now and then */
-	K_COMMUTER_BO,       /* Bolivian frontier commuter (Desaguadero, Villazón) */
-	K_COMMUTER_FOREIGN,  /* Peruvian, Argentine or Brazilian frontier commuter */
-	K_TOURIST,           /* foreign visitor */
-	K_DIASPORA,          /* Bolivian living abroad who visits */
-	K_EMIGRANT,          /* Bolivian resident who leaves to live abroad, some come back */
-	K_RETURNER,          /* Bolivian abroad who comes back to live */
-	K_SETTLER,           /* foreigner who comes to live in Bolivia */
-	K_IRREGULAR,         /* foreigner in Bolivia, entry not recorded, who regularises */
-	N_KINDS
-};
 
 static const char *kind_names[N_KINDS] = {
 	"resident_traveller", "frontier_commuter_bolivian", "frontier_commuter_foreign",
@@ -149,17 +91,6 @@ struct person {
 	uint8_t overstay;
 };
 
-struct ident {
-	char nat[4];
-	char abroad_country[4];  /* where the person lives (or will) abroad */
-	char sex;
-	long birth_day;
-	const char *s1, *s2;
-	char given[64];
-	char id_card[20];
-	char passport[20];
-	int has_id_card, has_passport;
-};
 
 static const char *posts[] = {
 	"LPB", "VVI", "CBB", "VLZ", "DSG", "BMJ", "YCB", "KAS", "PSG", "TQM", "AVR",
@@ -200,7 +131,7 @@ static void make_digits(uint64_t *s, char *out, size_t n, char first_min)
 }
 
 /* A person's identity, the same every time for (seed, id). */
-static void identity(uint64_t seed, uint32_t id, enum kind k, long start_day, struct ident *p)
+void synth_identity(uint64_t seed, uint32_t id, enum kind k, long start_day, struct ident *p)
 {
 	uint64_t s = mix(seed, id);
 	const struct name_tables *nt;
@@ -294,11 +225,6 @@ static int home_abroad(const struct person *p, long d)
 
 /* ==== The simulation's context ==== */
 
-struct out {
-	FILE *f;
-	uint64_t line;  /* lines written, header included */
-	char path[1024];
-};
 
 struct ctx {
 	const struct synth_opts *o;
@@ -312,6 +238,7 @@ struct ctx {
 	uint64_t n_movements, n_regs;
 	struct out mov, reg, truth_rec;
 	struct synth_stats *stats;
+	uint8_t *move_entry_post; /* per person: post of the stored entry of a move, or NO_POST */
 };
 
 static int64_t reg_time(const struct person *p)
@@ -657,12 +584,6 @@ static void typo(uint64_t *s, char *p, size_t cap)
 	}
 }
 
-struct rec_ident {
-	char s1[96], s2[96], given[128];
-	char birth[11];
-	char doc[24];
-	char faults[96];
-};
 
 static void add_fault(struct rec_ident *r, const char *f)
 {
@@ -672,11 +593,9 @@ static void add_fault(struct rec_ident *r, const char *f)
 }
 
 /* The person's identity as this record writes it, with the usual errors. */
-static void noisy_ident(struct ctx *c, const struct ident *id, const char *doc, int upper_case,
-			struct rec_ident *r)
+void synth_noisy_ident(uint64_t *s, double k, const struct ident *id, const char *doc, int upper_case,
+		       struct rec_ident *r)
 {
-	uint64_t *s = &c->noise_rng;
-	double k = c->o->noise;
 	int y, m, d;
 
 	memset(r, 0, sizeof(*r));
@@ -741,19 +660,14 @@ static void noisy_ident(struct ctx *c, const struct ident *id, const char *doc, 
 
 /* ==== Writing rows ==== */
 
-struct row {
-	char p[2048];
-	size_t len;
-	int n;
-};
 
-static void row_reset(struct row *r)
+void synth_row_reset(struct row *r)
 {
 	r->len = 0;
 	r->n = 0;
 }
 
-static void row_add(struct row *r, const char *v)
+void synth_row_add(struct row *r, const char *v)
 {
 	size_t n = strlen(v), i;
 	int quote = strpbrk(v, ",\"\r\n") != NULL;
@@ -773,7 +687,7 @@ static void row_add(struct row *r, const char *v)
 		r->p[r->len++] = '"';
 }
 
-static int out_open(struct out *o, const char *dir, const char *name, const char *header,
+int synth_out_open(struct out *o, const char *dir, const char *name, const char *header,
 		    struct err *err)
 {
 	snprintf(o->path, sizeof(o->path), "%s/%s", dir, name);
@@ -787,14 +701,14 @@ static int out_open(struct out *o, const char *dir, const char *name, const char
 	return 0;
 }
 
-static void out_row(struct out *o, const struct row *r)
+void synth_out_row(struct out *o, const struct row *r)
 {
 	fwrite(r->p, 1, r->len, o->f);
 	fputs("\r\n", o->f);
 	o->line++;
 }
 
-static int out_close(struct out *o, struct err *err)
+int synth_out_close(struct out *o, struct err *err)
 {
 	int bad;
 
@@ -849,9 +763,9 @@ static void build_row(struct row *r, char v[][128], int n)
 {
 	int i;
 
-	row_reset(r);
+	synth_row_reset(r);
 	for (i = 0; i < n; i++)
-		row_add(r, v[i]);
+		synth_row_add(r, v[i]);
 }
 
 /* Make one field of a movement invalid; returns the fault's name. */
@@ -901,7 +815,7 @@ static void emit_movement(struct ctx *c, struct person *p, const struct ident *i
 	long hh;
 
 	memset(v, 0, sizeof(v));
-	noisy_ident(c, id, doc, !is_air(post), &ri);
+	synth_noisy_ident(&c->noise_rng, c->o->noise, id, doc, !is_air(post), &ri);
 	snprintf(v[MV_ID], 128, "M%010llu", (unsigned long long)++c->n_movements);
 	snprintf(v[MV_DIR], 128, "%s", entry ? "ENTRY" : "EXIT");
 	date_format(d, v[MV_TIME]);
@@ -940,12 +854,14 @@ static void emit_movement(struct ctx *c, struct person *p, const struct ident *i
 		c->stats->movements.invalid++;
 	}
 	build_row(&row, v, drop_last ? MV_N - 1 : MV_N);
-	out_row(&c->mov, &row);
+	synth_out_row(&c->mov, &row);
 	truth_record(c, "movements", v[MV_ID], (uint32_t)(p - c->p), c->mov.line, faults);
 	if (fault[0])
 		return;
+	if (entry && move)
+		c->move_entry_post[p - c->p] = (uint8_t)post;
 	if (chance(s, c->o->dup_rate)) {
-		out_row(&c->mov, &row);
+		synth_out_row(&c->mov, &row);
 		truth_record(c, "movements", v[MV_ID], (uint32_t)(p - c->p), c->mov.line, "duplicate");
 		c->stats->movements.duplicates++;
 	} else if (chance(s, c->o->conflict_rate)) {
@@ -954,7 +870,7 @@ static void emit_movement(struct ctx *c, struct person *p, const struct ident *i
 
 		v[MV_DOCN][n - 1] = v[MV_DOCN][n - 1] == '9' ? '0' : (char)(v[MV_DOCN][n - 1] + 1);
 		build_row(&row, v, MV_N);
-		out_row(&c->mov, &row);
+		synth_out_row(&c->mov, &row);
 		truth_record(c, "movements", v[MV_ID], (uint32_t)(p - c->p), c->mov.line, "conflict");
 		c->stats->movements.conflicts++;
 	}
@@ -979,7 +895,7 @@ static void emit_regularization(struct ctx *c, struct person *p, const struct id
 	double r;
 
 	memset(v, 0, sizeof(v));
-	noisy_ident(c, id, passport ? id->passport : id->id_card, 0, &ri);
+	synth_noisy_ident(&c->noise_rng, c->o->noise, id, passport ? id->passport : id->id_card, 0, &ri);
 	snprintf(v[RG_ID], 128, "DS4576-%07llu", (unsigned long long)++c->n_regs);
 	date_format(d, v[RG_SUB]);
 	snprintf(v[RG_DEPT], 128, "%s", pick(s, synth_departments, synth_n_departments));
@@ -1018,11 +934,11 @@ static void emit_regularization(struct ctx *c, struct person *p, const struct id
 		c->stats->regularizations.invalid++;
 	}
 	build_row(&row, v, RG_N);
-	out_row(&c->reg, &row);
+	synth_out_row(&c->reg, &row);
 	truth_record(c, "regularizations", v[RG_ID], (uint32_t)(p - c->p), c->reg.line,
 		     fault[0] ? fault : ri.faults);
 	if (!fault[0] && chance(s, c->o->dup_rate)) {
-		out_row(&c->reg, &row);
+		synth_out_row(&c->reg, &row);
 		truth_record(c, "regularizations", v[RG_ID], (uint32_t)(p - c->p), c->reg.line, "duplicate");
 		c->stats->regularizations.duplicates++;
 	}
@@ -1054,7 +970,7 @@ static void make_person(struct ctx *c, uint32_t i, enum kind k, FILE *tp, FILE *
 	p->rng = mix(c->o->seed ^ 0x5EED, i);
 	p->kind = (uint8_t)k;
 	p->move_day = p->return_day = p->reg_day = NO_DAY;
-	identity(c->o->seed, i, k, sd, &id);
+	synth_identity(c->o->seed, i, k, sd, &id);
 	switch (k) {
 	case K_EMIGRANT:
 		p->move_day = (int32_t)range(s, sd - 200, ed - 20);
@@ -1237,9 +1153,9 @@ static void emit_watchlist(const struct ctx *c, FILE *wl, FILE *truth)
 		double v, b;
 
 		if (real) {
-			identity(c->o->seed, who, (enum kind)c->p[who].kind, c->start_day, &id);
+			synth_identity(c->o->seed, who, (enum kind)c->p[who].kind, c->start_day, &id);
 		} else {
-			identity(c->o->seed ^ 0x5EED, (uint32_t)(c->n + e), chance(&s, 0.5) ? K_RESIDENT : K_TOURIST,
+			synth_identity(c->o->seed ^ 0x5EED, (uint32_t)(c->n + e), chance(&s, 0.5) ? K_RESIDENT : K_TOURIST,
 				 c->start_day, &id);
 			if (!chance(&s, p_common))
 				made_up(&s, &id, &mu[0]);  /* most of a long list is the world's names */
@@ -1264,7 +1180,7 @@ static void emit_watchlist(const struct ctx *c, FILE *wl, FILE *truth)
 			struct ident other;
 
 			variant = wl_variants[1];
-			identity(c->o->seed ^ 0xA11A5, (uint32_t)e, K_TOURIST, c->start_day, &other);
+			synth_identity(c->o->seed ^ 0xA11A5, (uint32_t)e, K_TOURIST, c->start_day, &other);
 			if (!chance(&s, p_common))
 				made_up(&s, &other, &mu[1]);
 			list_name(&s, s1, s2, given, aliases, sizeof(aliases));
@@ -1372,13 +1288,15 @@ int synth_run(const struct synth_opts *o, struct synth_stats *stats, struct err 
 	c.n = (uint32_t)total_persons;
 	c.p = xcalloc(c.n, sizeof(*c.p));
 	c.heap = xcalloc(c.n, sizeof(*c.heap));
-	if ((rc = out_open(&c.mov, o->out_dir, "movements.csv", movement_header, err)) ||
-	    (rc = out_open(&c.reg, o->out_dir, "regularizations.csv", regularization_header, err)) ||
-	    (rc = out_open(&c.truth_rec, o->out_dir, "truth_records.csv",
+	c.move_entry_post = xmalloc(c.n);
+	memset(c.move_entry_post, NO_POST, c.n);
+	if ((rc = synth_out_open(&c.mov, o->out_dir, "movements.csv", movement_header, err)) ||
+	    (rc = synth_out_open(&c.reg, o->out_dir, "regularizations.csv", regularization_header, err)) ||
+	    (rc = synth_out_open(&c.truth_rec, o->out_dir, "truth_records.csv",
 			   "register,record_id,person_id,line,fault", err)) ||
-	    (rc = out_open(&tp_out, o->out_dir, "truth_persons.csv",
+	    (rc = synth_out_open(&tp_out, o->out_dir, "truth_persons.csv",
 			   "person_id,kind,nationality,sex,birth_date,surname_1,surname_2,given_names,id_card,passport", err)) ||
-	    (rc = out_open(&tr_out, o->out_dir, "truth_residence.csv",
+	    (rc = synth_out_open(&tr_out, o->out_dir, "truth_residence.csv",
 			   "person_id,place,from,to", err)))
 		goto out;
 	tp = tp_out.f;
@@ -1409,15 +1327,15 @@ int synth_run(const struct synth_opts *o, struct synth_stats *stats, struct err 
 
 		memset(&wl, 0, sizeof(wl));
 		memset(&wt, 0, sizeof(wt));
-		if ((rc = out_open(&wl, o->out_dir, "watchlist.csv", "id,name,aliases,birth_date,nationality,"
+		if ((rc = synth_out_open(&wl, o->out_dir, "watchlist.csv", "id,name,aliases,birth_date,nationality,"
 				     "document_type,document_country,document_number,list,reason", err)) ||
-		    (rc = out_open(&wt, o->out_dir, "truth_watchlist.csv",
+		    (rc = synth_out_open(&wt, o->out_dir, "truth_watchlist.csv",
 				     "entry_id,person_id,variant,list", err))) {
-			out_close(&wl, err);
+			synth_out_close(&wl, err);
 			goto out;
 		}
 		emit_watchlist(&c, wl.f, wt.f);
-		if ((rc = out_close(&wl, err)) || (rc = out_close(&wt, err)))
+		if ((rc = synth_out_close(&wl, err)) || (rc = synth_out_close(&wt, err)))
 			goto out;
 	}
 	while (c.heap_n > 0) {
@@ -1430,7 +1348,7 @@ int synth_run(const struct synth_opts *o, struct synth_stats *stats, struct err 
 			heap_pop(&c);
 			continue;
 		}
-		identity(o->seed, top, (enum kind)p->kind, c.start_day, &id);
+		synth_identity(o->seed, top, (enum kind)p->kind, c.start_day, &id);
 		if (reg_time(p) <= p->next) {
 			emit_regularization(&c, p, &id);
 			p->reg_day = NO_DAY;
@@ -1448,6 +1366,21 @@ int synth_run(const struct synth_opts *o, struct synth_stats *stats, struct err 
 	}
 	stats->movements.rows = c.mov.line - 1;
 	stats->regularizations.rows = c.reg.line - 1;
+	/* the other registers, from the same lives */
+	{
+		struct synth_life *life = xcalloc(c.n, sizeof(*life));
+
+		for (i = 0; i < c.n; i++) {
+			life[i].kind = c.p[i].kind;
+			life[i].move_day = c.p[i].move_day;
+			life[i].return_day = c.p[i].return_day;
+			life[i].entry_post = c.move_entry_post[i] == NO_POST ? NULL : posts[c.move_entry_post[i]];
+		}
+		rc = synth_registers(o, c.start_day, c.end_day, life, c.n, &c.truth_rec, stats, err);
+		free(life);
+		if (rc)
+			goto out;
+	}
 	rc = 0;
 out:
 	{
@@ -1455,11 +1388,11 @@ out:
 		int r2;
 
 		err_init(&e2);
-		r2 = out_close(&c.mov, &e2);
-		r2 = r2 ? r2 : out_close(&c.reg, &e2);
-		r2 = r2 ? r2 : out_close(&c.truth_rec, &e2);
-		r2 = r2 ? r2 : out_close(&tp_out, &e2);
-		r2 = r2 ? r2 : out_close(&tr_out, &e2);
+		r2 = synth_out_close(&c.mov, &e2);
+		r2 = r2 ? r2 : synth_out_close(&c.reg, &e2);
+		r2 = r2 ? r2 : synth_out_close(&c.truth_rec, &e2);
+		r2 = r2 ? r2 : synth_out_close(&tp_out, &e2);
+		r2 = r2 ? r2 : synth_out_close(&tr_out, &e2);
 		if (!rc && r2) {
 			*err = e2;
 			rc = r2;
@@ -1467,5 +1400,6 @@ out:
 	}
 	free(c.p);
 	free(c.heap);
+	free(c.move_entry_post);
 	return rc;
 }

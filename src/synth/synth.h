@@ -31,9 +31,17 @@ struct synth_counts {
 	uint64_t rows, invalid, duplicates, conflicts;
 };
 
+/* The other registers, in the order they are ingested (a register before those that refer to it). */
+enum synth_other { SO_AGENCIES, SO_OFFERS, SO_SEEKERS, SO_PLACEMENTS, SO_CONSULAR, SO_REPATRIATIONS,
+		   SO_CASES, SO_VICTIMS, SO_TRAINING, SO_CENSUS, SO_N };
+
+/* Their register names (each written as NAME.csv). */
+extern const char *const synth_other_names[SO_N];
+
 struct synth_stats {
 	uint64_t persons;
 	struct synth_counts movements, regularizations;
+	struct synth_counts other[SO_N];
 };
 
 /** Defaults: seed 1, 2023-01-01, 24 months, 500,000 movements, usual error rates. */

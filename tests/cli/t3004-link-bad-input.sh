@@ -12,7 +12,12 @@ expect_eq "$rc" 3 "header only"; grep -q "no records" err.txt || fail "no record
 printf 'register x\nfield id text required role=record_id\nfield a text\n' > nop.reg
 printf 'id,a\n1,x\n' > nop.csv
 run --schema nop.reg nop.csv
-expect_eq "$rc" 3 "no person fields"; grep -q "names no person fields" err.txt || fail "no person fields message"
+expect_eq "$rc" 3 "no person fields"; grep -q "names no identifying fields" err.txt || fail "no person fields message"
+# sex, nationality and age identify no one (trafficking victims): such a register is not linked
+printf 'register v\nfield id text required role=record_id\nfield sex text role=sex\nfield nat text role=nationality\nfield b date role=birth_date\n' > anon.reg
+printf 'id,sex,nat,b\n1,F,BOL,2001-01-01\n' > anon.csv
+run --schema anon.reg anon.csv
+expect_eq "$rc" 3 "no identifying fields"; grep -q "names no identifying fields" err.txt || fail "no identifying fields message"
 { echo "$h"; echo 'r1,ana,perez,,,,,,,19800101,'; } > one.csv
 run --schema "$R" one.csv
 expect_eq "$rc" 0 "single record"; expect_eq "$(tail -n +2 out.txt)" "r1,1" "single record result"
