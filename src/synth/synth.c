@@ -239,6 +239,7 @@ struct ctx {
 	struct out mov, reg, truth_rec;
 	struct synth_stats *stats;
 	uint8_t *move_entry_post; /* per person: post of the stored entry of a move, or NO_POST */
+	uint8_t *move_exit_seen;  /* per person: the exit of a move is stored (valid) */
 };
 
 static int64_t reg_time(const struct person *p)
@@ -860,6 +861,8 @@ static void emit_movement(struct ctx *c, struct person *p, const struct ident *i
 		return;
 	if (entry && move)
 		c->move_entry_post[p - c->p] = (uint8_t)post;
+	if (!entry && move)
+		c->move_exit_seen[p - c->p] = 1;
 	if (chance(s, c->o->dup_rate)) {
 		synth_out_row(&c->mov, &row);
 		truth_record(c, "movements", v[MV_ID], (uint32_t)(p - c->p), c->mov.line, "duplicate");
@@ -1290,6 +1293,7 @@ int synth_run(const struct synth_opts *o, struct synth_stats *stats, struct err 
 	c.heap = xcalloc(c.n, sizeof(*c.heap));
 	c.move_entry_post = xmalloc(c.n);
 	memset(c.move_entry_post, NO_POST, c.n);
+	c.move_exit_seen = xcalloc(c.n, 1);
 	if ((rc = synth_out_open(&c.mov, o->out_dir, "movements.csv", movement_header, err)) ||
 	    (rc = synth_out_open(&c.reg, o->out_dir, "regularizations.csv", regularization_header, err)) ||
 	    (rc = synth_out_open(&c.truth_rec, o->out_dir, "truth_records.csv",
@@ -1374,6 +1378,7 @@ int synth_run(const struct synth_opts *o, struct synth_stats *stats, struct err 
 			life[i].kind = c.p[i].kind;
 			life[i].move_day = c.p[i].move_day;
 			life[i].return_day = c.p[i].return_day;
+			life[i].exit_seen = c.move_exit_seen[i];
 			life[i].entry_post = c.move_entry_post[i] == NO_POST ? NULL : posts[c.move_entry_post[i]];
 		}
 		rc = synth_registers(o, c.start_day, c.end_day, life, c.n, &c.truth_rec, stats, err);
@@ -1401,5 +1406,6 @@ out:
 	free(c.p);
 	free(c.heap);
 	free(c.move_entry_post);
+	free(c.move_exit_seen);
 	return rc;
 }

@@ -113,6 +113,7 @@ struct synth_life {
 	const char *entry_post;   /* post code of the stored entry crossing of a move, or NULL */
 	int32_t move_day, return_day;
 	uint8_t kind;
+	uint8_t exit_seen;        /* the exit of a move is stored */
 };
 
 /**

@@ -425,7 +425,7 @@ static void placement(struct gen *g, uint32_t i, const struct synth_life *l)
 	size_t k;
 	char sid[32] = "", pid[32], oid[32];
 
-	if (l->kind != K_EMIGRANT || l->move_day < g->sd + 60 || l->move_day >= g->ed ||
+	if (l->kind != K_EMIGRANT || !l->exit_seen || l->move_day < g->sd + 60 || l->move_day >= g->ed ||
 	    !chance(s, 0.15))
 		return;
 	synth_identity(g->o->seed, i, (enum kind)l->kind, g->sd, &id);
@@ -709,14 +709,14 @@ static void census(struct gen *g, const struct synth_life *life, uint32_t n)
 		if (l->kind != K_EMIGRANT || l->move_day >= g->ed ||
 		    (l->return_day != NO_DAY && l->return_day < g->ed))
 			continue;
-		in_period += l->move_day >= g->sd;
+		in_period += l->exit_seen;
 		/* the household reports its emigrant, unless it left with them or did not answer */
 		if (!chance(s, 0.8))
 			continue;
 		synth_identity(g->o->seed, i, K_EMIGRANT, g->sd, &id);
 		date_to_civil(l->move_day, &yy, &m, &d);
 		census_record(g, i, id.sex,
-			      age_on(id.birth_day, l->move_day), yy, id.abroad_country, l->move_day >= g->sd);
+			      age_on(id.birth_day, l->move_day), yy, id.abroad_country, l->exit_seen);
 	}
 	/* left through no post in the period: a tenth more */
 	for (y = y0; y <= y1; y++)
