@@ -516,8 +516,194 @@ static const char *const css =
 	"@media print{.tab{max-height:none;overflow:visible}section{break-inside:avoid}a{color:#222}}";
 
 /* Everything the page says, in one language. */
+/* ==== The other registers and the census, from their published tables ==== */
+
+/* Each other register's table and the measure its yearly totals come from. */
+static const struct {
+	const char *table, *measure, *es, *en;
+} others[] = {
+	{ "gcm_objective3", "REGISTRATIONS", "Registros consulares (RC-BIO)", "Consular registrations (RC-BIO)" },
+	{ "gcm_objective6_offers", "OFFERS", "Ofertas de trabajo en el exterior", "Job offers abroad" },
+	{ "gcm_objective6_seekers", "SEEKERS", "Buscadores de empleo en el exterior", "Job seekers for work abroad" },
+	{ "gcm_objective6", "PLACEMENTS", "Colocaciones en el exterior", "Placements abroad" },
+	{ "gcm_objective18", "ENROLMENTS", "Inscripciones en formación a distancia", "Enrolments in distance training" },
+	{ "gcm_objective10_cases", "EVENTS", "Casos de trata y tráfico: eventos", "Trafficking and smuggling cases: events" },
+	{ "gcm_objective10_victims", "VICTIMS", "Víctimas de trata y tráfico", "Victims of trafficking and smuggling" },
+	{ "gcm_objective10_repatriations", "EVENTS", "Repatriaciones: eventos de los casos", "Repatriations: events of the cases" },
+};
+#define N_OTHERS (sizeof(others) / sizeof(others[0]))
+
+struct extra {
+	struct slice other[N_OTHERS];
+	int have_other[N_OTHERS];
+	struct slice census, register_emigrants;
+	int have_census, have_register;
+};
+
+/* A year's value in a slice; -1 if absent, -2 if suppressed. */
+static double year_value(const struct slice *s, const char *y)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->p[i].code, y))
+			return s->p[i].suppressed ? -2 : s->p[i].value;
+	return -1;
+}
+
+static void year_cell(struct page *pg, const struct slice *s, const char *y)
+{
+	double v = year_value(s, y);
+	char num[40];
+
+	if (v == -2) {
+		put(pg, "<td class=n>C</td>");
+		return;
+	}
+	number(num, sizeof(num), v < 0 ? 0 : v);
+	putf(pg, "<td class=n>%s</td>", v < 0 ? "-" : num);
+}
+
+/* The years of a slice, in order (at most 8: the latest once all are in). */
+static size_t years_of(const struct slice *s, char y[8][8])
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < s->n; i++) {
+		for (j = 0; j < n && strcmp(y[j], s->p[i].code); j++)
+			;
+		if (j < n)
+			continue;
+		if (n == 8) {
+			memmove(y[0], y[1], 7 * sizeof(y[0]));
+			n--;
+		}
+		for (j = n++; j > 0 && strcmp(y[j - 1], s->p[i].code) > 0; j--)
+			memcpy(y[j], y[j - 1], sizeof(y[0]));
+		snprintf(y[j], 8, "%s", s->p[i].code);
+	}
+	return n;
+}
+
+static void render_extra(struct page *pg, const struct extra *x)
+{
+	char y[8][8];
+	size_t n, i, k;
+
+	section(pg, "registros", "Los otros registros: consulados, empleo, formación, trata y repatriaciones",
+		"The other registers: consulates, employment, training, trafficking and repatriations");
+	for (k = 0; k < N_OTHERS && !x->have_other[k]; k++)
+		;
+	if (k == N_OTHERS) {
+		missing(pg, "gcm_objective3");
+	} else {
+		memset(y, 0, sizeof(y));
+		n = 0;
+		for (k = 0; k < N_OTHERS; k++)
+			if (x->have_other[k] && x->other[k].n)
+				n = years_of(&x->other[k], y);
+		put(pg, "<div class=tab><table><tr><th>");
+		put(pg, T(pg, "Registro (tabla publicada)", "Register (published table)"));
+		put(pg, "</th>");
+		for (i = 0; i < n; i++)
+			putf(pg, "<th>%s</th>", y[i]);
+		put(pg, "</tr>");
+		for (k = 0; k < N_OTHERS; k++) {
+			if (!x->have_other[k])
+				continue;
+			put(pg, "<tr><td>");
+			esc(pg, pg->en ? others[k].en : others[k].es);
+			putf(pg, " <small>(%s)</small></td>", others[k].table);
+			for (i = 0; i < n; i++)
+				year_cell(pg, &x->other[k], y[i]);
+			put(pg, "</tr>");
+		}
+		put(pg, "</table></div><p class=note>");
+		put(pg, T(pg, "Totales anuales de las tablas protegidas. Las víctimas de trata y las repatriaciones usan "
+			      "un umbral de 10: ninguna cifra publicada cuenta entre 1 y 9.",
+			  "Yearly totals of the protected tables. Victims of trafficking and repatriations use a threshold "
+			  "of 10: no published figure counts 1 to 9."));
+		put(pg, "</p>");
+		pg->stats->tables++;
+	}
+	section(pg, "censo", "El censo y el registro: emigrantes por año de salida",
+		"The census and the register: emigrants by year of departure");
+	if (!x->have_census || !x->have_register) {
+		missing(pg, x->have_census ? "gcm_objective1" : "census_emigrants");
+		return;
+	}
+	memset(y, 0, sizeof(y));
+	n = years_of(&x->register_emigrants, y);
+	put(pg, "<div class=tab><table><tr><th>");
+	putf(pg, "%s</th><th>%s</th><th>%s</th><th>%s</th></tr>", T(pg, "Año de salida", "Year of departure"),
+	     T(pg, "Censo: emigrantes declarados por los hogares", "Census: emigrants reported by households"),
+	     T(pg, "Registro: salidas de bolivianos que emigran (12/16 meses)",
+	       "Register: departures of Bolivians who emigrate (12/16 months)"),
+	     T(pg, "Censo / registro", "Census / register"));
+	for (i = 0; i < n; i++) {
+		double c = year_value(&x->census, y[i]), r = year_value(&x->register_emigrants, y[i]);
+		char ratio[16] = "-";
+
+		if (c >= 0 && r > 0)
+			snprintf(ratio, sizeof(ratio), "%.2f", c / r);
+		putf(pg, "<tr><td>%s</td>", y[i]);
+		year_cell(pg, &x->census, y[i]);
+		year_cell(pg, &x->register_emigrants, y[i]);
+		putf(pg, "<td class=n>%s</td></tr>", ratio);
+	}
+	put(pg, "</table></div><p class=note>");
+	put(pg, T(pg, "El censo cuenta a quienes seguían en el exterior el día del censo, si su hogar respondió; "
+		      "el registro cuenta las salidas de largo plazo vistas en los pasos fronterizos, incluidas las de "
+		      "quienes ya volvieron, y no ve las salidas por pasos no habilitados. El registro no anota el país "
+		      "de destino: la comparación por país queda en la tabla census_emigrants.",
+		  "The census counts those still abroad on census day, if their household answered; the register "
+		  "counts the long-term departures seen at the border posts, including those of people who have come "
+		  "back, and does not see departures through unauthorised crossings. The register records no country "
+		  "of destination: the comparison by country stays in the census_emigrants table."));
+	put(pg, "</p>");
+	pg->stats->tables++;
+}
+
+/* Read the other registers' tables and the census comparison's two tables; a table not published is left out. */
+static int load_extra(const char *dir, struct extra *x, unsigned long long *cells, struct err *err)
+{
+	char path[OUTFILE_PATH_MAX];
+	struct protection_note pn;
+	size_t k;
+	int rc;
+
+	for (k = 0; k < N_OTHERS; k++) {
+		x->other[k] = (struct slice){ .measure = others[k].measure, .free_dim = "TIME_PERIOD",
+					      .keep = is_year };
+		snprintf(path, sizeof(path), "%s/%s.csv", dir, others[k].table);
+		memset(&pn, 0, sizeof(pn));
+		rc = read_slices(path, &x->other[k], 1, cells, &pn, err);
+		if (rc && rc != ERR_IO)
+			return rc;
+		x->have_other[k] = !rc;
+	}
+	x->census = (struct slice){ .measure = "EMIGRANTS", .free_dim = "TIME_PERIOD", .keep = is_year };
+	snprintf(path, sizeof(path), "%s/census_emigrants.csv", dir);
+	memset(&pn, 0, sizeof(pn));
+	rc = read_slices(path, &x->census, 1, cells, &pn, err);
+	if (rc && rc != ERR_IO)
+		return rc;
+	x->have_census = !rc;
+	/* long-term departures of Bolivians: gcm_objective1's migrants, exits, nationality BOL */
+	x->register_emigrants = (struct slice){ .measure = "MIGRANTS", .free_dim = "TIME_PERIOD", .keep = is_year,
+						.fixed = { { "DIRECTION", "EXIT" }, { "NATIONALITY", "BOL" } } };
+	snprintf(path, sizeof(path), "%s/gcm_objective1.csv", dir);
+	memset(&pn, 0, sizeof(pn));
+	rc = read_slices(path, &x->register_emigrants, 1, cells, &pn, err);
+	if (rc && rc != ERR_IO)
+		return rc;
+	x->have_register = !rc;
+	err_init(err);
+	return 0;
+}
+
 static int render(struct page *pg, sqlite3 *db, struct slice *sl, const int *have, struct labels *L,
-		  char year[4][8], const struct protection_note *pn)
+		  char year[4][8], const struct protection_note *pn, const struct extra *x)
 {
 	char num[40];
 	sqlite3_stmt *q = NULL;
@@ -621,6 +807,7 @@ static int render(struct page *pg, sqlite3 *db, struct slice *sl, const int *hav
 	} else {
 		missing(pg, "regularizations");
 	}
+	render_extra(pg, x);
 	/* protection and quality */
 	section(pg, "proteccion", "Cómo se protegieron las cifras", "How the figures were protected");
 	put(pg, "<p>");
@@ -727,6 +914,7 @@ int bulletin_write(struct store *st, const struct bulletin_opts *o, struct bulle
 {
 	static const char *tables[4] = { "ine_monthly", "gcm_objective1", "regularizations", "ine_sex" };
 	struct slice *sl = xcalloc(13, sizeof(*sl));
+	struct extra *x = xcalloc(1, sizeof(*x));
 	struct labels L[4];
 	int have[4] = { 0 }, rc = 0, t, lang;
 	char year[4][8] = { "", "", "", "" };
@@ -789,6 +977,8 @@ int bulletin_write(struct store *st, const struct bulletin_opts *o, struct bulle
 		}
 		have[t] = 1;
 	}
+	if (!rc)
+		rc = load_extra(o->tables_dir, x, &stats->cells_read, err);
 	for (lang = 0; lang < 2 && !rc; lang++) {
 		struct page pg;
 
@@ -796,7 +986,7 @@ int bulletin_write(struct store *st, const struct bulletin_opts *o, struct bulle
 		buf_init(&pg.b, 1u << 26);
 		pg.en = lang;
 		pg.stats = stats;
-		render(&pg, store_db(st), sl, have, L, year, pn);
+		render(&pg, store_db(st), sl, have, L, year, pn, x);
 		rc = write_page(o->out_dir, lang ? "index.en.html" : "index.html", &pg, err);
 		buf_release(&pg.b);
 	}
@@ -805,5 +995,6 @@ int bulletin_write(struct store *st, const struct bulletin_opts *o, struct bulle
 	for (t = 0; t < 4; t++)
 		labels_free(&L[t]);
 	free(sl);
+	free(x);
 	return rc;
 }

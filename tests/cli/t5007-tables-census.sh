@@ -1,0 +1,93 @@
+# The tables of the other registers from synth's registers: consular registrations
+# (objective 3), job offers and seekers (objective 6), trafficking cases and
+# repatriations (objectives 9 and 10) and the census module. Python counts every
+# cell again from the store's records; repatriations are shown by region of the
+# consulate only and published with k=10; the bulletin's census-against-register
+# figures are the published cells of census_emigrants and gcm_objective1.
+. "$ROOT/tests/cli/lib.sh"
+export PASOS_TODAY=2026-11-30
+$PASOS synth --out d --movements 60000 --seed 5007 > /dev/null
+$PASOS --db s.db ingest -q movements d/movements.csv
+for r in employment_agencies job_offers_abroad job_seekers placements consular_registrations \
+         repatriations trafficking_cases trafficking_victims training_enrolments census_emigrants; do
+  $PASOS --db s.db ingest -q --report-dir rep "$r" "d/$r.csv" || fail "ingest $r"
+done
+$PASOS --db s.db link > /dev/null
+$PASOS --db s.db classify --as-of 2024-12-31 > /dev/null
+T="gcm_objective3 gcm_objective6_offers gcm_objective6_seekers gcm_objective10_cases gcm_objective10_repatriations census_emigrants"
+$PASOS --db s.db tabulate --out conf $T > /dev/null || fail "tabulate"
+python3 - <<'PY' || fail "the tables differ from the records"
+import csv, os, sqlite3
+from collections import Counter
+db = sqlite3.connect("s.db")
+root = os.environ["ROOT"]
+region = {r["code"]: r["region"] for r in csv.DictReader(open(root + "/codelists/regions.csv", encoding="utf-8"))}
+def table(name, measure):
+    out, dims = {}, None
+    for r in csv.DictReader(open(f"conf/{name}.exact.csv", encoding="utf-8")):
+        dims = dims or [k for k in r if k not in ("MEASURE", "value", "status")]
+        if r["MEASURE"] == measure:
+            out[tuple(r[d] for d in dims)] = int(r["value"])
+    return dims, out
+def check(name, measure, sql, dims_of_row):
+    dims, t = table(name, measure)
+    rows = db.execute(sql).fetchall()
+    # month -> quarter -> year has no total above the years: the years add up to the records
+    years = [k for k in t if all(v == "_T" for d, v in zip(dims, k) if d != "TIME_PERIOD") and len(k[0]) == 4
+             and k[0].isdigit()]
+    assert sum(t[k] for k in years) == len(rows), (name, "total", sum(t[k] for k in years), len(rows))
+    for key, n in Counter(tuple(dims_of_row(r).get(d, "_T") for d in dims) for r in rows).items():
+        assert t.get(key) == n, (name, key, t.get(key), n)
+    return dims, t
+# objective 3: month x country of residence x sex x civil event, and by region
+check("gcm_objective3", "REGISTRATIONS", "SELECT registered_on, country_of_residence, sex, civil_event FROM reg_consular_registrations",
+      lambda r: dict(TIME_PERIOD=r[0][:7], RESIDENCE=r[1], SEX=r[2], CIVIL_EVENT=r[3]))
+check("gcm_objective3", "REGISTRATIONS", "SELECT substr(registered_on, 1, 4), country_of_residence FROM reg_consular_registrations",
+      lambda r: dict(TIME_PERIOD=r[0], RESIDENCE=region[r[1]]))
+check("gcm_objective6_offers", "OFFERS", "SELECT posted_on, destination, occupation FROM reg_job_offers_abroad",
+      lambda r: dict(TIME_PERIOD=r[0][:7], DESTINATION=r[1], OCCUPATION=r[2]))
+check("gcm_objective6_seekers", "SEEKERS", "SELECT substr(registered_on, 1, 4), department, sex FROM reg_job_seekers",
+      lambda r: dict(TIME_PERIOD=r[0], DEPARTMENT=r[1], SEX=r[2]))
+check("gcm_objective10_cases", "EVENTS", "SELECT substr(event_date, 1, 7), stage, crime, coalesce(exploitation, '_Z'), scope FROM reg_trafficking_cases",
+      lambda r: dict(TIME_PERIOD=r[0], STAGE=r[1], CRIME=r[2], EXPLOITATION=r[3], SCOPE=r[4]))
+dims, t = check("gcm_objective10_repatriations", "EVENTS",
+      "SELECT substr(event_date, 1, 4), event, person_kind, violence, consulate_country FROM reg_repatriations",
+      lambda r: dict(TIME_PERIOD=r[0], EVENT=r[1], PERSON=r[2], VIOLENCE=r[3], CONSULATE=region[r[4]]))
+i = dims.index("CONSULATE")
+assert not any(len(k[i]) == 3 and k[i].isalpha() for k in t), "repatriations published by country"
+check("census_emigrants", "EMIGRANTS", "SELECT year_of_departure, sex, age_at_departure, destination FROM reg_census_emigrants",
+      lambda r: dict(TIME_PERIOD=str(r[0]), SEX=r[1], DESTINATION=r[3]))
+check("census_emigrants", "EMIGRANTS", "SELECT year_of_departure FROM reg_census_emigrants",
+      lambda r: dict(TIME_PERIOD=f"{r[0] // 10 * 10}s"))
+PY
+$PASOS --db s.db protect --out pub --confidential conf2 gcm_objective1 $T > protect.txt || fail "protect: $(cat protect.txt)"
+grep -q "k=10" pub/gcm_objective10_repatriations.csv || fail "the repatriations' threshold is not stated"
+python3 - <<'PY' || fail "a published count of repatriation events is between 1 and 9"
+import csv
+rows = list(csv.DictReader(open("pub/gcm_objective10_repatriations.csv", encoding="utf-8")))
+small = [r for r in rows if r["value"].isdigit() and 0 < int(r["value"]) < 10]
+assert rows and not small, small[:3]
+PY
+$PASOS --db s.db report --tables pub --out bulletin > /dev/null || fail "report"
+python3 - <<'PY' || fail "the bulletin's census against register"
+import csv, html, re
+def cell(name, measure, **want):
+    for r in csv.DictReader(open(f"pub/{name}.csv", encoding="utf-8")):
+        dims = [k for k in r if k not in ("MEASURE", "value", "status", "confidentiality", "protection", "OBS_STATUS")]
+        if r["MEASURE"] == measure and all(r[d] == want.get(d, "_T") for d in dims if d in r and d.isupper()):
+            return r["value"]
+    raise KeyError(want)
+page = html.unescape(open("bulletin/index.en.html", encoding="utf-8").read())
+sec = page[page.index("The census and the register"):]
+sec = sec[:sec.index("</table>")]
+rows = re.findall(r"<tr><td>(\d{4})</td><td class=n>([^<]*)</td><td class=n>([^<]*)</td>", sec)
+assert rows, "no years in the comparison"
+for y, c, r in rows:
+    want_c = cell("census_emigrants", "EMIGRANTS", TIME_PERIOD=y)
+    want_r = cell("gcm_objective1", "MIGRANTS", TIME_PERIOD=y, DIRECTION="EXIT", NATIONALITY="BOL")
+    num = lambda s: s.replace(",", "")
+    assert num(c) == (want_c or "C") or (c == "C" and want_c == ""), (y, c, want_c)
+    assert num(r) == (want_r or "C") or (r == "C" and want_r == ""), (y, r, want_r)
+    assert int(num(r)) > 0 and int(num(c)) > 0, (y, c, r)
+print(rows)
+PY
