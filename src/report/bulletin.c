@@ -516,6 +516,15 @@ static const char *const css =
 	"@media print{.tab{max-height:none;overflow:visible}section{break-inside:avoid}a{color:#222}}";
 
 /* Everything the page says, in one language. */
+/* End a table of figures with its note. */
+static void table_note(struct page *pg, const char *es, const char *en)
+{
+	put(pg, "</table></div><p class=note>");
+	put(pg, T(pg, es, en));
+	put(pg, "</p>");
+	pg->stats->tables++;
+}
+
 /* ==== The other registers and the census, from their published tables ==== */
 
 /* Each other register's table and the measure its yearly totals come from. */
@@ -618,13 +627,10 @@ static void render_extra(struct page *pg, const struct extra *x)
 				year_cell(pg, &x->other[k], y[i]);
 			put(pg, "</tr>");
 		}
-		put(pg, "</table></div><p class=note>");
-		put(pg, T(pg, "Totales anuales de las tablas protegidas. Las víctimas de trata y las repatriaciones usan "
+		table_note(pg, "Totales anuales de las tablas protegidas. Las víctimas de trata y las repatriaciones usan "
 			      "un umbral de 10: ninguna cifra publicada cuenta entre 1 y 9.",
-			  "Yearly totals of the protected tables. Victims of trafficking and repatriations use a threshold "
-			  "of 10: no published figure counts 1 to 9."));
-		put(pg, "</p>");
-		pg->stats->tables++;
+			   "Yearly totals of the protected tables. Victims of trafficking and repatriations use a threshold "
+			  "of 10: no published figure counts 1 to 9.");
 	}
 	section(pg, "censo", "El censo y el registro: emigrantes por año de salida",
 		"The census and the register: emigrants by year of departure");
@@ -651,17 +657,14 @@ static void render_extra(struct page *pg, const struct extra *x)
 		year_cell(pg, &x->register_emigrants, y[i]);
 		putf(pg, "<td class=n>%s</td></tr>", ratio);
 	}
-	put(pg, "</table></div><p class=note>");
-	put(pg, T(pg, "El censo cuenta a quienes seguían en el exterior el día del censo, si su hogar respondió; "
+	table_note(pg, "El censo cuenta a quienes seguían en el exterior el día del censo, si su hogar respondió; "
 		      "el registro cuenta las salidas de largo plazo vistas en los pasos fronterizos, incluidas las de "
 		      "quienes ya volvieron, y no ve las salidas por pasos no habilitados. El registro no anota el país "
 		      "de destino: la comparación por país queda en la tabla census_emigrants.",
-		  "The census counts those still abroad on census day, if their household answered; the register "
+		   "The census counts those still abroad on census day, if their household answered; the register "
 		  "counts the long-term departures seen at the border posts, including those of people who have come "
 		  "back, and does not see departures through unauthorised crossings. The register records no country "
-		  "of destination: the comparison by country stays in the census_emigrants table."));
-	put(pg, "</p>");
-	pg->stats->tables++;
+		  "of destination: the comparison by country stays in the census_emigrants table.");
 }
 
 /* Read the other registers' tables and the census comparison's two tables; a table not published is left out. */
@@ -785,13 +788,10 @@ static int render(struct page *pg, sqlite3 *db, struct slice *sl, const int *hav
 			putf(pg, "<td class=n>%s%s</td></tr>", sqlite3_column_double(q, 3) > 0.5 ? num : "-",
 			     sqlite3_column_double(q, 3) > 0.5 ? " (p)" : "");
 		}
-		put(pg, "</table></div><p class=note>");
-		put(pg, T(pg, "Un cruce es final 16 meses después; antes, la parte provisional se estima (p) con las "
+		table_note(pg, "Un cruce es final 16 meses después; antes, la parte provisional se estima (p) con las "
 			      "probabilidades observadas en los cruces ya finales.",
-			  "A crossing is final 16 months after it; before, the provisional part is estimated (p) from "
-			  "the probabilities seen in crossings already final."));
-		put(pg, "</p>");
-		pg->stats->tables++;
+			   "A crossing is final 16 months after it; before, the provisional part is estimated (p) from "
+			  "the probabilities seen in crossings already final.");
 	} else {
 		put(pg, T(pg, "<p class=note>Sin clasificación en el almacén (pasos classify).</p>",
 			  "<p class=note>No classification in the store (pasos classify).</p>"));
