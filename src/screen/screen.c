@@ -65,6 +65,7 @@ struct screener {
 	uint32_t *slot;     /* a hash table over keys: index + 1, 0 empty (a lookup is a probe or two) */
 	size_t slot_mask;
 	uint32_t *post;
+	int32_t *post_birth;/* beside each posting, its entry's birth (yyyymmdd, 0 none): filters without a lookup */
 	size_t n_keys;
 	struct keyed *docs; /* (document hash, entry), sorted */
 	size_t n_docs;
@@ -437,6 +438,7 @@ struct screener *screener_new(struct wl_set *set)
 	sc->keys = xmalloc(st_mult(kv.n + 1, sizeof(*sc->keys)));
 	sc->key_start = xmalloc(st_mult(kv.n + 1, sizeof(*sc->key_start)));
 	sc->post = xmalloc(st_mult(kv.n + 1, sizeof(*sc->post)));
+	sc->post_birth = xmalloc(st_mult(kv.n + 1, sizeof(*sc->post_birth)));
 	for (i = 0, k = 0; i < kv.n; i++) {
 		if (i > 0 && kv.v[i].key == kv.v[i - 1].key && kv.v[i].v == kv.v[i - 1].v)
 			continue;
@@ -444,6 +446,7 @@ struct screener *screener_new(struct wl_set *set)
 			sc->keys[sc->n_keys] = kv.v[i].key;
 			sc->key_start[sc->n_keys++] = (uint32_t)k;
 		}
+		sc->post_birth[k] = sc->set->e[sc->names[kv.v[i].v].entry].birth;
 		sc->post[k++] = kv.v[i].v;
 	}
 	sc->key_start[sc->n_keys] = (uint32_t)k;
@@ -486,6 +489,7 @@ void screener_free(struct screener *sc)
 	free(sc->key_start);
 	free(sc->slot);
 	free(sc->post);
+	free(sc->post_birth);
 	free(sc->docs);
 	free(sc);
 }
@@ -700,11 +704,14 @@ static double birth_adjust(int32_t tb, int32_t lb, const char **why)
 		return 0.25;
 	}
 	{
-		char a[9], b[9];
-		int swapped = ty == ly && tb / 100 % 100 == lb % 100 && tb % 100 == lb / 100 % 100;
+		char a[8], b[8];
+		int swapped = ty == ly && tb / 100 % 100 == lb % 100 && tb % 100 == lb / 100 % 100, i;
+		int32_t x = tb, z = lb;
 
-		snprintf(a, sizeof(a), "%08d", (int)tb);
-		snprintf(b, sizeof(b), "%08d", (int)lb);
+		for (i = 7; i >= 0; i--, x /= 10, z /= 10) {  /* the 8 digits, as "%08d" writes them */
+			a[i] = (char)('0' + x % 10);
+			b[i] = (char)('0' + z % 10);
+		}
 		if (swapped || names_damerau(a, 8, b, 8, 1) <= 1) {
 			*why = "birth date: one slip apart";
 			return 0.10;
@@ -714,20 +721,37 @@ static double birth_adjust(int32_t tb, int32_t lb, const char **why)
 	return ty == ly ? -0.25 : -0.40;
 }
 
-/* Append the names under key to the candidates. */
-static void collect(const struct screener *sc, uint64_t key, uint32_t **cand, size_t *nc, size_t *cap)
+/* The candidates of a screening, gathered from the postings of its keys. */
+struct gather {
+	int32_t tb;          /* the traveller's birth (yyyymmdd, 0 unknown) */
+	double threshold;
+	uint32_t *cand;
+	size_t nc, cap;
+};
+
+/*
+ * Append the names under key whose birth date leaves them a chance: a name
+ * scores at most 1 and a nationality adds at most 0.05, so a birth date that
+ * takes the best possible score below the threshold rules the name out here,
+ * from the birth kept beside the posting, with no lookup of the name (on a
+ * list of a million, those lookups were the cost of screening).
+ */
+static void collect(const struct screener *sc, uint64_t key, struct gather *g)
 {
-	size_t np;
+	size_t np, i;
 	const uint32_t *p = postings(sc, key, &np);
+	const int32_t *birth = sc->post_birth + (p - sc->post);
+	const char *why;
 
 	if (!np)
 		return;
-	if (*nc + np > *cap) {
-		*cap = (*nc + np) * 2;
-		*cand = xrealloc(*cand, st_mult(*cap, sizeof(**cand)));
+	if (g->nc + np > g->cap) {
+		g->cap = (g->nc + np) * 2;
+		g->cand = xrealloc(g->cand, st_mult(g->cap, sizeof(*g->cand)));
 	}
-	memcpy(*cand + *nc, p, np * sizeof(*p));
-	*nc += np;
+	for (i = 0; i < np; i++)
+		if (1.05 + birth_adjust(g->tb, birth[i], &why) >= g->threshold)
+			g->cand[g->nc++] = p[i];
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -816,10 +840,11 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 {
 	struct word tw[MAX_TOK];
 	char sur[512];
-	size_t nt, ns = 0, i, j, n = 0, nc = 0, cap = 0;
-	uint32_t *cand = NULL;
+	size_t nt, ns = 0, i, j, n = 0, nc;
+	uint32_t *cand;
 	struct memo *memo = NULL;
 	int32_t tb = traveller_birth(&t->birth);
+	struct gather g = { tb, threshold, NULL, 0, 0 };
 
 	if (max == 0)
 		return 0;
@@ -853,25 +878,27 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 		if (nt == 1)
 			keys[nk++] = pair_key(tw[0].skel, 0);
 		for (i = 0; i < nk; i++) {
-			collect(sc, keys[i], &cand, &nc, &cap);
+			collect(sc, keys[i], &g);
 			if (tb) {
 				for (y = (size_t)ty - 1; y <= (size_t)ty + 1; y++)
-					collect(sc, with_year(keys[i], (int)y), &cand, &nc, &cap);
+					collect(sc, with_year(keys[i], (int)y), &g);
 			} else {
 				for (y = 1900; y <= 2100; y++)
-					collect(sc, with_year(keys[i], (int)y), &cand, &nc, &cap);
+					collect(sc, with_year(keys[i], (int)y), &g);
 			}
 		}
 		if (tb)
 			for (i = 0; i < nt; i++) {
 				int32_t swapped = ty * 10000 + (tb % 100) * 100 + tb / 100 % 100;
 
-				collect(sc, date_key(tw[i].skel, tb), &cand, &nc, &cap);
-				collect(sc, date_key(tw[i].skel, ty * 10000), &cand, &nc, &cap);
+				collect(sc, date_key(tw[i].skel, tb), &g);
+				collect(sc, date_key(tw[i].skel, ty * 10000), &g);
 				if (swapped != tb && tb % 100 <= 12)
-					collect(sc, date_key(tw[i].skel, swapped), &cand, &nc, &cap);
+					collect(sc, date_key(tw[i].skel, swapped), &g);
 			}
 	}
+	cand = g.cand;
+	nc = g.nc;
 	if (nc)
 		qsort(cand, nc, sizeof(*cand), cmp_u32);
 	if (nc && !memo) {
@@ -884,7 +911,7 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 		struct name_score ns_;
 		struct screen_hit h;
 		const char *bwhy;
-		double s, nat = 0.0;
+		double s, badj, nat = 0.0;
 
 		if (i > 0 && cand[i] == cand[i - 1])
 			continue;
@@ -892,12 +919,16 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 		e = &sc->set->e[sn->entry];
 		if (e->kind == WL_BAN && !t->entry)
 			continue;
+		badj = birth_adjust(tb, e->birth, &bwhy);
+		if (t->nationality.len && e->nationality[0])
+			nat = field_is(&t->nationality, e->nationality) ? 0.05 : -0.10;
+		/* a name scores at most 1: a candidate that cannot reach the threshold is not scored */
+		if (1.0 + badj + nat < threshold)
+			continue;
 		score_name(sc, sn, tw, nt, memo, &ns_);
 		if (ns_.matched < 2 && !(ns_.matched == 1 && (nt == 1 || sn->n_tok == 1)))
 			continue;
-		s = ns_.score + birth_adjust(tb, e->birth, &bwhy);
-		if (t->nationality.len && e->nationality[0])
-			nat = field_is(&t->nationality, e->nationality) ? 0.05 : -0.10;
+		s = ns_.score + badj;
 		s += nat;
 		if (s < threshold)
 			continue;
