@@ -734,7 +734,7 @@ int store_save_persons(struct store *st,
 	}
 	sqlite3_finalize(q);
 	q = NULL;
-	if ((rc = store_person_crossings_build(st->db, err)))
+	if ((rc = store_person_tables_build(st->db, err)))
 		goto fail;
 	return exec(st->db, "COMMIT", err);
 fail:
@@ -755,7 +755,22 @@ fail:
 	" movement_id TEXT NOT NULL, direction TEXT, border_post TEXT, nationality TEXT, permitted_stay_days INTEGER," \
 	" PRIMARY KEY(person_id, event_time, movement_rowid)"
 
-int store_person_crossings_build(sqlite3 *db, struct err *err)
+/*
+ * A person's documents and the names they were written under, once each
+ * (not once a crossing): the service finds a person by document or by
+ * birth date and surnames here, and a returning traveller's crossing,
+ * whose document and names are known, adds no row and so writes no page
+ * at a random place. movement_rowid is a crossing under that name.
+ */
+#define PERSON_DOCUMENTS_COLUMNS \
+	"document_type TEXT NOT NULL, document_country TEXT NOT NULL, document_number TEXT NOT NULL," \
+	" person_id INTEGER NOT NULL, PRIMARY KEY(document_type, document_country, document_number, person_id)"
+#define PERSON_NAMES_COLUMNS \
+	"birth_date TEXT NOT NULL, surname_1 TEXT NOT NULL, surname_2 TEXT NOT NULL, given_names TEXT NOT NULL," \
+	" nationality TEXT NOT NULL, person_id INTEGER NOT NULL, movement_rowid INTEGER NOT NULL," \
+	" PRIMARY KEY(birth_date, surname_1, surname_2, given_names, nationality, person_id)"
+
+int store_person_tables_build(sqlite3 *db, struct err *err)
 {
 	if (!store_has_table(db, "person_links") || !store_has_table(db, "reg_movements"))
 		return 0;
@@ -763,8 +778,25 @@ int store_person_crossings_build(sqlite3 *db, struct err *err)
 		    "CREATE TABLE person_crossings(" PERSON_CROSSINGS_COLUMNS ") WITHOUT ROWID;"
 		    "INSERT INTO person_crossings SELECT l.person_id, coalesce(m.event_time, ''), m.rowid, m.movement_id,"
 		    " m.direction, m.border_post, m.nationality, m.permitted_stay_days FROM person_links l"
-		    " JOIN reg_movements m ON m.movement_id = l.record_id WHERE l.register = 'movements' ORDER BY 1, 2, 3;",
+		    " JOIN reg_movements m ON m.movement_id = l.record_id WHERE l.register = 'movements' ORDER BY 1, 2, 3;"
+		    "DROP TABLE IF EXISTS person_documents;"
+		    "CREATE TABLE person_documents(" PERSON_DOCUMENTS_COLUMNS ") WITHOUT ROWID;"
+		    "INSERT INTO person_documents SELECT coalesce(m.document_type, ''), coalesce(m.document_country, ''),"
+		    " coalesce(m.document_number, ''), c.person_id FROM person_crossings c"
+		    " JOIN reg_movements m ON m.rowid = c.movement_rowid GROUP BY 1, 2, 3, 4;"
+		    "DROP TABLE IF EXISTS person_names;"
+		    "CREATE TABLE person_names(" PERSON_NAMES_COLUMNS ") WITHOUT ROWID;"
+		    "INSERT INTO person_names SELECT coalesce(m.birth_date, ''), coalesce(m.surname_1, ''),"
+		    " coalesce(m.surname_2, ''), coalesce(m.given_names, ''), coalesce(m.nationality, ''), c.person_id,"
+		    " min(c.movement_rowid) FROM person_crossings c JOIN reg_movements m ON m.rowid = c.movement_rowid"
+		    " GROUP BY 1, 2, 3, 4, 5, 6;",
 		    err);
+}
+
+int store_person_tables_missing(sqlite3 *db)
+{
+	return !store_has_table(db, "person_crossings") || !store_has_table(db, "person_documents") ||
+	       !store_has_table(db, "person_names");
 }
 
 int store_record_key_secret(struct store *st, unsigned char *key, size_t len, struct err *err)

@@ -161,11 +161,15 @@ int store_save_persons(struct store *st,
 
 /**
  * Rebuild person_crossings, the border crossings of each person in the
- * order of their times with what a history shows, from person_links and
- * reg_movements (nothing when either is missing). In the caller's
- * transaction, if any.
+ * order of their times with what a history shows, and person_documents and
+ * person_names, each person's documents and names once each, from
+ * person_links and reg_movements (nothing when either is missing). In the
+ * caller's transaction, if any.
  */
-int store_person_crossings_build(sqlite3 *db, struct err *err);
+int store_person_tables_build(sqlite3 *db, struct err *err);
+
+/** Whether any of the tables store_person_tables_build makes is missing. */
+int store_person_tables_missing(sqlite3 *db);
 /** Copy SQLite's message into err (ERR_STORE) with a context word; returns ERR_STORE. */
 int store_error(sqlite3 *db, const char *what, struct err *err);
 

@@ -91,6 +91,35 @@ static int put_crossing(struct server *sv, struct job *j, int64_t rowid, struct 
 	return rc;
 }
 
+/*
+ * The crossing's document and names into its person's (person_documents,
+ * person_names, see store.c), each only if new: a returning traveller's
+ * crossing adds nothing there.
+ */
+static int put_person_keys(struct server *sv, struct job *j, int64_t rowid, struct err *err)
+{
+	sqlite3_stmt *d = sv->put_doc, *n = sv->put_name;
+	int rc, k;
+
+	sqlite3_bind_text(d, 1, j->vals[sv->doc_type].p, (int)j->vals[sv->doc_type].len, SQLITE_STATIC);
+	sqlite3_bind_text(d, 2, j->vals[sv->doc_country].p, (int)j->vals[sv->doc_country].len, SQLITE_STATIC);
+	sqlite3_bind_text(d, 3, j->vals[sv->doc_number].p, (int)j->vals[sv->doc_number].len, SQLITE_STATIC);
+	sqlite3_bind_int64(d, 4, j->person);
+	rc = sqlite3_step(d) == SQLITE_DONE ? 0 : store_error(store_db(sv->st), "cannot keep the document", err);
+	sqlite3_reset(d);
+	for (k = 0; k < 5 && !rc; k++) {
+		const struct csv_field *v = sv->f_key[k] >= 0 ? &j->vals[sv->f_key[k]] : NULL;
+
+		sqlite3_bind_text(n, k + 1, v ? v->p : "", v ? (int)v->len : 0, SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(n, 6, j->person);
+	sqlite3_bind_int64(n, 7, rowid);
+	if (!rc)
+		rc = sqlite3_step(n) == SQLITE_DONE ? 0 : store_error(store_db(sv->st), "cannot keep the names", err);
+	sqlite3_reset(n);
+	return rc;
+}
+
 /* One job inside the open transaction. */
 static int write_job(struct server *sv, struct job *j, struct err *err)
 {
@@ -120,6 +149,8 @@ static int write_job(struct server *sv, struct job *j, struct err *err)
 		sqlite3_reset(sv->put_link);
 		if (!rc)
 			rc = put_crossing(sv, j, rowid, err);
+		if (!rc)
+			rc = put_person_keys(sv, j, rowid, err);
 		j->status = 201;
 		if (!rc)
 			rc = screening_store(sv, j, err);
@@ -963,19 +994,27 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 			     " person_id INTEGER NOT NULL, PRIMARY KEY(register, record_id)) WITHOUT ROWID;"
 			     /* a person's records are read from person_crossings: no index of links by person to keep */
 			     "DROP INDEX IF EXISTS person_links_person;"
-			     /* a document's crossings with their ids, from the index alone */
+			     /*
+			      * persons are found by document and by name in person_documents and
+			      * person_names: indexes of every crossing by them, kept by earlier
+			      * versions, cost each registration two pages at random places
+			      */
 			     "DROP INDEX IF EXISTS reg_movements_document;"
-			     "CREATE INDEX IF NOT EXISTS reg_movements_document_id ON reg_movements(document_type,"
-			     " document_country, document_number, movement_id);"
-			     /* by birth date with the surnames: the candidates for a name, from the index alone */
+			     "DROP INDEX IF EXISTS reg_movements_document_id;"
 			     "DROP INDEX IF EXISTS reg_movements_birth;"
-			     "CREATE INDEX IF NOT EXISTS reg_movements_birth_names ON reg_movements(birth_date, surname_1,"
-			     " surname_2, movement_id);", err)) ||
+			     "DROP INDEX IF EXISTS reg_movements_birth_names;", err)) ||
 	    (rc = trail_open(db, &sv->trail, err)))
 		return rc;
 	/* a store linked before histories were kept apart gets them now (its links and register exist by here) */
-	if (!store_has_table(db, "person_crossings") && (rc = store_person_crossings_build(db, err)))
+	if (store_person_tables_missing(db) && (rc = store_person_tables_build(db, err)))
 		return rc;
+	{
+		static const char *const key_fields[5] = { "birth_date", "surname_1", "surname_2", "given_names",
+							   "nationality" };
+
+		for (int k = 0; k < 5; k++)
+			sv->f_key[k] = schema_field_index(sv->s, key_fields[k]);
+	}
 	sv->f_stay = schema_field_index(sv->s, "permitted_stay_days");
 	sv->f_time = schema_field_index(sv->s, "event_time");
 	sv->f_dir = schema_field_index(sv->s, "direction");
@@ -989,9 +1028,12 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	}
 	sv->next_person = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
-	if (sqlite3_prepare_v3(db, "SELECT l.person_id FROM reg_movements m JOIN person_links l ON l.register = 'movements'"
-			       " AND l.record_id = m.movement_id WHERE m.document_type = ? AND m.document_country = ?"
-			       " AND m.document_number = ? LIMIT 1", -1, SQLITE_PREPARE_PERSISTENT, &sv->find_person, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v3(db, "SELECT person_id FROM person_documents WHERE document_type = ? AND document_country = ?"
+			       " AND document_number = ? LIMIT 1", -1, SQLITE_PREPARE_PERSISTENT, &sv->find_person, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(db, "INSERT OR IGNORE INTO person_documents VALUES(?, ?, ?, ?)", -1,
+			       SQLITE_PREPARE_PERSISTENT, &sv->put_doc, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(db, "INSERT OR IGNORE INTO person_names VALUES(?, ?, ?, ?, ?, ?, ?)", -1,
+			       SQLITE_PREPARE_PERSISTENT, &sv->put_name, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(db, "INSERT OR REPLACE INTO person_links VALUES('movements', ?, ?)", -1,
 			       SQLITE_PREPARE_PERSISTENT, &sv->put_link, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(db, "INSERT OR REPLACE INTO person_crossings VALUES(?, ?, ?, ?, ?, ?, ?, ?)", -1,
@@ -1164,6 +1206,8 @@ out:
 	sqlite3_finalize(sv.find_person);
 	sqlite3_finalize(sv.put_link);
 	sqlite3_finalize(sv.put_crossing);
+	sqlite3_finalize(sv.put_doc);
+	sqlite3_finalize(sv.put_name);
 	for (int k = 0; k < READ_POOL; k++) {
 		for (int q = 0; q < READER_STMTS; q++)
 			sqlite3_finalize(sv.readers[k].stmt[q]);

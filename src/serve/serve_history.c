@@ -18,15 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* the reader's statements of this file (serve_screen.c and serve_link.c keep 4 to 6 and 8 to 10) */
+/* the reader's statements of this file (serve_screen.c and serve_link.c keep 4 to 6 and 8 to 9) */
 enum { RQ_DOC_PERSON = 0, RQ_HISTORY_CLASSIFIED = 1, RQ_HISTORY = 2, RQ_BY_NAME = 3, RQ_HAS_CLASSIFIED = 7,
        RQ_BEGIN = 11, RQ_COMMIT = 12 };
 
 static int64_t doc_person(struct reader *r, const char *dt, const char *dc, const char *dn)
 {
-	sqlite3_stmt *q = rdb_stmt(r, RQ_DOC_PERSON, "SELECT l.person_id FROM reg_movements m JOIN person_links l ON"
-				   " l.register = 'movements' AND l.record_id = m.movement_id WHERE m.document_type = ? AND"
-				   " m.document_country = ? AND m.document_number = ? LIMIT 1");
+	sqlite3_stmt *q = rdb_stmt(r, RQ_DOC_PERSON, "SELECT person_id FROM person_documents WHERE document_type = ?"
+				   " AND document_country = ? AND document_number = ? LIMIT 1");
 	int64_t p = 0;
 
 	if (q) {
@@ -292,9 +291,9 @@ static json_t *search_by_name(struct server *sv, const char *surname, const char
 	if (strlen(birth) == 10)
 		snprintf(swapped, sizeof(swapped), "%.4s-%.2s-%.2s", birth, birth + 8, birth + 5);
 	r = rdb_take(sv);
-	if ((q = rdb_stmt(r, RQ_BY_NAME, "SELECT l.person_id, m.surname_1, m.surname_2, m.given_names, m.birth_date,"
-			  " m.nationality FROM reg_movements m CROSS JOIN person_links l ON l.register = 'movements'"
-			  " AND l.record_id = m.movement_id WHERE m.birth_date IN (?, ?)"))) {
+	if ((q = rdb_stmt(r, RQ_BY_NAME, "SELECT person_id, surname_1, nullif(surname_2, ''), given_names, birth_date,"
+			  " nullif(nationality, '') FROM person_names WHERE birth_date IN (?, ?)"
+			  " ORDER BY person_id, movement_rowid"))) {
 		sqlite3_bind_text(q, 1, birth, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, swapped, -1, SQLITE_STATIC);
 		while (sqlite3_step(q) == SQLITE_ROW && json_array_size(found) < 50) {

@@ -99,7 +99,8 @@ struct server {
 	int64_t next_person;
 	long today;
 	int post_field, doc_type, doc_country, doc_number;
-	sqlite3_stmt *find_person, *put_link, *put_crossing;
+	sqlite3_stmt *find_person, *put_link, *put_crossing, *put_doc, *put_name;
+	int f_key[5];  /* birth_date, surname_1, surname_2, given_names, nationality: a person's names (person_names) */
 	int f_stay;  /* permitted_stay_days, or -1 */
 	/* linking a new document by name: the model 'pasos link' saved, the view of the register's fields */
 	int has_model;

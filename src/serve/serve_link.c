@@ -19,7 +19,6 @@
 #define MAX_ROWS 1024   /* crossings born that day looked at, at most, a registration */
 #define RQ_NAME 8
 #define RQ_ROW 9
-#define RQ_PERSON 10
 
 int serve_link_open(struct server *sv)
 {
@@ -144,12 +143,11 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, do
 	snprintf(b2, sizeof(b2), "%.4s-%.2s-%.2s", b1, b1 + 8, b1 + 5);
 	r = rdb_take(sv);
 	/*
-	 * The crossings born that day, by an index that holds their surnames:
-	 * each person once, and only those whose surnames share a phonetic
-	 * key are read whole and scored. CROSS JOIN keeps the birth date
-	 * outside: the planner would otherwise scan every link.
+	 * The names born that day (person_names: each person's names once,
+	 * with a crossing under them): each person once, and only those whose
+	 * surnames share a phonetic key are read whole and scored.
 	 */
-	if ((q = rdb_stmt(r, RQ_NAME, "SELECT rowid, surname_1, surname_2, movement_id FROM reg_movements"
+	if ((q = rdb_stmt(r, RQ_NAME, "SELECT movement_rowid, surname_1, surname_2, person_id FROM person_names"
 			  " WHERE birth_date IN (?, ?) LIMIT 1024"))) {
 		int64_t rowids[MAX_SCORED];
 		size_t rows = 0, nr = 0;
@@ -158,8 +156,7 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, do
 		sqlite3_bind_text(q, 2, b2, 10, SQLITE_STATIC);
 		while (nr < MAX_SCORED && rows++ < MAX_ROWS && sqlite3_step(q) == SQLITE_ROW) {
 			struct csv_field f1, f2;
-			sqlite3_stmt *lq;
-			int64_t person = 0;
+			int64_t person;
 			size_t nck;
 
 			f1.p = (const char *)sqlite3_column_text(q, 1);
@@ -170,19 +167,11 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, do
 			nck = surname_keys(&f2, ck, nck, 8);
 			if (!share_key(nk, nnk, ck, nck))
 				continue;
-			/* only now its person: most crossings born that day are other families */
-			if ((lq = rdb_stmt(r, RQ_PERSON, "SELECT person_id FROM person_links WHERE register = 'movements'"
-					   " AND record_id = ?"))) {
-				sqlite3_bind_text(lq, 1, (const char *)sqlite3_column_text(q, 3), sqlite3_column_bytes(q, 3),
-						  SQLITE_STATIC);
-				if (sqlite3_step(lq) == SQLITE_ROW)
-					person = sqlite3_column_int64(lq, 0);
-				sqlite3_reset(lq);
-			}
+			person = sqlite3_column_int64(q, 3);
 			for (k = 0; k < nr && persons[k] != person; k++)
 				;
 			if (!person || k < nr)
-				continue;  /* a person once: their first crossing speaks for them */
+				continue;  /* a person once: their first name read speaks for them */
 			rowids[nr] = sqlite3_column_int64(q, 0);
 			persons[nr++] = person;
 		}

@@ -167,9 +167,17 @@ static size_t history_rules(struct server *sv, const struct csv_field *v, int en
 	if (birth != DATE_INVALID && screen_minor(birth, day, 0, permit.len, used, &hits[n]))
 		n++;
 	if (n < max && nat.len && !(nat.len == 3 && !memcmp(nat.p, "BOL", 3)) &&
-	    (q = rdb_stmt(r, RQ_LAST_ENTRY, "SELECT substr(event_time, 1, 10), permitted_stay_days FROM reg_movements"
-			  " WHERE document_type = ? AND document_country = ? AND document_number = ?"
-			  " AND direction = 'ENTRY' AND movement_id <> ? ORDER BY event_time DESC LIMIT 1"))) {
+	    /*
+	     * the latest entry with this document: among the crossings of its
+	     * persons (person_documents), latest first, the first entry that
+	     * was made with it
+	     */
+	    (q = rdb_stmt(r, RQ_LAST_ENTRY, "SELECT substr(c.event_time, 1, 10), c.permitted_stay_days"
+			  " FROM person_documents d CROSS JOIN person_crossings c ON c.person_id = d.person_id"
+			  " CROSS JOIN reg_movements m ON m.rowid = c.movement_rowid"
+			  " WHERE d.document_type = ?1 AND d.document_country = ?2 AND d.document_number = ?3"
+			  " AND c.direction = 'ENTRY' AND c.movement_id <> ?4 AND m.document_type = ?1"
+			  " AND m.document_country = ?2 AND m.document_number = ?3 ORDER BY c.event_time DESC LIMIT 1"))) {
 		sqlite3_bind_text(q, 1, v[sv->doc_type].p, (int)v[sv->doc_type].len, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, v[sv->doc_country].p, (int)v[sv->doc_country].len, SQLITE_STATIC);
 		sqlite3_bind_text(q, 3, v[sv->doc_number].p, (int)v[sv->doc_number].len, SQLITE_STATIC);
