@@ -40,6 +40,13 @@ expect_eq "$(hits)" "name:N1" "the retry's screening"
 # leaving 40 days after an entry that permitted 30: an overstay (and the name)
 expect_eq "$(post "$T" "$(rec S3 EXIT 2024-04-10T10:00:00-04:00 Q1 Apaza '')" /api/v1/registers/movements)" 201 "an exit"
 expect_eq "$(hits)" "name:N1 overstay:" "overstay computed from the stored entry"
+# the latest entry with the document counts: in for 30 days and out, then in for 90 and out 40 days later
+expect_eq "$(post "$T" "$(rec S6 ENTRY 2024-01-05T10:00:00-04:00 R7 Apaza ',"permitted_stay_days":30')" /api/v1/registers/movements)" 201 "a first entry"
+expect_eq "$(post "$T" "$(rec S7 EXIT 2024-01-10T10:00:00-04:00 R7 Apaza '')" /api/v1/registers/movements)" 201 "its exit"
+expect_eq "$(hits)" "name:N1" "out within the stay"
+expect_eq "$(post "$T" "$(rec S8 ENTRY 2024-03-01T10:00:00-04:00 R7 Apaza ',"permitted_stay_days":90')" /api/v1/registers/movements)" 201 "a second entry"
+expect_eq "$(post "$T" "$(rec S9 EXIT 2024-04-10T10:00:00-04:00 R7 Apaza '')" /api/v1/registers/movements)" 201 "its exit"
+expect_eq "$(hits)" "name:N1" "the stay of the latest entry, not the first"
 # a new version of the list while the service runs: the entry is replaced by another
 { echo "$H"; echo 'N2,Rosa CONDORI MAMANI,Ana CONDORI,1980,PER,,,,ban,entry ban'; } > v2.csv
 $PASOS --db s.db watchlist load interpol v2.csv > load.txt || fail "load while serving: $(cat load.txt)"
