@@ -440,8 +440,24 @@ static int parse_line(struct schema *s, char *line, const char *path, struct err
 		}
 		return 0;
 	}
-	return ERR_SET(err, ERR_SCHEMA, "unknown directive '%s' (register, title, codelist, field, rule, access)",
-		       tok[0]);
+	if (!strcmp(tok[0], "versions")) {
+		int k, o;
+
+		if (n != 3 || s->versions_key >= 0)
+			return ERR_SET(err, ERR_SCHEMA, "write 'versions KEY ORDER' once, after the fields");
+		k = schema_field_index(s, tok[1]);
+		o = schema_field_index(s, tok[2]);
+		if (k < 0 || o < 0)
+			return ERR_SET(err, ERR_SCHEMA, "versions: no field '%s' declared above", k < 0 ? tok[1] : tok[2]);
+		if (s->fields[k].roles & ROLE_RECORD_ID)
+			return ERR_SET(err, ERR_SCHEMA, "versions: '%s' is the record id; KEY names the entity the records"
+				       " are versions of", tok[1]);
+		s->versions_key = k;
+		s->versions_order = o;
+		return 0;
+	}
+	return ERR_SET(err, ERR_SCHEMA, "unknown directive '%s' (register, title, codelist, field, rule, access,"
+		       " versions)", tok[0]);
 }
 
 static int read_all(const char *path, struct buf *b, struct err *err)
@@ -473,6 +489,7 @@ int schema_parse(struct schema **out, const char *text, size_t len, const char *
 
 	*out = NULL;
 	s->id_field = -1;
+	s->versions_key = s->versions_order = -1;
 	s->path = xstrdup(path);
 	copy = xmemdup0(text, len);
 	if (len == 0) {

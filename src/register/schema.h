@@ -79,6 +79,12 @@ struct schema {
 	size_t n_lists;
 	struct codelist *lists[SCHEMA_MAX_FIELDS];
 	int id_field;        /* index of the record_id field */
+	/*
+	 * 'versions KEY ORDER': each record is a version of the entity KEY
+	 * names (a case and its events); the current one is the latest by
+	 * ORDER, then by record id. -1: records are not versions.
+	 */
+	int versions_key, versions_order;
 	/* the roles of the service that may write and read the register's records ('access ROLE...') */
 	size_t n_access;
 	char access[SCHEMA_MAX_ACCESS][24];

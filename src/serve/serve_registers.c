@@ -243,13 +243,46 @@ static json_t *read_record(struct server *sv, const struct served *r, const char
 	return out;
 }
 
+/*
+ * For a register of versions: the ids of the versions of the record's
+ * entity in order, the current one last (NULL when the register keeps no
+ * versions). Nothing is overwritten: a case that advances adds a record.
+ */
+static json_t *read_versions(struct server *sv, const struct served *r, const char *id)
+{
+	const struct schema *s = r->s;
+	struct reader *rd;
+	struct buf sql;
+	sqlite3_stmt *q = NULL;
+	json_t *out;
+
+	if (s->versions_key < 0)
+		return NULL;
+	out = json_array();
+	rd = rdb_take(sv);
+	buf_init(&sql, 1 << 12);
+	buf_addf(&sql, NULL, "SELECT \"%s\" FROM \"reg_%s\" WHERE \"%s\" = (SELECT \"%s\" FROM \"reg_%s\" WHERE \"%s\" = ?)"
+		 " ORDER BY \"%s\", \"%s\" LIMIT 1000", s->fields[s->id_field].name, s->name,
+		 s->fields[s->versions_key].name, s->fields[s->versions_key].name, s->name, s->fields[s->id_field].name,
+		 s->fields[s->versions_order].name, s->fields[s->id_field].name);
+	if (sqlite3_prepare_v2(rd->db, sql.p, -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		while (sqlite3_step(q) == SQLITE_ROW)
+			json_array_append_new(out, json_string((const char *)sqlite3_column_text(q, 0)));
+	}
+	sqlite3_finalize(q);
+	buf_release(&sql);
+	rdb_give(sv, rd);
+	return out;
+}
+
 enum MHD_Result registers_route(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *rest,
 				const char *method, const struct request *rq)
 {
 	const char *slash = strchr(rest, '/');
 	struct served *r = registers_find(sv, rest, slash ? (size_t)(slash - rest) : strlen(rest));
 	char object[160];
-	json_t *rec;
+	json_t *rec, *versions;
 
 	if (!r)
 		return send_error(c, MHD_HTTP_NOT_FOUND, "no such register in the service");
@@ -271,5 +304,12 @@ enum MHD_Result registers_route(struct server *sv, struct MHD_Connection *c, con
 	}
 	if (!rec)
 		return send_error(c, MHD_HTTP_NOT_FOUND, "no such record");
+	if ((versions = read_versions(sv, r, slash + 1))) {
+		size_t nv = json_array_size(versions);
+		int current = nv && !strcmp(json_string_value(json_array_get(versions, nv - 1)), slash + 1);
+
+		return send_json(c, MHD_HTTP_OK, json_pack("{s:s,s:o,s:b,s:o}", "register", r->s->name, "record", rec,
+							   "current", current, "versions", versions));
+	}
 	return send_json(c, MHD_HTTP_OK, json_pack("{s:s,s:o}", "register", r->s->name, "record", rec));
 }

@@ -618,10 +618,11 @@ static int parse_line(struct table *t, char *line, struct err *err)
 	if (!t->name)
 		return ERR_SET(err, ERR_SCHEMA, "the file must start with 'table NAME'");
 	if (!strcmp(w[0], "source")) {
-		if (n != 2)
-			return ERR_SET(err, ERR_SCHEMA, "write 'source REGISTER'");
+		if (n != 2 && !(n == 3 && !strcmp(w[2], "current")))
+			return ERR_SET(err, ERR_SCHEMA, "write 'source REGISTER' or 'source REGISTER current'");
 		free(t->source);
 		t->source = xstrdup(w[1]);
+		t->current_only = n == 3;
 		return 0;
 	}
 	if (!strcmp(w[0], "dimension"))

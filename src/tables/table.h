@@ -50,6 +50,7 @@ struct table_measure {
 struct table {
 	char *name, *path, *source, *title_es, *title_en;
 	int join_classified;             /* rows carry their classification (pasos classify) */
+	int current_only;                /* 'source REGISTER current': the current version of each entity only */
 	char **protect;                  /* the protect line's words (how to publish it) */
 	int n_protect;
 	size_t n_dims, n_measures;

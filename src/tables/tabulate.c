@@ -213,6 +213,18 @@ static int read_rows(struct store *st, struct table *t, const struct schema *s, 
 			 s->name, s->fields[s->id_field].name);
 	if (t->join_classified)
 		buf_adds(&sql, " LEFT JOIN classified_crossings c ON c.movement_rowid = m.rowid", NULL);
+	if (t->current_only) {
+		/* each entity's latest version: by the order field, then the record id (one sort, no index needed) */
+		if (s->versions_key < 0) {
+			rc = ERR_SET(err, ERR_SCHEMA, "table '%s': register '%s' keeps no versions ('versions KEY ORDER'),"
+				     " so it has no current records", t->name, s->name);
+			goto out;
+		}
+		buf_addf(&sql, NULL, " WHERE m.rowid IN (SELECT r FROM (SELECT rowid AS r, row_number() OVER (PARTITION BY"
+			 " \"%s\" ORDER BY \"%s\" DESC, \"%s\" DESC) AS n FROM reg_%s) WHERE n = 1)",
+			 s->fields[s->versions_key].name, s->fields[s->versions_order].name,
+			 s->fields[s->id_field].name, s->name);
+	}
 	if (sqlite3_prepare_v2(db, sql.p, -1, &q, NULL) != SQLITE_OK) {
 		rc = persons && strstr(sqlite3_errmsg(db), "person_links")
 			? ERR_SET(err, ERR_USAGE, "table '%s' counts persons: run 'pasos link' first", t->name)

@@ -14,7 +14,8 @@ for r in employment_agencies job_offers_abroad job_seekers placements consular_r
 done
 $PASOS --db s.db link > /dev/null
 $PASOS --db s.db classify --as-of 2024-12-31 > /dev/null
-T="gcm_objective3 gcm_objective6_offers gcm_objective6_seekers gcm_objective10_cases gcm_objective10_repatriations census_emigrants"
+T="gcm_objective3 gcm_objective6_offers gcm_objective6_seekers gcm_objective10_cases gcm_objective10_repatriations census_emigrants
+   gcm_objective10_case_stages gcm_objective10_repatriation_cases"
 $PASOS --db s.db tabulate --out conf $T > /dev/null || fail "tabulate"
 python3 - <<'PY' || fail "the tables differ from the records"
 import csv, os, sqlite3
@@ -30,12 +31,16 @@ def table(name, measure):
             out[tuple(r[d] for d in dims)] = int(r["value"])
     return dims, out
 def check(name, measure, sql, dims_of_row):
+    return check_rows(name, measure, db.execute(sql).fetchall(), dims_of_row)
+def check_rows(name, measure, rows, dims_of_row):
     dims, t = table(name, measure)
-    rows = db.execute(sql).fetchall()
     # month -> quarter -> year has no total above the years: the years add up to the records
-    years = [k for k in t if all(v == "_T" for d, v in zip(dims, k) if d != "TIME_PERIOD") and len(k[0]) == 4
-             and k[0].isdigit()]
-    assert sum(t[k] for k in years) == len(rows), (name, "total", sum(t[k] for k in years), len(rows))
+    if "TIME_PERIOD" in dims:
+        years = [k for k in t if all(v == "_T" for d, v in zip(dims, k) if d != "TIME_PERIOD") and len(k[0]) == 4
+                 and k[0].isdigit()]
+        assert sum(t[k] for k in years) == len(rows), (name, "total", sum(t[k] for k in years), len(rows))
+    else:
+        assert t[tuple("_T" for _ in dims)] == len(rows), (name, "total")
     for key, n in Counter(tuple(dims_of_row(r).get(d, "_T") for d in dims) for r in rows).items():
         assert t.get(key) == n, (name, key, t.get(key), n)
     return dims, t
@@ -59,15 +64,32 @@ check("census_emigrants", "EMIGRANTS", "SELECT year_of_departure, sex, age_at_de
       lambda r: dict(TIME_PERIOD=str(r[0]), SEX=r[1], DESTINATION=r[3]))
 check("census_emigrants", "EMIGRANTS", "SELECT year_of_departure FROM reg_census_emigrants",
       lambda r: dict(TIME_PERIOD=f"{r[0] // 10 * 10}s"))
+# cases by the state each reached: its latest event (by date, then id), one count a case
+def latest(sql):
+    last = {}
+    for row in db.execute(sql):
+        if row[0] not in last or row[1:3] > last[row[0]][1:3]:
+            last[row[0]] = row
+    return list(last.values())
+cases = latest("SELECT case_id, event_date, event_id, stage, crime, scope, department FROM reg_trafficking_cases")
+assert len(cases) == db.execute("SELECT count(DISTINCT case_id) FROM reg_trafficking_cases").fetchone()[0]
+assert len({c[3] for c in cases}) >= 3, "cases at too few stages to tell"
+check_rows("gcm_objective10_case_stages", "CASES", cases,
+           lambda r: dict(STAGE=r[3], CRIME=r[4], SCOPE=r[5], DEPARTMENT=r[6]))
+reps = latest("SELECT case_id, event_date, event_id, event, person_kind, violence, consulate_country FROM reg_repatriations")
+check_rows("gcm_objective10_repatriation_cases", "CASES", reps,
+           lambda r: dict(EVENT=r[3], PERSON=r[4], VIOLENCE=r[5], CONSULATE=region[r[6]]))
 PY
 $PASOS --db s.db protect --out pub --confidential conf2 gcm_objective1 $T > protect.txt || fail "protect: $(cat protect.txt)"
-grep -q "k=10" pub/gcm_objective10_repatriations.csv || fail "the repatriations' threshold is not stated"
-python3 - <<'PY' || fail "a published count of repatriation events is between 1 and 9"
-import csv
-rows = list(csv.DictReader(open("pub/gcm_objective10_repatriations.csv", encoding="utf-8")))
+for t in gcm_objective10_repatriations gcm_objective10_repatriation_cases; do
+  grep -q "k=10" pub/$t.csv || fail "$t: the threshold is not stated"
+  python3 - pub/$t.csv <<'PY' || fail "$t: a published count is between 1 and 9"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
 small = [r for r in rows if r["value"].isdigit() and 0 < int(r["value"]) < 10]
 assert rows and not small, small[:3]
 PY
+done
 $PASOS --db s.db report --tables pub --out bulletin > /dev/null || fail "report"
 python3 - <<'PY' || fail "the bulletin's census against register"
 import csv, html, re

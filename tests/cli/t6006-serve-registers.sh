@@ -45,6 +45,13 @@ python3 -c 'import json; d = json.load(open("body.json")); f = d["failures"][0];
 K9='{"event_id":"T1","case_id":"K9","stage":"COMPLAINT","event_date":"2024-02-02","department":"BO-L","crime":"TRAFFICKING","exploitation":"LABOUR","scope":"INTERNATIONAL"}'
 expect_eq "$(post "$PROT" trafficking_cases "$K9")" 201 "the complaint opens the case: $(cat body.json)"
 expect_eq "$(post "$PROT" trafficking_victims "$V1")" 201 "then the victim: $(cat body.json)"
+# a case that advances keeps every event; a read says which is current
+K9b=$(echo "$K9" | sed 's/"T1"/"T2"/; s/COMPLAINT/INVESTIGATION/; s/2024-02-02/2024-03-10/')
+expect_eq "$(post "$PROT" trafficking_cases "$K9b")" 201 "the case advances"
+expect_eq "$(get "$PROT" trafficking_cases/T1)" 200 "the first event read"
+python3 -c 'import json; d = json.load(open("body.json")); assert d["versions"] == ["T1", "T2"] and d["current"] is False and d["record"]["stage"] == "COMPLAINT", d' || fail "the first event: $(cat body.json)"
+expect_eq "$(get "$PROT" trafficking_cases/T2)" 200 "the latest event read"
+python3 -c 'import json; d = json.load(open("body.json")); assert d["versions"] == ["T1", "T2"] and d["current"] is True, d' || fail "the current event: $(cat body.json)"
 expect_eq "$(post "$LAB" trafficking_victims "${V1/V1/V2}")" 403 "the labour office may not write a victim"
 expect_eq "$(get "$CONS" trafficking_victims/V1)" 403 "nor a consul read one"
 expect_eq "$(post "$CONS" census_emigrants '{}')" 404 "a register with no roles is not served"
