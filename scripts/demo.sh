@@ -39,7 +39,7 @@ echo "== pasos protect: INE monthly, the GCM objectives of every register and th
 ./pasos --db "$db" protect --out out ine_monthly ine_sex gcm_objective1 regularizations gcm_objective3 \
   gcm_objective6 gcm_objective6_offers gcm_objective6_seekers gcm_objective18 gcm_objective10_cases \
   gcm_objective10_victims gcm_objective10_repatriations gcm_objective10_case_stages \
-  gcm_objective10_repatriation_cases census_emigrants
+  gcm_objective10_repatriation_cases census_emigrants register_emigrants
 echo
 echo "== pasos watchlist + screen: a synthetic watch list, every crossing screened against it"
 ./pasos --db "$db" watchlist load synthetic "$out/data/watchlist.csv"

@@ -36,6 +36,7 @@ struct classify_item {
 	uint8_t bolivian;
 	uint8_t decl;           /* country of residence declared: 1 Bolivia, 0 abroad, 2 none */
 	uint16_t nat;           /* nationality, three letters A-Z packed in 5 bits each */
+	uint16_t res_country;   /* country of residence declared, packed as nat; 0 none */
 	int8_t initial;         /* from the list of known residents: 1, 0, or -1 */
 	int32_t init_final;     /* the day that status became final, or INT32_MIN */
 };

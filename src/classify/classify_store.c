@@ -559,6 +559,7 @@ static int movement_item(sqlite3_stmt *q, struct classify_item *it)
 	it->birth = b ? (int32_t)date_parse(b, strlen(b)) : DATE_INVALID;
 	it->bolivian = nat && !strcmp(nat, "BOL");
 	it->nat = pack_nat(nat);
+	it->res_country = pack_nat(cr);
 	/*
 	 * declares a stay: a purpose of residence, work or study, or a
 	 * country of residence on the far side of the crossing
@@ -583,9 +584,9 @@ static int movement_item(sqlite3_stmt *q, struct classify_item *it)
 
 /* Bind one result to the insert statement and run it. */
 static int write_result(sqlite3 *db, sqlite3_stmt *ins, const struct classify_item *it, const struct classify_result *c,
-			enum classify_anomaly an, struct err *err)
+			enum classify_anomaly an, uint16_t destination, struct err *err)
 {
-	char d1[11], d2[11], d3[11];
+	char d1[11], d2[11], d3[11], dest[4];
 
 	date_format(c->rb_known, d1);
 	date_format(c->ra_known, d2);
@@ -604,6 +605,12 @@ static int write_result(sqlite3 *db, sqlite3_stmt *ins, const struct classify_it
 	else
 		sqlite3_bind_null(ins, 10);
 	sqlite3_bind_int(ins, 11, c->res_est);
+	if (destination) {
+		unpack_nat(destination, dest);
+		sqlite3_bind_text(ins, 12, dest, 3, SQLITE_TRANSIENT);
+	} else {
+		sqlite3_bind_null(ins, 12);
+	}
 	if (sqlite3_step(ins) != SQLITE_DONE)
 		return store_error(db, "cannot store a result", err);
 	sqlite3_reset(ins);
@@ -619,6 +626,7 @@ static int person_finish(struct classify_person *p, const struct classify_run_op
 			 const struct truth_count *tc, struct classify_summary *sum, struct err *err)
 {
 	int ever_left = 0, mixed = truth ? merged(p) : 0, rc;
+	uint16_t bol = pack_nat("BOL");
 	size_t k;
 
 	sum->persons++;
@@ -627,8 +635,18 @@ static int person_finish(struct classify_person *p, const struct classify_run_op
 	for (k = 0; k < p->n; k++) {
 		const struct classify_item *it = &p->it[k];
 		const struct classify_result *r = &p->rs[k];
+		uint16_t dest = 0;
 
-		if ((rc = write_result(db, ins, it, r, p->an, err)))
+		if (!it->arrival) {
+			/* where a departure went: the residence abroad the person's next arrival declares */
+			size_t j;
+
+			for (j = k + 1; j < p->n && !p->it[j].arrival; j++)
+				;
+			if (j < p->n && p->it[j].res_country && p->it[j].res_country != bol)
+				dest = p->it[j].res_country;
+		}
+		if ((rc = write_result(db, ins, it, r, p->an, dest, err)))
 			return rc;
 		sum->crossings++;
 		sum->provisional += r->prov;
@@ -759,12 +777,14 @@ int classify_store(struct store *st, const struct classify_run_opts *o, struct c
 		       "CREATE TABLE classified_crossings(movement_rowid INTEGER NOT NULL, person_id INTEGER NOT NULL,"
 		       " res_before INTEGER NOT NULL, res_after INTEGER NOT NULL, long_term_migration INTEGER NOT NULL,"
 		       " res_before_known_on TEXT, res_after_known_on TEXT, ltm_known_on TEXT,"
-		       " provisional INTEGER NOT NULL, anomaly TEXT, res_after_estimated INTEGER NOT NULL);"
+		       " provisional INTEGER NOT NULL, anomaly TEXT, res_after_estimated INTEGER NOT NULL,"
+		       /* a departure's destination: the residence abroad declared at the person's next arrival */
+		       " destination TEXT);"
 		       "CREATE TABLE IF NOT EXISTS classify_runs(run_id INTEGER PRIMARY KEY, as_of TEXT, window INTEGER,"
 		       " threshold INTEGER, persons INTEGER, crossings INTEGER, provisional INTEGER,"
 		       " run_at TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));", err)))
 		goto out;
-	if (sqlite3_prepare_v2(db, "INSERT INTO classified_crossings VALUES(?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "INSERT INTO classified_crossings VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL) != SQLITE_OK) {
 		rc = store_error(db, "cannot prepare", err);
 		goto out;
 	}

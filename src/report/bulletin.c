@@ -547,6 +547,10 @@ struct extra {
 	int have_other[N_OTHERS];
 	struct slice census, register_emigrants;
 	int have_census, have_register;
+	/* by destination, for the comparison's first year: the census, and the register's known destinations */
+	struct slice census_dest, register_dest;
+	int have_dest;
+	char dest_year[8];
 };
 
 /* A year's value in a slice; -1 if absent, -2 if suppressed. */
@@ -659,12 +663,46 @@ static void render_extra(struct page *pg, const struct extra *x)
 	}
 	table_note(pg, "El censo cuenta a quienes seguían en el exterior el día del censo, si su hogar respondió; "
 		      "el registro cuenta las salidas de largo plazo vistas en los pasos fronterizos, incluidas las de "
-		      "quienes ya volvieron, y no ve las salidas por pasos no habilitados. El registro no anota el país "
-		      "de destino: la comparación por país queda en la tabla census_emigrants.",
+		      "quienes ya volvieron, y no ve las salidas por pasos no habilitados.",
 		   "The census counts those still abroad on census day, if their household answered; the register "
 		  "counts the long-term departures seen at the border posts, including those of people who have come "
-		  "back, and does not see departures through unauthorised crossings. The register records no country "
-		  "of destination: the comparison by country stays in the census_emigrants table.");
+		  "back, and does not see departures through unauthorised crossings.");
+	if (!x->have_dest)
+		return;
+	/* by destination: the census's ten largest, and what the register knows of them */
+	{
+		const struct slice *cd = &x->census_dest;
+		size_t order[MAX_POINTS], m = 0, a, b;
+
+		for (a = 0; a < cd->n && m < MAX_POINTS; a++)
+			order[m++] = a;
+		for (a = 1; a < m; a++)
+			for (b = a; b > 0 && cd->p[order[b]].value > cd->p[order[b - 1]].value; b--) {
+				size_t t = order[b];
+
+				order[b] = order[b - 1];
+				order[b - 1] = t;
+			}
+		put(pg, "<div class=tab><table><tr><th>");
+		putf(pg, "%s %s</th><th>%s</th><th>%s</th></tr>", T(pg, "Destino, salidas de", "Destination, departures of"),
+		     x->dest_year, T(pg, "Censo", "Census"), T(pg, "Registro: destino conocido", "Register: destination known"));
+		for (a = 0; a < m && a < 10; a++) {
+			const struct point *cp = &cd->p[order[a]];
+
+			if (cp->value <= 0)
+				break;  /* the rest are zeros (or hidden) */
+			put(pg, "<tr><td>");
+			esc(pg, cp->code);
+			put(pg, "</td>");
+			year_cell(pg, cd, cp->code);
+			year_cell(pg, &x->register_dest, cp->code);
+			put(pg, "</tr>");
+		}
+		table_note(pg, "El destino de una salida en el registro es el país de residencia que la persona declaró al "
+			       "volver a entrar: quien aún no volvió de visita no tiene destino conocido.",
+			   "A departure's destination in the register is the country of residence the person declared on "
+			   "coming back in: someone who has not come back to visit yet has no known destination.");
+	}
 }
 
 /* Read the other registers' tables and the census comparison's two tables; a table not published is left out. */
@@ -701,6 +739,30 @@ static int load_extra(const char *dir, struct extra *x, unsigned long long *cell
 	if (rc && rc != ERR_IO)
 		return rc;
 	x->have_register = !rc;
+	/* by destination, for the comparison's first year (the register has seen most of its emigrants visit) */
+	if (x->have_census && x->have_register && x->register_emigrants.n) {
+		char y[8][8];
+
+		years_of(&x->register_emigrants, y);
+		snprintf(x->dest_year, sizeof(x->dest_year), "%s", y[0]);
+		x->census_dest = (struct slice){ .measure = "EMIGRANTS", .free_dim = "DESTINATION", .keep = is_iso3,
+						 .fixed = { { "TIME_PERIOD", x->dest_year } } };
+		snprintf(path, sizeof(path), "%s/census_emigrants.csv", dir);
+		memset(&pn, 0, sizeof(pn));
+		rc = read_slices(path, &x->census_dest, 1, cells, &pn, err);
+		if (rc && rc != ERR_IO)
+			return rc;
+		x->register_dest = (struct slice){ .measure = "MIGRANTS", .free_dim = "DESTINATION", .keep = is_iso3,
+						   .fixed = { { "TIME_PERIOD", x->dest_year }, { "DIRECTION", "EXIT" },
+							      { "ORIGIN", "NAT" } } };
+		snprintf(path, sizeof(path), "%s/register_emigrants.csv", dir);
+		memset(&pn, 0, sizeof(pn));
+		if (!rc)
+			rc = read_slices(path, &x->register_dest, 1, cells, &pn, err);
+		if (rc && rc != ERR_IO)
+			return rc;
+		x->have_dest = !rc;
+	}
 	err_init(err);
 	return 0;
 }

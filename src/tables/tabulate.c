@@ -193,6 +193,17 @@ static int read_rows(struct store *st, struct table *t, const struct schema *s, 
 			ncol++;
 			continue;
 		}
+		if (!strcmp(dim->field, "departure_destination")) {
+			/* where a departure went, as the classification found it (the next arrival's residence) */
+			if (!t->join_classified) {
+				rc = ERR_SET(err, ERR_SCHEMA, "dimension '%s': departure_destination needs 'join classified'",
+					     dim->id);
+				goto out;
+			}
+			buf_adds(&sql, "c.destination, ", NULL);
+			ncol++;
+			continue;
+		}
 		if (schema_field_index(s, dim->field) < 0 || (dim->at && schema_field_index(s, dim->at) < 0)) {
 			rc = ERR_SET(err, ERR_SCHEMA, "dimension '%s': register '%s' has no field '%s'",
 				     dim->id, s->name, schema_field_index(s, dim->field) < 0 ? dim->field : dim->at);

@@ -15,7 +15,7 @@ done
 $PASOS --db s.db link > /dev/null
 $PASOS --db s.db classify --as-of 2024-12-31 > /dev/null
 T="gcm_objective3 gcm_objective6_offers gcm_objective6_seekers gcm_objective10_cases gcm_objective10_repatriations census_emigrants
-   gcm_objective10_case_stages gcm_objective10_repatriation_cases"
+   gcm_objective10_case_stages gcm_objective10_repatriation_cases register_emigrants"
 $PASOS --db s.db tabulate --out conf $T > /dev/null || fail "tabulate"
 python3 - <<'PY' || fail "the tables differ from the records"
 import csv, os, sqlite3
@@ -79,6 +79,32 @@ check_rows("gcm_objective10_case_stages", "CASES", cases,
 reps = latest("SELECT case_id, event_date, event_id, event, person_kind, violence, consulate_country FROM reg_repatriations")
 check_rows("gcm_objective10_repatriation_cases", "CASES", reps,
            lambda r: dict(EVENT=r[3], PERSON=r[4], VIOLENCE=r[5], CONSULATE=region[r[6]]))
+# the register's emigrants by destination: a departure goes where the person's next arrival says they live
+from collections import defaultdict
+by_person = defaultdict(list)
+for r in db.execute("SELECT l.person_id, m.event_time, m.rowid, m.direction, m.nationality, m.country_of_residence,"
+                    " c.long_term_migration FROM reg_movements m JOIN person_links l ON l.register = 'movements'"
+                    " AND l.record_id = m.movement_id JOIN classified_crossings c ON c.movement_rowid = m.rowid"):
+    by_person[r[0]].append(r)
+want = Counter()
+for cs in by_person.values():
+    cs.sort(key=lambda r: (r[1], r[2]))
+    for i, r in enumerate(cs):
+        if r[3] != "EXIT" or r[6] != 1 or r[4] != "BOL":
+            continue
+        dest = "_Z"
+        for n in cs[i + 1:]:
+            if n[3] == "ENTRY":
+                dest = n[5] if n[5] and n[5] != "BOL" else "_Z"
+                break
+        want[(r[1][:4], dest)] += 1
+dims, t = table("register_emigrants", "MIGRANTS")
+got = {(k[0], k[3]): v for k, v in t.items() if k[1] == "EXIT" and k[2] == "NAT" and len(k[0]) == 4
+       and (k[3] == "_Z" or (len(k[3]) == 3 and k[3].isalpha()))}
+assert sum(v for (y, d), v in want.items() if d != "_Z") > 50, "too few departures with a destination"
+for key, n in want.items():
+    assert got.get(key) == n, ("register_emigrants", key, got.get(key), n)
+assert sum(got.values()) == sum(want.values()), ("register_emigrants total", sum(got.values()), sum(want.values()))
 PY
 $PASOS --db s.db protect --out pub --confidential conf2 gcm_objective1 $T > protect.txt || fail "protect: $(cat protect.txt)"
 for t in gcm_objective10_repatriations gcm_objective10_repatriation_cases; do
@@ -111,5 +137,13 @@ for y, c, r in rows:
     assert num(c) == (want_c or "C") or (c == "C" and want_c == ""), (y, c, want_c)
     assert num(r) == (want_r or "C") or (r == "C" and want_r == ""), (y, r, want_r)
     assert int(num(r)) > 0 and int(num(c)) > 0, (y, c, r)
-print(rows)
+dsec = page[page.index("Destination, departures of"):]
+year = re.match(r"Destination, departures of (\d{4})", dsec).group(1)
+dsec = dsec[:dsec.index("</table>")]
+drows = re.findall(r"<tr><td>([A-Z]{3})</td><td class=n>([^<]*)</td><td class=n>([^<]*)</td>", dsec)
+assert len(drows) >= 3, drows
+for code, c, r in drows:
+    assert num(c) == cell("census_emigrants", "EMIGRANTS", TIME_PERIOD=year, DESTINATION=code), (code, c)
+    assert num(r) == cell("register_emigrants", "MIGRANTS", TIME_PERIOD=year, DIRECTION="EXIT", ORIGIN="NAT",
+                          DESTINATION=code), (code, r)
 PY
