@@ -23,13 +23,20 @@ from collections import Counter
 db = sqlite3.connect("s.db")
 root = os.environ["ROOT"]
 region = {r["code"]: r["region"] for r in csv.DictReader(open(root + "/codelists/regions.csv", encoding="utf-8"))}
+tables = {}
 def table(name, measure):
-    out, dims = {}, None
-    for r in csv.DictReader(open(f"conf/{name}.exact.csv", encoding="utf-8")):
-        dims = dims or [k for k in r if k not in ("MEASURE", "value", "status")]
-        if r["MEASURE"] == measure:
-            out[tuple(r[d] for d in dims)] = int(r["value"])
-    return dims, out
+    if (name, measure) not in tables:  # each exact table read once
+        out, dims = {}, None
+        with open(f"conf/{name}.exact.csv", encoding="utf-8") as f:
+            rd = csv.reader(f)
+            head = next(rd)
+            dims = [k for k in head if k not in ("MEASURE", "value", "status")]
+            di, mi, vi = [head.index(d) for d in dims], head.index("MEASURE"), head.index("value")
+            for r in rd:
+                if r[mi] == measure:
+                    out[tuple(r[i] for i in di)] = int(r[vi])
+        tables[(name, measure)] = (dims, out)
+    return tables[(name, measure)]
 def check(name, measure, sql, dims_of_row):
     return check_rows(name, measure, db.execute(sql).fetchall(), dims_of_row)
 def check_rows(name, measure, rows, dims_of_row):
@@ -82,9 +89,9 @@ check_rows("gcm_objective10_repatriation_cases", "CASES", reps,
 # the register's emigrants by destination: a departure goes where the person's next arrival says they live
 from collections import defaultdict
 by_person = defaultdict(list)
-for r in db.execute("SELECT l.person_id, m.event_time, m.rowid, m.direction, m.nationality, m.country_of_residence,"
-                    " c.long_term_migration FROM reg_movements m JOIN person_links l ON l.register = 'movements'"
-                    " AND l.record_id = m.movement_id JOIN classified_crossings c ON c.movement_rowid = m.rowid"):
+for r in db.execute("SELECT c.person_id, m.event_time, m.rowid, m.direction, m.nationality, m.country_of_residence,"
+                    " c.long_term_migration FROM classified_crossings c CROSS JOIN reg_movements m"
+                    " ON m.rowid = c.movement_rowid"):
     by_person[r[0]].append(r)
 want = Counter()
 for cs in by_person.values():
@@ -119,12 +126,17 @@ done
 $PASOS --db s.db report --tables pub --out bulletin > /dev/null || fail "report"
 python3 - <<'PY' || fail "the bulletin's census against register"
 import csv, html, re
+published = {}
 def cell(name, measure, **want):
-    for r in csv.DictReader(open(f"pub/{name}.csv", encoding="utf-8")):
-        dims = [k for k in r if k not in ("MEASURE", "value", "status", "confidentiality", "protection", "OBS_STATUS")]
-        if r["MEASURE"] == measure and all(r[d] == want.get(d, "_T") for d in dims if d in r and d.isupper()):
-            return r["value"]
-    raise KeyError(want)
+    if name not in published:  # each published table read once: its dimensions are its upper-case columns
+        with open(f"pub/{name}.csv", encoding="utf-8") as f:
+            rd = csv.reader(f)
+            head = next(rd)
+            dims = [k for k in head if k.isupper() and k not in ("MEASURE", "OBS_STATUS")]
+            di, mi, vi = [head.index(d) for d in dims], head.index("MEASURE"), head.index("value")
+            published[name] = (dims, {(r[mi],) + tuple(r[i] for i in di): r[vi] for r in rd})
+    dims, cells = published[name]
+    return cells[(measure,) + tuple(want.get(d, "_T") for d in dims)]
 page = html.unescape(open("bulletin/index.en.html", encoding="utf-8").read())
 sec = page[page.index("The census and the register"):]
 sec = sec[:sec.index("</table>")]
