@@ -26,6 +26,8 @@ static void help(FILE *f)
 		"  POST /api/v1/registers/NAME       the roles register NAME's definition names\n"
 		"                                     ('access ROLE...'): one record, checked as\n"
 		"                                     ingest checks it; GET .../NAME/ID reads it back\n"
+		"                                     (with its case's versions and whether it is\n"
+		"                                     current, for a register of versions)\n"
 		"  /login, /officer, /registers      pages: officers' form and histories; each\n"
 		"                                     institution's registers, a form for each\n"
 		"Every /api/ request needs 'Authorization: Bearer TOKEN'; the pages, a session.\n"
