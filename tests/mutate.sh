@@ -54,8 +54,11 @@ PY
     verdict="killed by the build"
     killed=$((killed + 1))
   else
+    # the failing tests keep their work directories: here, inside $work, and gone after each mutant
+    mkdir -p "$work/tmp"
     # shellcheck disable=SC2086
-    out=$("$tree/tests/run.sh" "$build" $tests 2>&1)
+    out=$(TMPDIR="$work/tmp" "$tree/tests/run.sh" "$build" $tests 2>&1)
+    rm -rf "${work:?}/tmp"
     caught=$(printf '%s\n' "$out" | awk '/^FAIL / {print $2}' | tr '\n' ' ')
     if [ -n "$caught" ]; then
       verdict="killed by $caught"
