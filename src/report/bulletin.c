@@ -545,16 +545,18 @@ static const struct {
 struct extra {
 	struct slice other[N_OTHERS];
 	int have_other[N_OTHERS];
-	struct slice census, register_emigrants;
+	/* the census by year of departure, and by destination for dest_year (one read of its file) */
+	struct slice census[2];
+	struct slice register_emigrants;  /* gcm_objective1's long-term departures of Bolivians by year */
 	int have_census, have_register;
-	/* by destination, for the comparison's first year: the census, and the register's known destinations */
-	struct slice census_dest, register_dest;
+	/* the register's known destinations, for the comparison's first year */
+	struct slice register_dest;
 	int have_dest;
 	char dest_year[8];
 };
 
-/* A year's value in a slice; -1 if absent, -2 if suppressed. */
-static double year_value(const struct slice *s, const char *y)
+/* The value of a code (a year, a country) in a slice; -1 if absent, -2 if suppressed. */
+static double code_value(const struct slice *s, const char *y)
 {
 	size_t i;
 
@@ -564,9 +566,9 @@ static double year_value(const struct slice *s, const char *y)
 	return -1;
 }
 
-static void year_cell(struct page *pg, const struct slice *s, const char *y)
+static void code_cell(struct page *pg, const struct slice *s, const char *y)
 {
-	double v = year_value(s, y);
+	double v = code_value(s, y);
 	char num[40];
 
 	if (v == -2) {
@@ -628,7 +630,7 @@ static void render_extra(struct page *pg, const struct extra *x)
 			esc(pg, pg->en ? others[k].en : others[k].es);
 			putf(pg, " <small>(%s)</small></td>", others[k].table);
 			for (i = 0; i < n; i++)
-				year_cell(pg, &x->other[k], y[i]);
+				code_cell(pg, &x->other[k], y[i]);
 			put(pg, "</tr>");
 		}
 		table_note(pg, "Totales anuales de las tablas protegidas. Las víctimas de trata y las repatriaciones usan "
@@ -651,14 +653,14 @@ static void render_extra(struct page *pg, const struct extra *x)
 	       "Register: departures of Bolivians who emigrate (12/16 months)"),
 	     T(pg, "Censo / registro", "Census / register"));
 	for (i = 0; i < n; i++) {
-		double c = year_value(&x->census, y[i]), r = year_value(&x->register_emigrants, y[i]);
+		double c = code_value(&x->census[0], y[i]), r = code_value(&x->register_emigrants, y[i]);
 		char ratio[16] = "-";
 
 		if (c >= 0 && r > 0)
 			snprintf(ratio, sizeof(ratio), "%.2f", c / r);
 		putf(pg, "<tr><td>%s</td>", y[i]);
-		year_cell(pg, &x->census, y[i]);
-		year_cell(pg, &x->register_emigrants, y[i]);
+		code_cell(pg, &x->census[0], y[i]);
+		code_cell(pg, &x->register_emigrants, y[i]);
 		putf(pg, "<td class=n>%s</td></tr>", ratio);
 	}
 	table_note(pg, "El censo cuenta a quienes seguían en el exterior el día del censo, si su hogar respondió; "
@@ -671,7 +673,7 @@ static void render_extra(struct page *pg, const struct extra *x)
 		return;
 	/* by destination: the census's ten largest, and what the register knows of them */
 	{
-		const struct slice *cd = &x->census_dest;
+		const struct slice *cd = &x->census[1];
 		size_t order[MAX_POINTS], m = 0, a, b;
 
 		for (a = 0; a < cd->n && m < MAX_POINTS; a++)
@@ -694,8 +696,8 @@ static void render_extra(struct page *pg, const struct extra *x)
 			put(pg, "<tr><td>");
 			esc(pg, cp->code);
 			put(pg, "</td>");
-			year_cell(pg, cd, cp->code);
-			year_cell(pg, &x->register_dest, cp->code);
+			code_cell(pg, cd, cp->code);
+			code_cell(pg, &x->register_dest, cp->code);
 			put(pg, "</tr>");
 		}
 		table_note(pg, "El destino de una salida en el registro es el país de residencia que la persona declaró al "
@@ -705,66 +707,61 @@ static void render_extra(struct page *pg, const struct extra *x)
 	}
 }
 
-/* Read the other registers' tables and the census comparison's two tables; a table not published is left out. */
-static int load_extra(const char *dir, struct extra *x, unsigned long long *cells, struct err *err)
+/* Fill n slices from one read of a published table; *have 0 when it is not published (not an error). */
+static int read_published(const char *dir, const char *table, struct slice *sl, size_t n, unsigned long long *cells,
+			  int *have, struct err *err)
 {
 	char path[OUTFILE_PATH_MAX];
 	struct protection_note pn;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s.csv", dir, table);
+	memset(&pn, 0, sizeof(pn));
+	rc = read_slices(path, sl, n, cells, &pn, err);
+	*have = !rc;
+	if (rc == ERR_IO) {
+		err_init(err);
+		return 0;
+	}
+	return rc;
+}
+
+/* Read the other registers' tables and the census comparison's; a table not published is left out. */
+static int load_extra(const char *dir, struct extra *x, unsigned long long *cells, struct err *err)
+{
 	size_t k;
 	int rc;
 
 	for (k = 0; k < N_OTHERS; k++) {
 		x->other[k] = (struct slice){ .measure = others[k].measure, .free_dim = "TIME_PERIOD",
 					      .keep = is_year };
-		snprintf(path, sizeof(path), "%s/%s.csv", dir, others[k].table);
-		memset(&pn, 0, sizeof(pn));
-		rc = read_slices(path, &x->other[k], 1, cells, &pn, err);
-		if (rc && rc != ERR_IO)
+		if ((rc = read_published(dir, others[k].table, &x->other[k], 1, cells, &x->have_other[k], err)))
 			return rc;
-		x->have_other[k] = !rc;
 	}
-	x->census = (struct slice){ .measure = "EMIGRANTS", .free_dim = "TIME_PERIOD", .keep = is_year };
-	snprintf(path, sizeof(path), "%s/census_emigrants.csv", dir);
-	memset(&pn, 0, sizeof(pn));
-	rc = read_slices(path, &x->census, 1, cells, &pn, err);
-	if (rc && rc != ERR_IO)
-		return rc;
-	x->have_census = !rc;
 	/* long-term departures of Bolivians: gcm_objective1's migrants, exits, nationality BOL */
 	x->register_emigrants = (struct slice){ .measure = "MIGRANTS", .free_dim = "TIME_PERIOD", .keep = is_year,
 						.fixed = { { "DIRECTION", "EXIT" }, { "NATIONALITY", "BOL" } } };
-	snprintf(path, sizeof(path), "%s/gcm_objective1.csv", dir);
-	memset(&pn, 0, sizeof(pn));
-	rc = read_slices(path, &x->register_emigrants, 1, cells, &pn, err);
-	if (rc && rc != ERR_IO)
+	if ((rc = read_published(dir, "gcm_objective1", &x->register_emigrants, 1, cells, &x->have_register, err)))
 		return rc;
-	x->have_register = !rc;
 	/* by destination, for the comparison's first year (the register has seen most of its emigrants visit) */
-	if (x->have_census && x->have_register && x->register_emigrants.n) {
+	if (x->register_emigrants.n) {
 		char y[8][8];
 
 		years_of(&x->register_emigrants, y);
 		snprintf(x->dest_year, sizeof(x->dest_year), "%s", y[0]);
-		x->census_dest = (struct slice){ .measure = "EMIGRANTS", .free_dim = "DESTINATION", .keep = is_iso3,
-						 .fixed = { { "TIME_PERIOD", x->dest_year } } };
-		snprintf(path, sizeof(path), "%s/census_emigrants.csv", dir);
-		memset(&pn, 0, sizeof(pn));
-		rc = read_slices(path, &x->census_dest, 1, cells, &pn, err);
-		if (rc && rc != ERR_IO)
-			return rc;
-		x->register_dest = (struct slice){ .measure = "MIGRANTS", .free_dim = "DESTINATION", .keep = is_iso3,
-						   .fixed = { { "TIME_PERIOD", x->dest_year }, { "DIRECTION", "EXIT" },
-							      { "ORIGIN", "NAT" } } };
-		snprintf(path, sizeof(path), "%s/register_emigrants.csv", dir);
-		memset(&pn, 0, sizeof(pn));
-		if (!rc)
-			rc = read_slices(path, &x->register_dest, 1, cells, &pn, err);
-		if (rc && rc != ERR_IO)
-			return rc;
-		x->have_dest = !rc;
 	}
-	err_init(err);
-	return 0;
+	x->census[0] = (struct slice){ .measure = "EMIGRANTS", .free_dim = "TIME_PERIOD", .keep = is_year };
+	x->census[1] = (struct slice){ .measure = "EMIGRANTS", .free_dim = "DESTINATION", .keep = is_iso3,
+				       .fixed = { { "TIME_PERIOD", x->dest_year } } };
+	if ((rc = read_published(dir, "census_emigrants", x->census, x->dest_year[0] ? 2 : 1, cells, &x->have_census,
+				 err)))
+		return rc;
+	if (!x->have_census || !x->dest_year[0])
+		return 0;
+	x->register_dest = (struct slice){ .measure = "MIGRANTS", .free_dim = "DESTINATION", .keep = is_iso3,
+					   .fixed = { { "TIME_PERIOD", x->dest_year }, { "DIRECTION", "EXIT" },
+						      { "ORIGIN", "NAT" } } };
+	return read_published(dir, "register_emigrants", &x->register_dest, 1, cells, &x->have_dest, err);
 }
 
 static int render(struct page *pg, sqlite3 *db, struct slice *sl, const int *have, struct labels *L,

@@ -120,11 +120,49 @@ static int put_person_keys(struct server *sv, struct job *j, int64_t rowid, stru
 	return rc;
 }
 
+/*
+ * A record into its register's table, counted in batch b, in the group's
+ * transaction, as ingest puts a row: j->status 201 stored, 200 a retry
+ * (recorded as a duplicate), 409 another record with its id (kept aside as a
+ * conflict); *put says which. The movements and every other register alike.
+ */
+int serve_put_record(struct server *sv, struct store_table *t, const struct schema *s, struct store_batch *b,
+		     struct job *j, enum store_put *put, struct err *err)
+{
+	const struct csv_field *id = &j->vals[s->id_field];
+	int64_t first;
+	int rc;
+
+	b->rows_read++;
+	if ((rc = store_table_put(t, j->vals, ingest_hash(j->vals, s->n_fields), b->id, b->rows_read, put, &first, err)))
+		return rc;
+	if (*put == STORE_ACCEPTED) {
+		b->accepted++;
+		j->status = 201;
+		return 0;
+	}
+	if (*put == STORE_DUPLICATE) {
+		b->duplicates++;
+		j->status = 200;
+		return store_put_duplicate(sv->st, b->id, b->rows_read, id->p, id->len, first, err);
+	}
+	b->conflicts++;
+	j->status = 409;
+	return store_put_conflict(sv->st, b->id, b->rows_read, id->p, id->len, first, j->raw, j->raw_len, err);
+}
+
+/* The write of a record of register name in the audit trail, with its answer's status. */
+int serve_trail_record(struct server *sv, struct job *j, const char *name, int id_field, struct err *err)
+{
+	snprintf(j->object, sizeof(j->object), "%s:%.*s", name, (int)j->vals[id_field].len, j->vals[id_field].p);
+	return trail_append(store_db(sv->st), &sv->trail, j->user, j->addr, "register", j->object, j->status, err);
+}
+
 /* One job inside the open transaction. */
 static int write_job(struct server *sv, struct job *j, struct err *err)
 {
 	enum store_put put;
-	int64_t first, rowid;
+	int64_t rowid;
 	int rc;
 
 	if (j->kind == JOB_TRAIL)
@@ -134,14 +172,10 @@ static int write_job(struct server *sv, struct job *j, struct err *err)
 		return screening_decide_job(sv, j, err);
 	if (j->kind == JOB_RECORD)
 		return registers_write_job(sv, j, err);
-	sv->batch.rows_read++;
-	rc = store_table_put(sv->t, j->vals, ingest_hash(j->vals, sv->s->n_fields), sv->batch.id, sv->batch.rows_read,
-			     &put, &first, err);
-	if (rc)
+	if ((rc = serve_put_record(sv, sv->t, sv->s, &sv->batch, j, &put, err)))
 		return rc;
-	rowid = sqlite3_last_insert_rowid(store_db(sv->st));
 	if (put == STORE_ACCEPTED) {
-		sv->batch.accepted++;
+		rowid = sqlite3_last_insert_rowid(store_db(sv->st));
 		j->person = person_of(sv, j);
 		sqlite3_bind_text(sv->put_link, 1, j->vals[sv->s->id_field].p, (int)j->vals[sv->s->id_field].len, SQLITE_STATIC);
 		sqlite3_bind_int64(sv->put_link, 2, j->person);
@@ -151,21 +185,9 @@ static int write_job(struct server *sv, struct job *j, struct err *err)
 			rc = put_crossing(sv, j, rowid, err);
 		if (!rc)
 			rc = put_person_keys(sv, j, rowid, err);
-		j->status = 201;
 		if (!rc)
 			rc = screening_store(sv, j, err);
 	} else if (put == STORE_DUPLICATE) {
-		sv->batch.duplicates++;
-		rc = store_put_duplicate(sv->st, sv->batch.id, sv->batch.rows_read, j->vals[sv->s->id_field].p,
-					 j->vals[sv->s->id_field].len, first, err);
-		j->status = 200;
-	} else {
-		sv->batch.conflicts++;
-		rc = store_put_conflict(sv->st, sv->batch.id, sv->batch.rows_read, j->vals[sv->s->id_field].p,
-					j->vals[sv->s->id_field].len, first, j->raw, j->raw_len, err);
-		j->status = 409;
-	}
-	if (!rc && j->status == 200) {
 		/* a retry: the person is the one the record has */
 		sqlite3_stmt *q = NULL;
 
@@ -177,12 +199,7 @@ static int write_job(struct server *sv, struct job *j, struct err *err)
 		}
 		sqlite3_finalize(q);
 	}
-	if (!rc) {
-		snprintf(j->object, sizeof(j->object), "movements:%.*s", (int)j->vals[sv->s->id_field].len,
-			 j->vals[sv->s->id_field].p);
-		rc = trail_append(store_db(sv->st), &sv->trail, j->user, j->addr, "register", j->object, j->status, err);
-	}
-	return rc;
+	return rc ? rc : serve_trail_record(sv, j, "movements", sv->s->id_field, err);
 }
 
 static void *writer(void *arg)
@@ -410,7 +427,6 @@ void client_addr(struct MHD_Connection *c, char *out, size_t len)
 	if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out, (socklen_t)len);
 }
-
 
 /*
  * The account of the Bearer token, or 0. An account found is kept for

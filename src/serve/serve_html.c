@@ -471,24 +471,35 @@ static enum MHD_Result expired_page(struct MHD_Connection *c, const char *back)
 	return send_page(c, MHD_HTTP_FORBIDDEN, &b, NULL, NULL);
 }
 
+/*
+ * A record's form posted in the session: 0 when its CSRF token is not the
+ * session's (nothing read); otherwise 1, texts holding the value of each
+ * field of the definition (the caller frees them).
+ */
+static int form_record(const struct session *s, const struct request *rq, const struct schema *def, char **texts)
+{
+	char *csrf = serve_form_get(rq->body, rq->len, "csrf");
+	int ok = csrf && !strcmp(csrf, s->csrf);
+
+	free(csrf);
+	for (size_t i = 0; ok && i < def->n_fields; i++)
+		texts[i] = serve_form_get(rq->body, rq->len, def->fields[i].name);
+	return ok;
+}
+
 static enum MHD_Result officer_register(struct server *sv, struct MHD_Connection *c, const struct session *s,
 					const struct request *rq)
 {
-	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64], *csrf = serve_form_get(rq->body, rq->len, "csrf"), *mrz;
+	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64], *mrz;
 	struct reg_answer a;
-	json_t *fails = json_array();
+	json_t *fails;
 	struct buf b;
 	size_t i;
 	unsigned status;
 
-	if (!csrf || strcmp(csrf, s->csrf)) {
-		free(csrf);
-		json_decref(fails);
+	if (!form_record(s, rq, sv->s, texts))
 		return expired_page(c, "/officer");
-	}
-	free(csrf);
-	for (i = 0; i < sv->s->n_fields; i++)
-		texts[i] = serve_form_get(rq->body, rq->len, sv->s->fields[i].name);
+	fails = json_array();
 	client_addr(c, addr, sizeof(addr));
 	mrz = serve_form_get(rq->body, rq->len, "mrz");
 	serve_register(sv, &s->u, addr, texts, mrz && mrz[0] ? mrz : NULL, fails, rq->body, rq->len, &a);
@@ -645,19 +656,14 @@ static enum MHD_Result record_form(struct MHD_Connection *c, const struct sessio
 static enum MHD_Result record_post(struct server *sv, struct MHD_Connection *c, const struct session *s,
 				   struct served *r, const struct request *rq)
 {
-	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64], *csrf = serve_form_get(rq->body, rq->len, "csrf");
+	char *texts[SCHEMA_MAX_FIELDS] = { 0 }, addr[64];
 	json_t *fails, *record = NULL;
 	struct buf b;
 	size_t i;
 	int status;
 
-	if (!csrf || strcmp(csrf, s->csrf)) {
-		free(csrf);
+	if (!form_record(s, rq, r->s, texts))
 		return expired_page(c, "/registers");
-	}
-	free(csrf);
-	for (i = 0; i < r->s->n_fields; i++)
-		texts[i] = serve_form_get(rq->body, rq->len, r->s->fields[i].name);
 	client_addr(c, addr, sizeof(addr));
 	fails = json_array();
 	status = registers_put(sv, &s->u, addr, r, texts, fails, rq->body, rq->len, &record);

@@ -244,6 +244,9 @@ int registers_open(struct server *sv, struct err *err);
 void registers_close(struct server *sv);
 /** In the writer's transaction: one JOB_RECORD (its status 201, 200, 409 or 422). */
 int registers_write_job(struct server *sv, struct job *j, struct err *err);
+int serve_put_record(struct server *sv, struct store_table *t, const struct schema *s, struct store_batch *b,
+		     struct job *j, enum store_put *put, struct err *err);
+int serve_trail_record(struct server *sv, struct job *j, const char *name, int id_field, struct err *err);
 /** In the writer's transaction: the batches whose counts moved. */
 int registers_save(struct server *sv, struct err *err);
 /** The register served under name (len bytes), or NULL. */

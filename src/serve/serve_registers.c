@@ -12,7 +12,6 @@
  * SPDX-License-Identifier: MIT
  */
 #include "serve_int.h"
-#include "ingest.h"
 #include "mem.h"
 #include "refers.h"
 #include "validate.h"
@@ -86,9 +85,7 @@ void registers_close(struct server *sv)
 int registers_write_job(struct server *sv, struct job *j, struct err *err)
 {
 	struct served *r = j->reg;
-	const struct csv_field *id = &j->vals[r->s->id_field];
 	enum store_put put;
-	int64_t first;
 	int rc;
 
 	/* the records it names are in the store, or in this group before it */
@@ -101,30 +98,10 @@ int registers_write_job(struct server *sv, struct job *j, struct err *err)
 			return 0;
 		}
 	}
-	r->batch.rows_read++;
 	r->dirty = 1;
-	rc = store_table_put(r->t, j->vals, ingest_hash(j->vals, r->s->n_fields), r->batch.id, r->batch.rows_read, &put,
-			     &first, err);
-	if (rc)
+	if ((rc = serve_put_record(sv, r->t, r->s, &r->batch, j, &put, err)))
 		return rc;
-	if (put == STORE_ACCEPTED) {
-		r->batch.accepted++;
-		j->status = 201;
-	} else if (put == STORE_DUPLICATE) {
-		r->batch.duplicates++;
-		rc = store_put_duplicate(sv->st, r->batch.id, r->batch.rows_read, id->p, id->len, first, err);
-		j->status = 200;
-	} else {
-		r->batch.conflicts++;
-		rc = store_put_conflict(sv->st, r->batch.id, r->batch.rows_read, id->p, id->len, first, j->raw, j->raw_len,
-					err);
-		j->status = 409;
-	}
-	if (!rc) {
-		snprintf(j->object, sizeof(j->object), "%s:%.*s", r->s->name, (int)id->len, id->p);
-		rc = trail_append(store_db(sv->st), &sv->trail, j->user, j->addr, "register", j->object, j->status, err);
-	}
-	return rc;
+	return serve_trail_record(sv, j, r->s->name, r->s->id_field, err);
 }
 
 int registers_save(struct server *sv, struct err *err)

@@ -1,7 +1,8 @@
 # The tables of the other registers from synth's registers: consular registrations
 # (objective 3), job offers and seekers (objective 6), trafficking cases and
-# repatriations (objectives 9 and 10) and the census module. Python counts every
-# cell again from the store's records; repatriations are shown by region of the
+# repatriations (objectives 9 and 10) and the census module. Python counts each
+# table's cells again from the store's records, across all its dimensions (and the
+# groupings checked by name: regions, decades); repatriations are shown by region of the
 # consulate only and published with k=10; the bulletin's census-against-register
 # figures are the published cells of census_emigrants and gcm_objective1.
 . "$ROOT/tests/cli/lib.sh"
@@ -23,6 +24,7 @@ from collections import Counter
 db = sqlite3.connect("s.db")
 root = os.environ["ROOT"]
 region = {r["code"]: r["region"] for r in csv.DictReader(open(root + "/codelists/regions.csv", encoding="utf-8"))}
+age_group = {r["code"]: r["age_group"] for r in csv.DictReader(open(root + "/codelists/age_years.csv", encoding="utf-8"))}
 tables = {}
 def table(name, measure):
     if (name, measure) not in tables:  # each exact table read once
@@ -58,8 +60,9 @@ check("gcm_objective3", "REGISTRATIONS", "SELECT substr(registered_on, 1, 4), co
       lambda r: dict(TIME_PERIOD=r[0], RESIDENCE=region[r[1]]))
 check("gcm_objective6_offers", "OFFERS", "SELECT posted_on, destination, occupation FROM reg_job_offers_abroad",
       lambda r: dict(TIME_PERIOD=r[0][:7], DESTINATION=r[1], OCCUPATION=r[2]))
-check("gcm_objective6_seekers", "SEEKERS", "SELECT substr(registered_on, 1, 4), department, sex FROM reg_job_seekers",
-      lambda r: dict(TIME_PERIOD=r[0], DEPARTMENT=r[1], SEX=r[2]))
+check("gcm_objective6_seekers", "SEEKERS", "SELECT substr(registered_on, 1, 4), department, sex,"
+      " coalesce(occupation, '_Z') FROM reg_job_seekers",
+      lambda r: dict(TIME_PERIOD=r[0], DEPARTMENT=r[1], SEX=r[2], OCCUPATION=r[3]))
 check("gcm_objective10_cases", "EVENTS", "SELECT substr(event_date, 1, 7), stage, crime, coalesce(exploitation, '_Z'), scope FROM reg_trafficking_cases",
       lambda r: dict(TIME_PERIOD=r[0], STAGE=r[1], CRIME=r[2], EXPLOITATION=r[3], SCOPE=r[4]))
 dims, t = check("gcm_objective10_repatriations", "EVENTS",
@@ -68,7 +71,7 @@ dims, t = check("gcm_objective10_repatriations", "EVENTS",
 i = dims.index("CONSULATE")
 assert not any(len(k[i]) == 3 and k[i].isalpha() for k in t), "repatriations published by country"
 check("census_emigrants", "EMIGRANTS", "SELECT year_of_departure, sex, age_at_departure, destination FROM reg_census_emigrants",
-      lambda r: dict(TIME_PERIOD=str(r[0]), SEX=r[1], DESTINATION=r[3]))
+      lambda r: dict(TIME_PERIOD=str(r[0]), SEX=r[1], AGE=age_group[str(r[2])], DESTINATION=r[3]))
 check("census_emigrants", "EMIGRANTS", "SELECT year_of_departure FROM reg_census_emigrants",
       lambda r: dict(TIME_PERIOD=f"{r[0] // 10 * 10}s"))
 # cases by the state each reached: its latest event (by date, then id), one count a case
