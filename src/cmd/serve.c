@@ -12,7 +12,7 @@ static void help(FILE *f)
 {
 	fprintf(f,
 		"usage: pasos [--db PATH] serve [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE]\n"
-		"                              [--public DIR]\n\n"
+		"                              [--public DIR] [--threads N]\n\n"
 		"Serve the store over HTTP in the foreground until SIGTERM or SIGINT. One\n"
 		"process owns the store. Accounts come from 'pasos user add'.\n\n"
 		"routes:\n"
@@ -37,7 +37,9 @@ static void help(FILE *f)
 		"  --listen ADDR:PORT   IPv4 address and port (default 127.0.0.1:8080)\n"
 		"  --tls-cert FILE, --tls-key FILE   serve HTTPS with this certificate and key (PEM)\n"
 		"  --public DIR         serve the protected tables 'pasos protect' wrote in DIR to\n"
-		"                       anyone, at /public/ (never the store)\n\n"
+		"                       anyone, at /public/ (never the store)\n"
+		"  --threads N          threads answering HTTP, each over many connections; a\n"
+		"                       connection waiting for a commit holds none (default 4)\n\n"
 		"example:\n"
 		"  pasos --db out/demo/pasos.db serve --listen 127.0.0.1:8080\n");
 }
@@ -45,17 +47,20 @@ static void help(FILE *f)
 int cmd_serve(struct app *app, int argc, char **argv)
 {
 	struct serve_opts o = { app->db_path, "127.0.0.1:8080", 0, NULL, NULL, NULL };
+	long long threads = 0;
 	const struct opt_spec spec[] = {
 		{ "listen", 0, OPT_STR, &o.listen, 0, 0 },
 		{ "tls-cert", 0, OPT_STR, &o.tls_cert, 0, 0 },
 		{ "tls-key", 0, OPT_STR, &o.tls_key, 0, 0 },
 		{ "public", 0, OPT_STR, &o.public_dir, 0, 0 },
+		{ "threads", 0, OPT_INT, &threads, 1, 64 },
 	};
 	struct err err;
 	int rc;
 
 	if ((rc = opt_parse("serve", argc, argv, spec, sizeof(spec) / sizeof(spec[0]), help, NULL)))
 		return rc < 0 ? EXIT_OK : rc;
+	o.threads = (unsigned)threads;
 	err_init(&err);
 	if (serve_run(&o, &err))
 		return cli_report("serve", &err);

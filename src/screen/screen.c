@@ -37,6 +37,10 @@ struct tok {
 struct sname {
 	uint32_t entry;
 	uint32_t tok_off;   /* into name_toks */
+	int32_t birth;      /* the entry's, with its nationality and kind: */
+	char nat[3];        /* scoring a candidate reads no entry, the hits only */
+	uint8_t nat_len;    /* strlen of the entry's nationality, 255 when longer */
+	uint8_t ban;        /* the entry is a ban */
 	uint8_t n_tok;
 	uint8_t surnames;   /* bit i: word i is a surname (when roles_known) */
 	uint8_t roles_known;
@@ -342,6 +346,15 @@ static void add_name(struct screener *sc, struct keyvec *kv, uint32_t entry, uin
 	idx = (uint32_t)sc->n_names++;
 	sn = &sc->names[idx];
 	sn->entry = entry;
+	sn->birth = birth;
+	{
+		const struct wl_entry *e = &sc->set->e[entry];
+		size_t nl = strlen(e->nationality);
+
+		memcpy(sn->nat, e->nationality, nl < 3 ? nl : 3);
+		sn->nat_len = (uint8_t)(nl < 255 ? nl : 255);
+		sn->ban = e->kind == WL_BAN;
+	}
 	sn->tok_off = (uint32_t)sc->n_name_toks;
 	sn->n_tok = (uint8_t)n;
 	sn->roles_known = (uint8_t)known;
@@ -568,7 +581,7 @@ struct name_score {
 };
 
 /* Each list word's agreement with the traveller's words, computed once a screening: common names share words. */
-#define MEMO 512
+#define MEMO 256  /* on the stack: 19 KiB */
 struct memo {
 	uint32_t tok[MEMO];     /* token + 1, 0 free */
 	double sim[MEMO][MAX_TOK];
@@ -722,36 +735,103 @@ static double birth_adjust(int32_t tb, int32_t lb, const char **why)
 }
 
 /* The candidates of a screening, gathered from the postings of its keys. */
+#define BATCH 64
 struct gather {
 	int32_t tb;          /* the traveller's birth (yyyymmdd, 0 unknown) */
 	double threshold;
 	uint32_t *cand;
 	size_t nc, cap;
+	uint64_t keys[BATCH];  /* keys waiting for their batch */
+	size_t nk;
+	uint32_t local[512];   /* cand while it fits: no allocation for most screenings */
 };
 
 /*
- * Append the names under key whose birth date leaves them a chance: a name
- * scores at most 1 and a nationality adds at most 0.05, so a birth date that
- * takes the best possible score below the threshold rules the name out here,
- * from the birth kept beside the posting, with no lookup of the name (on a
- * list of a million, those lookups were the cost of screening).
+ * Append the names under the keys whose birth date leaves them a chance: a
+ * name scores at most 1 and a nationality adds at most 0.05, so a birth date
+ * that takes the best possible score below the threshold rules the name out
+ * here, from the birth kept beside the posting, with no lookup of the name
+ * (on a list of a million, those lookups were the cost of screening).
+ *
+ * The keys of a screening are independent, so they are looked up in stages,
+ * each stage prefetching its cache lines for every key before the next reads
+ * any (hash slot, key, postings): their cache misses, which were most of the
+ * time of a screening, then overlap instead of following one another.
  */
-static void collect(const struct screener *sc, uint64_t key, struct gather *g)
+static void collect_batch(const struct screener *sc, const uint64_t *keys, size_t nk, struct gather *g)
 {
-	size_t np, i;
-	const uint32_t *p = postings(sc, key, &np);
-	const int32_t *birth = sc->post_birth + (p - sc->post);
+	const uint32_t *p[BATCH];
+	size_t h[BATCH], np[BATCH], i, k;
 	const char *why;
 
-	if (!np)
-		return;
-	if (g->nc + np > g->cap) {
-		g->cap = (g->nc + np) * 2;
-		g->cand = xrealloc(g->cand, st_mult(g->cap, sizeof(*g->cand)));
+	for (i = 0; i < nk; i++) {
+		h[i] = (size_t)(keys[i] ^ (keys[i] >> 29)) & sc->slot_mask;
+		__builtin_prefetch(&sc->slot[h[i]]);
 	}
-	for (i = 0; i < np; i++)
-		if (1.05 + birth_adjust(g->tb, birth[i], &why) >= g->threshold)
-			g->cand[g->nc++] = p[i];
+	for (i = 0; i < nk; i++)
+		if (sc->slot[h[i]]) {
+			__builtin_prefetch(&sc->keys[sc->slot[h[i]] - 1]);
+			__builtin_prefetch(&sc->key_start[sc->slot[h[i]] - 1]);
+		}
+	for (i = 0; i < nk; i++)
+		if ((p[i] = postings(sc, keys[i], &np[i]))) {
+			__builtin_prefetch(p[i]);
+			__builtin_prefetch(sc->post_birth + (p[i] - sc->post));
+		}
+	for (i = 0; i < nk; i++) {
+		const int32_t *birth = p[i] ? sc->post_birth + (p[i] - sc->post) : NULL;
+
+		if (!np[i])
+			continue;
+		if (g->nc + np[i] > g->cap) {
+			uint32_t *c = xmalloc(st_mult((g->nc + np[i]) * 2, sizeof(*c)));
+
+			memcpy(c, g->cand, g->nc * sizeof(*c));
+			if (g->cand != g->local)
+				free(g->cand);
+			g->cand = c;
+			g->cap = (g->nc + np[i]) * 2;
+		}
+		for (k = 0; k < np[i]; k++)
+			if (1.05 + birth_adjust(g->tb, birth[k], &why) >= g->threshold)
+				g->cand[g->nc++] = p[i][k];
+	}
+}
+
+/* Queue a key; a full batch is looked up. */
+static void collect(const struct screener *sc, uint64_t key, struct gather *g)
+{
+	g->keys[g->nk++] = key;
+	if (g->nk == BATCH) {
+		collect_batch(sc, g->keys, g->nk, g);
+		g->nk = 0;
+	}
+}
+
+/*
+ * Prefetch what scoring candidates cand[0..n) reads, level by level (the
+ * name, then its words, then their text), for the same reason.
+ */
+static void prefetch_candidates(const struct screener *sc, const uint32_t *cand, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		__builtin_prefetch(&sc->names[cand[i]]);
+	for (i = 0; i < n; i++)
+		__builtin_prefetch(&sc->name_toks[sc->names[cand[i]].tok_off]);
+	for (i = 0; i < n; i++) {
+		const struct sname *sn = &sc->names[cand[i]];
+
+		for (j = 0; j < sn->n_tok; j++)
+			__builtin_prefetch(&sc->toks[sc->name_toks[sn->tok_off + j]]);
+	}
+	for (i = 0; i < n; i++) {
+		const struct sname *sn = &sc->names[cand[i]];
+
+		for (j = 0; j < sn->n_tok; j++)
+			__builtin_prefetch(sc->strs + sc->toks[sc->name_toks[sn->tok_off + j]].off);
+	}
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -842,12 +922,18 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 	char sur[512];
 	size_t nt, ns = 0, i, j, n = 0, nc;
 	uint32_t *cand;
-	struct memo *memo = NULL;
+	struct memo memo;
 	int32_t tb = traveller_birth(&t->birth);
-	struct gather g = { tb, threshold, NULL, 0, 0 };
+	struct gather g;
 
 	if (max == 0)
 		return 0;
+	g.tb = tb;
+	g.threshold = threshold;
+	g.cand = g.local;
+	g.nc = 0;
+	g.cap = sizeof(g.local) / sizeof(g.local[0]);
+	g.nk = 0;
 	n = screen_documents(sc, t, hits, 0, max);
 	if (t->surname1.len + t->surname2.len + 2 < sizeof(sur)) {
 		memcpy(sur, t->surname1.p, t->surname1.len);
@@ -896,15 +982,14 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 				if (swapped != tb && tb % 100 <= 12)
 					collect(sc, date_key(tw[i].skel, swapped), &g);
 			}
+		collect_batch(sc, g.keys, g.nk, &g);
 	}
 	cand = g.cand;
 	nc = g.nc;
 	if (nc)
 		qsort(cand, nc, sizeof(*cand), cmp_u32);
-	if (nc && !memo) {
-		memo = xmalloc(sizeof(*memo));
-		memset(memo->tok, 0, sizeof(memo->tok));
-	}
+	if (nc)
+		memset(memo.tok, 0, sizeof(memo.tok));
 	for (i = 0; i < nc; i++) {
 		const struct sname *sn;
 		const struct wl_entry *e;
@@ -913,25 +998,28 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 		const char *bwhy;
 		double s, badj, nat = 0.0;
 
+		if (i % BATCH == 0)
+			prefetch_candidates(sc, cand + i, nc - i < BATCH ? nc - i : BATCH);
 		if (i > 0 && cand[i] == cand[i - 1])
 			continue;
 		sn = &sc->names[cand[i]];
-		e = &sc->set->e[sn->entry];
-		if (e->kind == WL_BAN && !t->entry)
+		if (sn->ban && !t->entry)
 			continue;
-		badj = birth_adjust(tb, e->birth, &bwhy);
-		if (t->nationality.len && e->nationality[0])
-			nat = field_is(&t->nationality, e->nationality) ? 0.05 : -0.10;
+		badj = birth_adjust(tb, sn->birth, &bwhy);
+		if (t->nationality.len && sn->nat_len)
+			nat = (sn->nat_len <= 3 ? t->nationality.len == sn->nat_len && !memcmp(t->nationality.p, sn->nat, sn->nat_len)
+						: field_is(&t->nationality, sc->set->e[sn->entry].nationality)) ? 0.05 : -0.10;
 		/* a name scores at most 1: a candidate that cannot reach the threshold is not scored */
 		if (1.0 + badj + nat < threshold)
 			continue;
-		score_name(sc, sn, tw, nt, memo, &ns_);
+		score_name(sc, sn, tw, nt, &memo, &ns_);
 		if (ns_.matched < 2 && !(ns_.matched == 1 && (nt == 1 || sn->n_tok == 1)))
 			continue;
 		s = ns_.score + badj;
 		s += nat;
 		if (s < threshold)
 			continue;
+		e = &sc->set->e[sn->entry];
 		h.kind = e->kind == WL_BAN ? SCREEN_BAN : SCREEN_NAME;
 		h.entry = e;
 		h.score = s > 1.0 ? 1.0 : s;
@@ -941,8 +1029,8 @@ size_t screen_lists(const struct screener *sc, const struct screen_traveller *t,
 			 nat > 0 ? "; nationality: same" : nat < 0 ? "; nationality: differs" : "");
 		n = add_hit(hits, n, max, &h);
 	}
-	free(cand);
-	free(memo);
+	if (cand != g.local)
+		free(cand);
 	return n;
 }
 

@@ -15,7 +15,7 @@
 struct serve_opts {
 	const char *db_path;   /* the store: this process owns it while it serves */
 	const char *listen;    /* "127.0.0.1:8080" */
-	unsigned threads;      /* 0: one per connection */
+	unsigned threads;      /* threads answering HTTP, each over many connections; 0: 4 */
 	const char *tls_cert;  /* PEM files: HTTPS when both are given */
 	const char *tls_key;
 	const char *public_dir; /* the protected tables 'pasos protect' wrote, served to anyone; NULL: none */

@@ -323,7 +323,8 @@ static json_t *search_by_name(struct server *sv, const char *surname, const char
 }
 
 /* GET /api/v1/persons?document_...= or /api/v1/persons/ID: the history, the read in the trail first. */
-enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *id)
+enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, struct request *rq, const struct user *u,
+				const char *id)
 {
 	const char *dt = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_type");
 	const char *dc = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "document_country");
@@ -352,11 +353,13 @@ enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, cons
 		for (k = 0; k < json_array_size(found) && off < (int)sizeof(object) - 24; k++)
 			off += snprintf(object + off, sizeof(object) - (size_t)off, "%s%lld", k ? "," : "",
 					(long long)json_integer_value(json_object_get(json_array_get(found, k), "person_id")));
-		if (trail_read(sv, c, u, "search by name", object, MHD_HTTP_OK)) {
-			json_decref(found);
-			return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the audit trail failed: nothing is shown");
+		{
+			json_t *o = json_pack("{s:o}", "persons", found);
+			char *text = json_dumps(o, JSON_COMPACT);
+
+			json_decref(o);
+			return send_json_traced(sv, c, rq, u, "search by name", object, MHD_HTTP_OK, MHD_HTTP_OK, text);
 		}
-		return send_json(c, MHD_HTTP_OK, json_pack("{s:o}", "persons", found));
 	}
 	if (id) {
 		if (opt_int(id, 1, INT64_MAX, &asked))
@@ -374,14 +377,14 @@ enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, cons
 	}
 	/* the read is in the trail before the answer leaves */
 	snprintf(object, sizeof(object), "person:%lld", (long long)(n ? person : 0));
-	if (trail_read(sv, c, u, "read history", object, n ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND)) {
-		buf_release(&b);
-		return send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the audit trail failed: nothing is shown");
-	}
 	if (!n || e.code) {
+		json_t *o = json_pack("{s:s}", "error", !n ? "no such traveller" : "the history is too long to send");
+		char *text = json_dumps(o, JSON_COMPACT);
+
+		json_decref(o);
 		buf_release(&b);
-		return !n ? send_error(c, MHD_HTTP_NOT_FOUND, "no such traveller")
-			  : send_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "the history is too long to send");
+		return send_json_traced(sv, c, rq, u, "read history", object, n ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND,
+					!n ? MHD_HTTP_NOT_FOUND : MHD_HTTP_INTERNAL_SERVER_ERROR, text);
 	}
-	return send_json_text(c, MHD_HTTP_OK, b.p, b.len);
+	return send_json_traced(sv, c, rq, u, "read history", object, MHD_HTTP_OK, MHD_HTTP_OK, b.p);
 }

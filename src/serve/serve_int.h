@@ -62,7 +62,8 @@ struct job {
 	/* out */
 	int status;               /* 201, 200, 409, 422 (JOB_RECORD), or 500 */
 	int64_t person;
-	sem_t answered;           /* posted by the writer once the job is committed or failed */
+	sem_t answered;           /* posted by the writer once the job is committed or failed ... */
+	struct MHD_Connection *conn;  /* ... or, when set, this suspended connection resumed (submit_async) */
 	struct job *next;
 };
 
@@ -127,16 +128,37 @@ struct server {
 	pthread_cond_t work;
 	struct job *head, *tail;
 	int stopping;
-	/* checkpoints, by a thread of their own (stopped with the writer, under lock) */
+	long in_flight;           /* jobs of suspended connections not answered yet; drained signalled at 0 */
+	pthread_cond_t drained;
+	/* checkpoints, by a thread of their own (woken after each commit, stopped with the writer, under lock) */
 	sqlite3 *ckpt_db;
 	pthread_cond_t ckpt_cond;
+	int ckpt_due;
 };
 
+
+/*
+ * A request whose connection waits, suspended, for its job's commit: the
+ * pool thread that took it goes on with other connections, and the one
+ * the writer's resume wakes calls finish to answer it.
+ */
+struct pending {
+	struct job j;
+	enum MHD_Result (*finish)(struct server *sv, struct MHD_Connection *c, struct pending *p);
+	/* a registration: its texts (j.vals point into them) and failures */
+	char *texts[SCHEMA_MAX_FIELDS];
+	json_t *fails;
+	/* a read: its answer, ready, sent once the read is in the trail */
+	char *text;
+	size_t len;
+	unsigned status;
+};
 
 struct request {
 	char *body;
 	size_t len;
 	int too_big;
+	struct pending *pending;  /* set while the connection waits for a commit */
 };
 
 /* What a registration came to: status 201, 200, 403, 409, 422 or 500, with an error, failures or the record. */
@@ -188,6 +210,20 @@ int trail_read(struct server *sv, struct MHD_Connection *c, const struct user *u
 
 /** Hand a job to the writer and wait until it is committed (or failed). */
 void submit(struct server *sv, struct job *j);
+/**
+ * Hand p's job to the writer and suspend c, returning at once: the writer
+ * resumes c once the job is committed (or failed), and the next call of
+ * the access handler for c answers with p->finish. rq owns p from here.
+ */
+enum MHD_Result submit_async(struct server *sv, struct MHD_Connection *c, struct request *rq, struct pending *p);
+/**
+ * Answer status with text (JSON, taken) once the read (action, object,
+ * read_status) is in the audit trail, the connection suspended meanwhile;
+ * if the trail fails, 500 and nothing shown.
+ */
+enum MHD_Result send_json_traced(struct server *sv, struct MHD_Connection *c, struct request *rq,
+				 const struct user *u, const char *action, const char *object, int read_status,
+				 unsigned status, char *text);
 
 /* serve_history.c: a traveller's history */
 /* One crossing of a history (the texts are the store's, valid during the call; permitted NULL when none). */
@@ -211,7 +247,8 @@ long history_each(struct server *sv, int64_t *person, const char *const doc[3], 
 /** The person of a document, or 0. */
 int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn);
 /** GET /api/v1/persons?document_...=, ?surname=..., or /api/v1/persons/ID (id): the read in the trail first. */
-enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, const struct user *u, const char *id);
+enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, struct request *rq, const struct user *u,
+				const char *id);
 
 enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_t *body);
 /** Send text (malloc'd, JSON already, taken) as application/json. */
