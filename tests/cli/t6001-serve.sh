@@ -112,8 +112,30 @@ for id in $(comm -23 sent.txt acked.txt); do
   [ "$code" = 201 ] || [ "$code" = 200 ] || fail "$id after the restart: $code $(cat body.json)"
 done
 expect_eq "$(sqlite3 s.db "select count(*) from reg_movements where movement_id like 'L%-%'")" "$(wc -l < sent.txt)" "every registration once"
-kill -TERM $spid; wait $spid || fail "the server did not stop cleanly on SIGTERM"
+# under load, then SIGTERM: the registrations waiting for their commit (their connections
+# suspended) are answered, the server stops by itself, and every acknowledged one is stored once
+for c in 1 2 3 4 5 6; do
+  ( for i in $(seq 1 40); do
+      code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" -H 'Content-Type: application/json' \
+        --data-binary "$(rec M$c-$i Q$c$i)" "$url" || true)
+      echo "M$c-$i $code"
+    done ) > term$c.txt &
+done
+sleep 0.4
+kill -TERM $spid
+( sleep 60; kill -9 $spid 2> /dev/null ) & watchdog=$!
+wait $spid || fail "the server did not stop cleanly on SIGTERM under load"
+kill $watchdog 2> /dev/null || true
+wait 2> /dev/null || true
 grep -q "stopped;" serve.log || fail "no word at the stop: $(cat serve.log)"
+cat term*.txt | awk '$2 == 201 || $2 == 200 {print $1}' | sort > acked.txt
+sqlite3 s.db "select movement_id from reg_movements where movement_id like 'M%-%'" | sort > stored.txt
+[ "$(wc -l < acked.txt)" -gt 0 ] || fail "nothing was acknowledged before SIGTERM"
+[ -z "$(comm -23 acked.txt stored.txt)" ] || fail "acknowledged but not stored: $(comm -23 acked.txt stored.txt | head)"
+expect_eq "$(sqlite3 s.db "select count(*) - count(distinct movement_id) from reg_movements")" 0 "each once after SIGTERM"
+[ "$(($(wc -l < stored.txt) - $(wc -l < acked.txt)))" -le 6 ] || fail "more stored than acknowledged beyond the requests in flight"
+! grep -v ' 20[01]$' term*.txt | grep -v ' 000$' | grep -q . || fail "answers other than 201/200 or no connection: $(grep -v ' 20[01]$' term*.txt | grep -v ' 000$' | head -3)"
+echo "SIGTERM under load: acknowledged $(wc -l < acked.txt), stored $(wc -l < stored.txt)"
 
 # the audit trail: whole, then an entry altered, then one removed
 $PASOS --db s.db audit verify > v.txt || fail "trail: $(cat v.txt)"
