@@ -38,6 +38,15 @@ rules = {(f["field"], f["rule"]) for f in d["failures"]}
 assert ("bogus", "unknown_field") in rules and ("sex", "code") in rules and ("direction", "required") in rules, rules
 PY
 expect_eq "$(sqlite3 s.db "select count(*) from reg_movements where movement_id = 'API3'")" 0 "nothing stored of a 422"
+# a commit that fails (a trigger planted in the store refuses one record): its answer is 500, nothing
+# of it is stored, and the next registration is stored as usual
+sqlite3 -cmd '.timeout 5000' s.db "CREATE TRIGGER planted BEFORE INSERT ON reg_movements WHEN NEW.movement_id = 'FAIL1'
+  BEGIN SELECT RAISE(ABORT, 'planted'); END;"
+expect_eq "$(post "$T" "$(rec FAIL1 P777 Zoila | sed s/1980-01-01/1961-07-07/)")" 500 "a commit that fails"
+grep -q 'not stored' body.json || fail "500 body: $(cat body.json)"
+sqlite3 -cmd '.timeout 5000' s.db "DROP TRIGGER planted"
+expect_eq "$(sqlite3 s.db "select count(*) from reg_movements where movement_id = 'FAIL1'")" 0 "nothing stored of a failed commit"
+expect_eq "$(post "$T" "$(rec FAIL1 P777 Zoila | sed s/1980-01-01/1961-07-07/)")" 201 "the same record once the store takes it"
 expect_eq "$(post "$T" "$(rec API4 | sed 's/"road"/"road","border_post":"VLZ"/')")" 403 "another post than the officer's"
 expect_eq "$(post "" "$(rec API5)")" 401 "no token"
 expect_eq "$(post "$O" "$(rec API5)")" 401 "a disabled account"
