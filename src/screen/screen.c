@@ -416,6 +416,12 @@ static uint64_t doc_key(const char *type, size_t tl, const char *country, size_t
 	return hash_bytes(norm, n, h);
 }
 
+/* The first slot of key in the hash table over the keys. */
+static size_t slot_of(const struct screener *sc, uint64_t key)
+{
+	return (size_t)(key ^ (key >> 29)) & sc->slot_mask;
+}
+
 struct screener *screener_new(struct wl_set *set)
 {
 	struct screener *sc = xcalloc(1, sizeof(*sc));
@@ -471,7 +477,7 @@ struct screener *screener_new(struct wl_set *set)
 		sc->slot = xcalloc(cap, sizeof(*sc->slot));
 		sc->slot_mask = cap - 1;
 		for (i = 0; i < sc->n_keys; i++) {
-			size_t h = (size_t)(sc->keys[i] ^ (sc->keys[i] >> 29)) & sc->slot_mask;
+			size_t h = slot_of(sc, sc->keys[i]);
 
 			while (sc->slot[h])
 				h = (h + 1) & sc->slot_mask;
@@ -526,7 +532,7 @@ uint64_t screener_generation(const struct screener *sc)
 
 static const uint32_t *postings(const struct screener *sc, uint64_t key, size_t *n)
 {
-	size_t h = (size_t)(key ^ (key >> 29)) & sc->slot_mask;
+	size_t h = slot_of(sc, key);
 
 	for (; sc->slot[h]; h = (h + 1) & sc->slot_mask) {
 		size_t i = sc->slot[h] - 1;
@@ -765,7 +771,7 @@ static void collect_batch(const struct screener *sc, const uint64_t *keys, size_
 	const char *why;
 
 	for (i = 0; i < nk; i++) {
-		h[i] = (size_t)(keys[i] ^ (keys[i] >> 29)) & sc->slot_mask;
+		h[i] = slot_of(sc, keys[i]);
 		__builtin_prefetch(&sc->slot[h[i]]);
 	}
 	for (i = 0; i < nk; i++)

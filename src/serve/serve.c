@@ -296,12 +296,13 @@ static double now_s(void)
  * and measured at 64 connections p99 of registrations went from about
  * 9 ms every 1 or 2 ms to 10 ms every 5 ms, 13 ms every 20 ms and 17 ms
  * every 50 ms (bench/serve.sh, a store of 100,000 movements; earlier,
- * 43 ms every 200 ms and 98 ms every 64 MiB of log). But the histories'
- * reads commit thousands of times a second: after every commit, 14%
- * fewer histories a second than every 2 ms, and every 5 ms, 23,300 a
- * second at 32 connections on 10 M movements against 19,900 every 2 ms. But the log
- * starts again from its beginning only at a moment when no read uses it,
- * which under a steady flow of reads never comes: past
+ * 43 ms every 200 ms and 98 ms every 64 MiB of log). Not more often:
+ * the histories' reads commit thousands of times a second, and every
+ * 5 ms gave 23,300 histories a second at 32 connections on 10 M
+ * movements, every 2 ms 19,900, after every commit 14% fewer still.
+ *
+ * The log starts again from its beginning only at a moment when no read
+ * uses it, which under a steady flow of reads never comes: past
  * CKPT_RESTART_FRAMES, a checkpoint holds the writer and waits for the
  * reads under way to end (new ones read the store itself), but never more
  * than about 10 ms: a read thread waiting for a core could keep it, and
@@ -416,6 +417,7 @@ static void pending_free(struct pending *p)
 	json_decref(p->fails);
 	free(p->text);
 	free(p->j.hits_json);
+	json_decref(p->j.hits);
 	free(p);
 }
 
@@ -487,18 +489,28 @@ static enum MHD_Result finish_traced(struct server *sv, struct MHD_Connection *c
 	return send_json_text(c, p->status, text, p->len);
 }
 
-enum MHD_Result send_json_traced(struct server *sv, struct MHD_Connection *c, struct request *rq,
+enum MHD_Result send_text_traced(struct server *sv, struct MHD_Connection *c, struct request *rq,
 				 const struct user *u, const char *action, const char *object, int read_status,
-				 unsigned status, char *text)
+				 unsigned status, char *text, size_t len)
 {
 	struct pending *p = xcalloc(1, sizeof(*p));
 
 	trail_job(&p->j, c, u, action, object, read_status);
 	p->text = text;
-	p->len = strlen(text);
+	p->len = len;
 	p->status = status;
 	p->finish = finish_traced;
 	return submit_async(sv, c, rq, p);
+}
+
+enum MHD_Result send_json_traced(struct server *sv, struct MHD_Connection *c, struct request *rq,
+				 const struct user *u, const char *action, const char *object, int read_status,
+				 unsigned status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+
+	json_decref(body);
+	return send_text_traced(sv, c, rq, u, action, object, read_status, status, text, strlen(text));
 }
 
 /* ==== HTTP ==== */
@@ -811,9 +823,9 @@ static void register_finish(struct server *sv, struct job *j, struct reg_answer 
 	a->status = j->status;
 	a->person = j->person;
 	if (j->status == 201) {
-		json_error_t je;
-		json_t *hits = json_loads(j->hits_json, 0, &je);
+		json_t *hits = j->hits;
 
+		j->hits = NULL;
 		a->screening = json_pack("{s:I,s:I,s:o}", "screening_id", (json_int_t)j->screening, "lists_version",
 					 (json_int_t)j->lists_version, "hits", hits ? hits : json_array());
 		a->linked_by = j->linked_by;
@@ -827,6 +839,8 @@ static void register_finish(struct server *sv, struct job *j, struct reg_answer 
 	}
 	free(j->hits_json);
 	j->hits_json = NULL;
+	json_decref(j->hits);
+	j->hits = NULL;
 	if (j->status == 500) {
 		a->error = "not stored: the store failed; try again";
 	} else if (j->status == 409) {

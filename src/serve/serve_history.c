@@ -353,13 +353,8 @@ enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, stru
 		for (k = 0; k < json_array_size(found) && off < (int)sizeof(object) - 24; k++)
 			off += snprintf(object + off, sizeof(object) - (size_t)off, "%s%lld", k ? "," : "",
 					(long long)json_integer_value(json_object_get(json_array_get(found, k), "person_id")));
-		{
-			json_t *o = json_pack("{s:o}", "persons", found);
-			char *text = json_dumps(o, JSON_COMPACT);
-
-			json_decref(o);
-			return send_json_traced(sv, c, rq, u, "search by name", object, MHD_HTTP_OK, MHD_HTTP_OK, text);
-		}
+		return send_json_traced(sv, c, rq, u, "search by name", object, MHD_HTTP_OK, MHD_HTTP_OK,
+					json_pack("{s:o}", "persons", found));
 	}
 	if (id) {
 		if (opt_int(id, 1, INT64_MAX, &asked))
@@ -378,13 +373,10 @@ enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, stru
 	/* the read is in the trail before the answer leaves */
 	snprintf(object, sizeof(object), "person:%lld", (long long)(n ? person : 0));
 	if (!n || e.code) {
-		json_t *o = json_pack("{s:s}", "error", !n ? "no such traveller" : "the history is too long to send");
-		char *text = json_dumps(o, JSON_COMPACT);
-
-		json_decref(o);
 		buf_release(&b);
 		return send_json_traced(sv, c, rq, u, "read history", object, n ? MHD_HTTP_OK : MHD_HTTP_NOT_FOUND,
-					!n ? MHD_HTTP_NOT_FOUND : MHD_HTTP_INTERNAL_SERVER_ERROR, text);
+					!n ? MHD_HTTP_NOT_FOUND : MHD_HTTP_INTERNAL_SERVER_ERROR,
+					json_pack("{s:s}", "error", !n ? "no such traveller" : "the history is too long to send"));
 	}
-	return send_json_traced(sv, c, rq, u, "read history", object, MHD_HTTP_OK, MHD_HTTP_OK, b.p);
+	return send_text_traced(sv, c, rq, u, "read history", object, MHD_HTTP_OK, MHD_HTTP_OK, b.p, b.len);
 }

@@ -46,10 +46,11 @@ struct job {
 	size_t raw_len;
 	char user[USER_NAME_MAX + 1], addr[64], action[32], object[128];
 	int read_status;          /* JOB_TRAIL: the answer's status */
-	/* JOB_REGISTER: the screening, made before (hits_json owned by the asking thread) */
+	/* JOB_REGISTER: the screening, made before (hits_json for the store, hits for the answer: the asking thread's) */
 	int64_t lists_version;
 	int n_hits;
 	char *hits_json;
+	json_t *hits;
 	/* JOB_DECISION: the screening, the decision in action, a note (borrowed) */
 	const char *note;
 	int64_t screening;        /* out for JOB_REGISTER: the screening stored */
@@ -217,13 +218,17 @@ void submit(struct server *sv, struct job *j);
  */
 enum MHD_Result submit_async(struct server *sv, struct MHD_Connection *c, struct request *rq, struct pending *p);
 /**
- * Answer status with text (JSON, taken) once the read (action, object,
- * read_status) is in the audit trail, the connection suspended meanwhile;
- * if the trail fails, 500 and nothing shown.
+ * Answer status with text (JSON, malloc'd, taken) once the read (action,
+ * object, read_status) is in the audit trail, the connection suspended
+ * meanwhile; if the trail fails, 500 and nothing shown.
  */
+enum MHD_Result send_text_traced(struct server *sv, struct MHD_Connection *c, struct request *rq,
+				 const struct user *u, const char *action, const char *object, int read_status,
+				 unsigned status, char *text, size_t len);
+/** send_text_traced of body (taken), as send_json is send_json_text of it. */
 enum MHD_Result send_json_traced(struct server *sv, struct MHD_Connection *c, struct request *rq,
 				 const struct user *u, const char *action, const char *object, int read_status,
-				 unsigned status, char *text);
+				 unsigned status, json_t *body);
 
 /* serve_history.c: a traveller's history */
 /* One crossing of a history (the texts are the store's, valid during the call; permitted NULL when none). */
@@ -311,7 +316,7 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, do
 int screening_open(struct server *sv, struct err *err);
 int screening_start(struct server *sv);
 void screening_close(struct server *sv);
-/** Screen a registration's values (j->vals): fills j->lists_version, n_hits, hits_json (caller frees). */
+/** Screen a registration's values (j->vals): fills j->lists_version, n_hits, hits_json and hits (caller frees). */
 int screening_run(struct server *sv, struct job *j);
 /** In the writer's transaction: the screening of a stored crossing, and its hits to the trail. */
 int screening_store(struct server *sv, struct job *j, struct err *err);

@@ -255,7 +255,7 @@ int screening_run(struct server *sv, struct job *j)
 	}
 	j->n_hits = (int)json_array_size(a);
 	j->hits_json = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
+	j->hits = a;
 	return j->n_hits;
 }
 

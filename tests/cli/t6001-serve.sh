@@ -92,25 +92,33 @@ for bad in ine_monthly.exact.csv s.db ../s.db %2e%2e/s.db .pasos.lock; do
   expect_eq "$(curl -s --path-as-is -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/public/$bad")" 404 "public/$bad"
 done
 
+# six clients registering 40 crossings each, ids TAG1-1..TAG6-40 (documents DOC11...), answers in TAG1.txt...
+load() {
+  for c in 1 2 3 4 5 6; do
+    ( for i in $(seq 1 40); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" -H 'Content-Type: application/json' \
+          --data-binary "$(rec $1$c-$i $2$c$i)" "$url" || true)
+        echo "$1$c-$i $code"
+      done ) > $1$c.txt &
+  done
+}
+# after the load TAG: acked.txt and stored.txt; every acknowledged one stored once, at most those in flight more
+check_acked() {
+  cat $1?.txt | awk '$2 == 201 || $2 == 200 {print $1}' | sort > acked.txt
+  sqlite3 s.db "select movement_id from reg_movements where movement_id like '$1%-%'" | sort > stored.txt
+  [ "$(wc -l < acked.txt)" -gt 0 ] || fail "$1: nothing was acknowledged before the $2"
+  [ -z "$(comm -23 acked.txt stored.txt)" ] || fail "$1: acknowledged but not stored: $(comm -23 acked.txt stored.txt | head)"
+  expect_eq "$(sqlite3 s.db "select count(*) - count(distinct movement_id) from reg_movements")" 0 "each once after the $2"
+  [ "$(($(wc -l < stored.txt) - $(wc -l < acked.txt)))" -le 6 ] || fail "$1: more stored than acknowledged beyond the requests in flight"
+}
 # under load, then SIGKILL: every acknowledged registration is stored exactly once
-for c in 1 2 3 4 5 6; do
-  ( for i in $(seq 1 40); do
-      code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" -H 'Content-Type: application/json' \
-        --data-binary "$(rec L$c-$i P$c$i)" "$url" || true)
-      echo "L$c-$i $code"
-    done ) > load$c.txt &
-done
+load L P
 sleep 0.4
 kill -9 $spid
 wait 2>/dev/null || true
-cat load*.txt | awk '$2 == 201 || $2 == 200 {print $1}' | sort > acked.txt
-cat load*.txt | awk '{print $1}' | sort > sent.txt
-sqlite3 s.db "select movement_id from reg_movements where movement_id like 'L%-%'" | sort > stored.txt
-[ "$(wc -l < acked.txt)" -gt 0 ] || fail "nothing was acknowledged before the kill"
-[ -z "$(comm -23 acked.txt stored.txt)" ] || fail "acknowledged but not stored: $(comm -23 acked.txt stored.txt | head)"
+check_acked L kill
+cat L?.txt | awk '{print $1}' | sort > sent.txt
 [ -z "$(comm -13 sent.txt stored.txt)" ] || fail "stored but never sent: $(comm -13 sent.txt stored.txt | head)"
-expect_eq "$(sqlite3 s.db "select count(*) - count(distinct movement_id) from reg_movements")" 0 "each once"
-[ "$(($(wc -l < stored.txt) - $(wc -l < acked.txt)))" -le 6 ] || fail "more stored than acknowledged beyond the requests in flight"
 expect_eq "$(sqlite3 s.db 'pragma integrity_check')" ok "the store after the kill"
 echo "acknowledged $(wc -l < acked.txt) of $(wc -l < sent.txt) before the kill, $(wc -l < stored.txt) stored"
 # the restarted server answers the unacknowledged ones as new or as retries, never twice
@@ -121,15 +129,10 @@ for id in $(comm -23 sent.txt acked.txt); do
   [ "$code" = 201 ] || [ "$code" = 200 ] || fail "$id after the restart: $code $(cat body.json)"
 done
 expect_eq "$(sqlite3 s.db "select count(*) from reg_movements where movement_id like 'L%-%'")" "$(wc -l < sent.txt)" "every registration once"
-# under load, then SIGTERM: the registrations waiting for their commit (their connections
-# suspended) are answered, the server stops by itself, and every acknowledged one is stored once
-for c in 1 2 3 4 5 6; do
-  ( for i in $(seq 1 40); do
-      code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" -H 'Content-Type: application/json' \
-        --data-binary "$(rec M$c-$i Q$c$i)" "$url" || true)
-      echo "M$c-$i $code"
-    done ) > term$c.txt &
-done
+# under load, then SIGTERM: the server stops by itself with its connections suspended for their
+# commits, every acknowledged registration stored once, and no answer but 201, 200 or none (a
+# connection cut or refused at the stop is not told apart from one answered: that is not checked)
+load M Q
 sleep 0.4
 kill -TERM $spid
 ( sleep 60; kill -9 $spid 2> /dev/null ) & watchdog=$!
@@ -137,13 +140,8 @@ wait $spid || fail "the server did not stop cleanly on SIGTERM under load"
 kill $watchdog 2> /dev/null || true
 wait 2> /dev/null || true
 grep -q "stopped;" serve.log || fail "no word at the stop: $(cat serve.log)"
-cat term*.txt | awk '$2 == 201 || $2 == 200 {print $1}' | sort > acked.txt
-sqlite3 s.db "select movement_id from reg_movements where movement_id like 'M%-%'" | sort > stored.txt
-[ "$(wc -l < acked.txt)" -gt 0 ] || fail "nothing was acknowledged before SIGTERM"
-[ -z "$(comm -23 acked.txt stored.txt)" ] || fail "acknowledged but not stored: $(comm -23 acked.txt stored.txt | head)"
-expect_eq "$(sqlite3 s.db "select count(*) - count(distinct movement_id) from reg_movements")" 0 "each once after SIGTERM"
-[ "$(($(wc -l < stored.txt) - $(wc -l < acked.txt)))" -le 6 ] || fail "more stored than acknowledged beyond the requests in flight"
-! grep -v ' 20[01]$' term*.txt | grep -v ' 000$' | grep -q . || fail "answers other than 201/200 or no connection: $(grep -v ' 20[01]$' term*.txt | grep -v ' 000$' | head -3)"
+check_acked M SIGTERM
+! grep -v ' 20[01]$' M?.txt | grep -v ' 000$' | grep -q . || fail "answers other than 201/200 or no connection: $(grep -v ' 20[01]$' M?.txt | grep -v ' 000$' | head -3)"
 echo "SIGTERM under load: acknowledged $(wc -l < acked.txt), stored $(wc -l < stored.txt)"
 
 # the audit trail: whole, then an entry altered, then one removed
