@@ -760,7 +760,9 @@ fail:
  * (not once a crossing): the service finds a person by document or by
  * birth date and surnames here, and a returning traveller's crossing,
  * whose document and names are known, adds no row and so writes no page
- * at a random place. movement_rowid is a crossing under that name.
+ * at a random place. movement_rowid is a crossing under that name, and
+ * the sex and document are that crossing's: what the service's linkage
+ * compares, read with the names and not from the crossing's row.
  */
 #define PERSON_DOCUMENTS_COLUMNS \
 	"document_type TEXT NOT NULL, document_country TEXT NOT NULL, document_number TEXT NOT NULL," \
@@ -768,6 +770,7 @@ fail:
 #define PERSON_NAMES_COLUMNS \
 	"birth_date TEXT NOT NULL, surname_1 TEXT NOT NULL, surname_2 TEXT NOT NULL, given_names TEXT NOT NULL," \
 	" nationality TEXT NOT NULL, person_id INTEGER NOT NULL, movement_rowid INTEGER NOT NULL," \
+	" sex TEXT NOT NULL, document_type TEXT NOT NULL, document_country TEXT NOT NULL, document_number TEXT NOT NULL," \
 	" PRIMARY KEY(birth_date, surname_1, surname_2, given_names, nationality, person_id)"
 
 int store_person_tables_build(sqlite3 *db, struct err *err)
@@ -788,15 +791,25 @@ int store_person_tables_build(sqlite3 *db, struct err *err)
 		    "CREATE TABLE person_names(" PERSON_NAMES_COLUMNS ") WITHOUT ROWID;"
 		    "INSERT INTO person_names SELECT coalesce(m.birth_date, ''), coalesce(m.surname_1, ''),"
 		    " coalesce(m.surname_2, ''), coalesce(m.given_names, ''), coalesce(m.nationality, ''), c.person_id,"
-		    " min(c.movement_rowid) FROM person_crossings c JOIN reg_movements m ON m.rowid = c.movement_rowid"
+		    /* sex and document of that crossing: SQLite takes a bare column from the row of the min() */
+		    " min(c.movement_rowid), coalesce(m.sex, ''), coalesce(m.document_type, ''),"
+		    " coalesce(m.document_country, ''), coalesce(m.document_number, '')"
+		    " FROM person_crossings c JOIN reg_movements m ON m.rowid = c.movement_rowid"
 		    " GROUP BY 1, 2, 3, 4, 5, 6;",
 		    err);
 }
 
 int store_person_tables_missing(sqlite3 *db)
 {
-	return !store_has_table(db, "person_crossings") || !store_has_table(db, "person_documents") ||
-	       !store_has_table(db, "person_names");
+	sqlite3_stmt *q = NULL;
+	int whole = 0;
+
+	/* person_names before it kept the crossing's sex and document (a candidate is scored from it alone) */
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('person_names') WHERE name = 'document_number'",
+			       -1, &q, NULL) == SQLITE_OK)
+		whole = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return !store_has_table(db, "person_crossings") || !store_has_table(db, "person_documents") || !whole;
 }
 
 int store_record_key_secret(struct store *st, unsigned char *key, size_t len, struct err *err)

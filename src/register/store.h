@@ -168,7 +168,7 @@ int store_save_persons(struct store *st,
  */
 int store_person_tables_build(sqlite3 *db, struct err *err);
 
-/** Whether any of the tables store_person_tables_build makes is missing. */
+/** Whether any of the tables store_person_tables_build makes is missing, or is of an earlier layout. */
 int store_person_tables_missing(sqlite3 *db);
 /** Copy SQLite's message into err (ERR_STORE) with a context word; returns ERR_STORE. */
 int store_error(sqlite3 *db, const char *what, struct err *err);

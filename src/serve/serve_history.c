@@ -19,8 +19,7 @@
 #include <string.h>
 
 /* the reader's statements of this file (serve_screen.c and serve_link.c keep 4 to 6 and 8 to 9) */
-enum { RQ_DOC_PERSON = 0, RQ_HISTORY_CLASSIFIED = 1, RQ_HISTORY = 2, RQ_BY_NAME = 3, RQ_HAS_CLASSIFIED = 7,
-       RQ_BEGIN = 11, RQ_COMMIT = 12 };
+enum { RQ_DOC_PERSON = 0, RQ_HISTORY_CLASSIFIED = 1, RQ_HISTORY = 2, RQ_BY_NAME = 3, RQ_HAS_CLASSIFIED = 7 };
 
 static int64_t doc_person(struct reader *r, const char *dt, const char *dc, const char *dn)
 {
@@ -48,17 +47,6 @@ int64_t person_by_document(struct server *sv, const char *dt, const char *dc, co
 	return p;
 }
 
-/* BEGIN or COMMIT on a reader, prepared once */
-static void reader_tx(struct reader *r, int begin)
-{
-	sqlite3_stmt *q = begin ? rdb_stmt(r, RQ_BEGIN, "BEGIN") : rdb_stmt(r, RQ_COMMIT, "COMMIT");
-
-	if (q) {
-		sqlite3_step(q);
-		sqlite3_reset(q);
-	}
-}
-
 static const char *col_text(sqlite3_stmt *q, int k)
 {
 	return (const char *)sqlite3_column_text(q, k);
@@ -74,11 +62,11 @@ long history_each(struct server *sv, int64_t *person, const char *const doc[3], 
 
 	memset(stay, 0, sizeof(*stay));
 	/* the document's person and the history in one snapshot (and one start of a read, not two) */
-	reader_tx(r, 1);
+	rdb_tx(r, 1);
 	if (doc)
 		*person = doc_person(r, doc[0], doc[1], doc[2]);
 	if (!*person) {
-		reader_tx(r, 0);
+		rdb_tx(r, 0);
 		rdb_give(sv, r);
 		return 0;
 	}
@@ -104,7 +92,7 @@ long history_each(struct server *sv, int64_t *person, const char *const doc[3], 
 				  " NULL, NULL, NULL FROM person_crossings WHERE person_id = ?"
 				  " ORDER BY event_time, movement_rowid");
 	if (!q) {
-		reader_tx(r, 0);
+		rdb_tx(r, 0);
 		rdb_give(sv, r);
 		return -1;
 	}
@@ -133,7 +121,7 @@ long history_each(struct server *sv, int64_t *person, const char *const doc[3], 
 		}
 	}
 	sqlite3_reset(q);
-	reader_tx(r, 0);
+	rdb_tx(r, 0);
 	rdb_give(sv, r);
 	return n;
 }

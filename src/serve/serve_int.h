@@ -23,6 +23,8 @@
 #define BODY_MAX (64 * 1024)
 #define READ_POOL 64
 #define READER_STMTS 13
+#define RQ_TX_BEGIN 11   /* the reader statements every file shares; the others number theirs below these */
+#define RQ_TX_COMMIT 12
 
 /* ==== Jobs for the writer ==== */
 
@@ -102,7 +104,7 @@ struct server {
 	long today;
 	int post_field, doc_type, doc_country, doc_number;
 	sqlite3_stmt *find_person, *put_link, *put_crossing, *put_doc, *put_name;
-	int f_key[5];  /* birth_date, surname_1, surname_2, given_names, nationality: a person's names (person_names) */
+	int f_key[9];  /* birth_date, surname_1, surname_2, given_names, nationality, then sex and document: person_names */
 	int f_stay;  /* permitted_stay_days, or -1 */
 	/* linking a new document by name: the model 'pasos link' saved, the view of the register's fields */
 	int has_model;
@@ -110,6 +112,7 @@ struct server {
 	int lv_idx[9 + LINK_MAX_EXTRA];
 	size_t lv_extra;
 	char *name_sql;
+	int names_whole;  /* person_names holds every field the model compares: no crossing's row is read */
 	/* screening: the current lists' screener, swapped whole when a list changes */
 	struct screener *sc;
 	pthread_rwlock_t sc_lock;
@@ -200,6 +203,8 @@ sqlite3_stmt *rdb_stmt(struct reader *r, int k, const char *sql);
 /** A reader from the pool (waits for one), and back. */
 struct reader *rdb_take(struct server *sv);
 void rdb_give(struct server *sv, struct reader *r);
+/** BEGIN (begin 1) or COMMIT (0) a read transaction on reader r: a request's reads in one snapshot. */
+void rdb_tx(struct reader *r, int begin);
 
 /**
  * Append a read of personal data to the audit trail, through the writer,

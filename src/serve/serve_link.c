@@ -20,6 +20,10 @@
 #define RQ_NAME 8
 #define RQ_ROW 9
 
+/* person_names' columns after movement_rowid and person_id, in the order of the link view's fields */
+static const char *const names_columns[9] = { "surname_1", "surname_2", "given_names", "birth_date", "sex",
+					      "nationality", "document_type", "document_number", "document_country" };
+
 int serve_link_open(struct server *sv)
 {
 	struct buf sql;
@@ -34,6 +38,11 @@ int serve_link_open(struct server *sv)
 	buf_adds(&sql, " FROM reg_movements WHERE rowid = ?", NULL);
 	sv->name_sql = xstrdup(sql.p);
 	buf_release(&sql);
+	/* the link view's fields (link_view_fields' order) as person_names names its columns */
+	sv->names_whole = sv->lv_extra == 0;
+	for (i = 0; i < 9; i++)
+		if (sv->lv_idx[i] >= 0 && strcmp(sv->s->fields[sv->lv_idx[i]].name, names_columns[i]))
+			sv->names_whole = 0;
 	return sv->has_model;
 }
 
@@ -117,6 +126,37 @@ static int share_key(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 	return 0;
 }
 
+/*
+ * Columns from..from+n of q's row, copied one after the other, each ended
+ * by a NUL (a row's values live only until the next step; no text in the
+ * store holds a NUL: the CSV reader and the JSON parser refuse it): with idx, only
+ * the columns whose link view field the register has (idx[k] >= 0).
+ * Owned by the caller.
+ */
+static char *row_copy(sqlite3_stmt *q, int from, size_t n, const int *idx)
+{
+	size_t k, len = 0, at = 0;
+	char *out;
+
+	for (k = 0; k < n; k++)
+		if (!idx || idx[k] >= 0)
+			len += (size_t)sqlite3_column_bytes(q, from + (int)k) + 1;
+	out = xmalloc(len ? len : 1);
+	for (k = 0; k < n; k++) {
+		const char *t;
+		size_t l;
+
+		if (idx && idx[k] < 0)
+			continue;
+		t = (const char *)sqlite3_column_text(q, from + (int)k);
+		l = t ? (size_t)sqlite3_column_bytes(q, from + (int)k) : 0;
+		memcpy(out + at, t ? t : "", l);
+		out[at + l] = '\0';
+		at += l + 1;
+	}
+	return out;
+}
+
 int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, double *prob)
 {
 	struct link_view nv, cv[MAX_SCORED];
@@ -142,12 +182,14 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, do
 	/* the day and month swapped, a slip linkage forgives */
 	snprintf(b2, sizeof(b2), "%.4s-%.2s-%.2s", b1, b1 + 8, b1 + 5);
 	r = rdb_take(sv);
+	rdb_tx(r, 1);  /* the names and each candidate's crossing in one read */
 	/*
 	 * The names born that day (person_names: each person's names once,
 	 * with a crossing under them): each person once, and only those whose
 	 * surnames share a phonetic key are read whole and scored.
 	 */
-	if ((q = rdb_stmt(r, RQ_NAME, "SELECT movement_rowid, surname_1, surname_2, person_id FROM person_names"
+	if ((q = rdb_stmt(r, RQ_NAME, "SELECT movement_rowid, person_id, surname_1, surname_2, given_names, birth_date,"
+			  " sex, nationality, document_type, document_number, document_country FROM person_names"
 			  " WHERE birth_date IN (?, ?) LIMIT 1024"))) {
 		int64_t rowids[MAX_SCORED];
 		size_t rows = 0, nr = 0;
@@ -159,50 +201,60 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, do
 			int64_t person;
 			size_t nck;
 
-			f1.p = (const char *)sqlite3_column_text(q, 1);
-			f1.len = f1.p ? (size_t)sqlite3_column_bytes(q, 1) : 0;
-			f2.p = (const char *)sqlite3_column_text(q, 2);
-			f2.len = f2.p ? (size_t)sqlite3_column_bytes(q, 2) : 0;
+			f1.p = (const char *)sqlite3_column_text(q, 2);
+			f1.len = f1.p ? (size_t)sqlite3_column_bytes(q, 2) : 0;
+			f2.p = (const char *)sqlite3_column_text(q, 3);
+			f2.len = f2.p ? (size_t)sqlite3_column_bytes(q, 3) : 0;
 			nck = surname_keys(&f1, ck, 0, 8);
 			nck = surname_keys(&f2, ck, nck, 8);
 			if (!share_key(nk, nnk, ck, nck))
 				continue;
-			person = sqlite3_column_int64(q, 3);
+			person = sqlite3_column_int64(q, 1);
 			for (k = 0; k < nr && persons[k] != person; k++)
 				;
 			if (!person || k < nr)
 				continue;  /* a person once: their first name read speaks for them */
 			rowids[nr] = sqlite3_column_int64(q, 0);
-			persons[nr++] = person;
+			persons[nr] = person;
+			if (sv->names_whole)
+				text[nr] = row_copy(q, 2, 9, sv->lv_idx);  /* what the model compares is all here */
+			nr++;
 		}
 		sqlite3_reset(q);
-		for (i = 0; i < nr && (q = rdb_stmt(r, RQ_ROW, sv->name_sql)); i++) {
-			struct buf b;
-			size_t j;
-
+		n = sv->names_whole ? nr : 0;
+		/* the register's fields beyond those (compare=): each candidate's crossing read whole */
+		for (i = 0; !sv->names_whole && i < nr && (q = rdb_stmt(r, RQ_ROW, sv->name_sql)); i++) {
 			sqlite3_bind_int64(q, 1, rowids[i]);
 			if (sqlite3_step(q) != SQLITE_ROW) {
 				sqlite3_reset(q);
 				continue;
 			}
-			/* the row's values live until the next step: keep a copy */
-			buf_init(&b, 1 << 16);
-			for (j = 0; j < sv->s->n_fields; j++) {
-				const char *t = (const char *)sqlite3_column_text(q, (int)j);
-
-				cvals[j].len = t ? (size_t)sqlite3_column_bytes(q, (int)j) : 0;
-				buf_add(&b, t ? t : "", cvals[j].len + 1, NULL);
-			}
+			text[n] = row_copy(q, 0, sv->s->n_fields, NULL);
 			sqlite3_reset(q);
-			text[n] = b.p;
-			for (j = 0, k = 0; j < sv->s->n_fields; j++) {
-				cvals[j].p = text[n] + k;
-				k += cvals[j].len + 1;
-			}
-			link_view_from(&cv[n], cvals, sv->lv_idx, sv->lv_extra);
 			persons[n++] = persons[i];
 		}
+		for (i = 0; i < n; i++) {
+			/* the copies' fields, in the register's order, for the link view */
+			const char *t = text[i];
+
+			if (sv->names_whole) {
+				for (k = 0; k < 9; k++)
+					if (sv->lv_idx[k] >= 0) {
+						cvals[sv->lv_idx[k]].p = t;
+						cvals[sv->lv_idx[k]].len = strlen(t);
+						t += cvals[sv->lv_idx[k]].len + 1;
+					}
+			} else {
+				for (k = 0; k < sv->s->n_fields; k++) {
+					cvals[k].p = t;
+					cvals[k].len = strlen(t);
+					t += cvals[k].len + 1;
+				}
+			}
+			link_view_from(&cv[i], cvals, sv->lv_idx, sv->lv_extra);
+		}
 	}
+	rdb_tx(r, 0);
 	rdb_give(sv, r);
 	if (n) {
 		double p;

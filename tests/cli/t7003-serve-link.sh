@@ -37,11 +37,32 @@ other=$([ "$sex" = F ] && echo "Segundino" || echo "Primitiva"); osex=$([ "$sex"
 expect_eq "$(post "$(rec N2 QK417733 "$s1" "$s2" "$other" "$osex" "$birth")")" 201 "someone else born the same day"
 expect_eq "$(field linked_by)" "new" "another given name and sex: a new person"
 [ "$(field person_id)" != "$pid" ] || fail "joined the wrong person"
+p2=$(field person_id)
+# the names a registration keeps carry that crossing's sex and document (read by sqlite3, not pasos)
+expect_eq "$(sqlite3 -separator '|' s.db "select sex, document_type, document_country, document_number from person_names
+  where person_id = $p2")" "$osex|PASSPORT|BOL|QK417733" "the new person's names row holds the crossing's sex and document"
+expect_eq "$(post "$(rec N4 QK500002 "$s1" "$s2" "$other" "$osex" "$birth")")" 201 "that person again, with another passport"
+expect_eq "$(field linked_by) $(field person_id)" "name $p2" "joined by names a registration kept"
 expect_eq "$(post "$(rec N3 ZP900001 X Y Z M 1950-01-01)")" 201 "the passport again, whatever the names"
 expect_eq "$(field linked_by) $(field person_id)" "document $pid" "the document decides first"
 kill -TERM $spid; wait $spid || fail "the server did not stop cleanly"
 $PASOS --db s.db link > link2.txt
-grep -q "online decisions (crossings registered through pasos serve): 3" link2.txt || fail "the batch's report: $(cat link2.txt)"
+grep -q "online decisions (crossings registered through pasos serve): 4" link2.txt || fail "the batch's report: $(cat link2.txt)"
+# a store whose person_names has the earlier layout (names only) gets it rebuilt with each
+# names row's crossing's sex and document when the service starts
+cp s.db old.db
+sqlite3 old.db "drop table person_names; create table person_names(birth_date text not null, surname_1 text not null,
+  surname_2 text not null, given_names text not null, nationality text not null, person_id integer not null,
+  movement_rowid integer not null, primary key(birth_date, surname_1, surname_2, given_names, nationality, person_id))
+  without rowid; insert into person_names values('1990-01-01', 'A', '', 'B', 'BOL', 1, 1)"
+start old.db
+kill -TERM $spid; wait $spid || fail "the server did not stop cleanly on the old store"
+expect_eq "$(sqlite3 old.db "select count(*) from person_names n join reg_movements m on m.rowid = n.movement_rowid
+  where n.sex = m.sex and n.document_type = m.document_type and n.document_country = m.document_country
+  and n.document_number = m.document_number and n.surname_1 = m.surname_1")" \
+  "$(sqlite3 old.db "select count(*) from (select distinct l.person_id, m.birth_date, m.surname_1, coalesce(m.surname_2, ''),
+  m.given_names, m.nationality from person_links l join reg_movements m on m.movement_id = l.record_id
+  where l.register = 'movements')")" "rebuilt: each person's names once, with their crossing's sex and document"
 # without a saved model: a new document is a new person
 start nomodel.db
 expect_eq "$(post "$(rec N1 ZP900001 "$(plain "$s1")" "$(plain "$s2")" "$(plain "$given")" "$sex" "$birth")")" 201 "no model"
