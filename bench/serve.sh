@@ -23,28 +23,40 @@ rm -rf "$dir"; mkdir -p "$dir"
 # the setup's gigabyte of written pages to disk first: its writeback would otherwise land in the runs
 sync
 token=$(./pasos --db "$dir/s.db" user add bench --role officer --post DSG | tail -1)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-./pasos --db "$dir/s.db" serve --listen "127.0.0.1:$port" > "$dir/serve.log" 2>&1 &
-pid=$!
-for i in $(seq 1 600); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.05; done
-before=$(sqlite3 "$dir/s.db" "select count(*) from reg_movements")
 # returning travellers: stored documents with their names (commas in names are rare; those rows are left out)
 sqlite3 -separator , "$dir/s.db" "select document_type, document_country, document_number, surname_1,
-  coalesce(surname_2, ''), given_names, birth_date, nationality from reg_movements where movement_id not like 'W%'
-  and instr(surname_1 || coalesce(surname_2, '') || given_names, ',') = 0 order by random() limit 20000" > "$dir/people.txt"
-reg() { # connections, share of new documents
-  TOKEN=$token NEW_SHARE=$2 PEOPLE="$dir/people.txt" wrk -t $(( $1 < 2 ? 1 : 2 )) -c $1 -d 10s --latency \
+  coalesce(surname_2, ''), given_names, birth_date, nationality from reg_movements
+  where instr(surname_1 || coalesce(surname_2, '') || given_names, ',') = 0 order by random() limit 20000" > "$dir/people.txt"
+cp "$dir/s.db" "$dir/pristine.db"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+serve_on() { # store: the server on it, ready
+  ./pasos --db "$1" serve --listen "127.0.0.1:$port" > "$dir/serve.log" 2>&1 &
+  pid=$!
+  for i in $(seq 1 2400); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.05; done
+}
+serve_off() { peak=$(awk '/VmHWM/ {print int($2 / 1024)}' /proc/$pid/status); kill -TERM $pid; wait $pid || true; }
+reg() { # connections, share of new documents, token, people file
+  TOKEN=$3 NEW_SHARE=$2 PEOPLE="$4" wrk -t $(( $1 < 2 ? 1 : 2 )) -c $1 -d 10s --latency \
     -s bench/serve/register.lua "http://127.0.0.1:$port" > "$dir/wrk$1-$2.txt"
   rps=$(awk '/^Requests\/sec/ {print $2}' "$dir/wrk$1-$2.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$dir/wrk$1-$2.txt")
   non=$(awk '/Non-2xx/ {print $NF}' "$dir/wrk$1-$2.txt")
   printf "  %2d connections: %10s registrations/s, p99 %s%s\n" $1 "$rps" "$p99" "${non:+, non-2xx $non}"
 }
-echo "registrations through HTTP, store of $n movements, each screened against a list of $nl entries"
+# each run on a fresh copy of the same store, so that a run's figure does not depend on what the runs before it added
+fresh() { # connections, share of new documents
+  cp "$dir/pristine.db" "$dir/s.db"
+  sync
+  serve_on "$dir/s.db"
+  reg $1 $2 "$token" "$dir/people.txt"
+  [ "$1" = 64 ] && [ "$2" = 1 ] || serve_off
+}
+echo "registrations through HTTP, each run on a fresh copy of a store of $n movements, each screened against a list of $nl entries"
 echo " a fifth with a document never seen (linked by name), the rest returning travellers (about the register's own mix):"
-for c in 1 16 64; do reg $c 0.2; done
+for c in 1 16 64; do fresh $c 0.2; done
 echo " every one with a document never seen (each linked by name):"
-for c in 1 16 64; do reg $c 1; done
+for c in 1 16 64; do fresh $c 1; done
+before=$(sqlite3 "$dir/pristine.db" "select count(*) from reg_movements")
 sqlite3 -separator , "$dir/s.db" "select document_type, document_country, document_number from reg_movements
   where document_number not like 'D%' order by random() limit 20000" > "$dir/docs.txt"
 look() { # connections, documents file, token, port
@@ -54,12 +66,11 @@ look() { # connections, documents file, token, port
   non=$(awk '/Non-2xx/ {print $NF}' "$dir/look$1.txt")
   printf "  %2d connections: %10s lookups/s, p99 %s%s\n" $1 "$rps" "$p99" "${non:+, non-2xx $non}"
 }
-echo "a traveller's history by document (each read in the audit trail before the answer), on this store after the registrations"
+echo "a traveller's history by document (each read in the audit trail before the answer), on the last run's store"
 for c in 16 64; do look $c "$dir/docs.txt" "$token" "$port"; done
-peak=$(awk '/VmHWM/ {print int($2 / 1024)}' /proc/$pid/status)
-kill -TERM $pid; wait $pid || true
+serve_off
 after=$(sqlite3 "$dir/s.db" "select count(*) from reg_movements")
-echo "  stored $((after - before)) new crossings; server peak $peak MB; $(./pasos --db "$dir/s.db" audit verify)"
+echo "  the last run stored $((after - before)) new crossings; server peak $peak MB; $(./pasos --db "$dir/s.db" audit verify)"
 # histories on a whole country's register: BENCH_SERVE_HISTORY_MOVEMENTS (10,000,000; 0: none), linked
 nh=${BENCH_SERVE_HISTORY_MOVEMENTS:-10000000}
 if [ "$nh" -gt 0 ]; then
@@ -82,8 +93,16 @@ if [ "$nh" -gt 0 ]; then
   look 16 "$big/docs.txt" "$btoken" "$bport" > /dev/null  # the store's pages into memory first
   for c in 16 32 64; do look $c "$big/docs.txt" "$btoken" "$bport"; done
   bpeak=$(awk '/VmHWM/ {print int($2 / 1024)}' /proc/$bpid/status)
-  kill -TERM $bpid; wait $bpid || true
   echo "  server peak $bpeak MB"
+  # registrations on that store: a new document's name block holds a hundred times the persons
+  sqlite3 -separator , "$big/s.db" "select document_type, document_country, document_number, surname_1,
+    coalesce(surname_2, ''), given_names, birth_date, nationality from reg_movements
+    where instr(surname_1 || coalesce(surname_2, '') || given_names, ',') = 0 order by random() limit 20000" > "$big/people.txt"
+  echo "registrations through HTTP on that store (no watch list loaded), 64 connections:"
+  port=$bport
+  echo -n " a fifth with a document never seen:"; reg 64 0.2 "$btoken" "$big/people.txt"
+  echo -n " every one with a document never seen:"; reg 64 1 "$btoken" "$big/people.txt"
+  kill -TERM $bpid; wait $bpid || true
   rm -rf "$big"
 fi
 # PostgreSQL 15's pgbench, a bare single-row INSERT, on the same machine in the same run
