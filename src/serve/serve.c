@@ -241,6 +241,8 @@ static void *writer(void *arg)
 			rc = store_batch_save(sv->st, &sv->batch, &err);
 		if (!rc)
 			rc = registers_save(sv, &err);
+		if (!rc)
+			rc = trail_save(store_db(sv->st), &sv->trail, &err);
 		rc = store_end(sv->st, rc, &err);
 		if (rc) {
 			/* nothing of this group is on disk: each is told so */
@@ -896,10 +898,69 @@ static enum MHD_Result answer_registration(struct MHD_Connection *c, struct reg_
 							   a->linked_by ? a->linked_by : "stored before"));
 }
 
+/* s (len bytes of valid UTF-8) as a JSON string, as jansson writes it */
+static void json_quote(struct buf *b, const char *s, size_t len)
+{
+	size_t i, from = 0;
+
+	buf_addc(b, '"', NULL);
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch >= 0x20 && ch != '"' && ch != '\\')
+			continue;
+		buf_add(b, s + from, i - from, NULL);
+		if (ch == '"' || ch == '\\')
+			buf_addf(b, NULL, "\\%c", ch);
+		else if (ch == '\n')
+			buf_adds(b, "\\n", NULL);
+		else if (ch == '\t')
+			buf_adds(b, "\\t", NULL);
+		else if (ch == '\r')
+			buf_adds(b, "\\r", NULL);
+		else
+			buf_addf(b, NULL, "\\u%04X", ch);
+		from = i + 1;
+	}
+	buf_add(b, s + from, len - from, NULL);
+	buf_addc(b, '"', NULL);
+}
+
+/*
+ * A stored registration's answer (201, nearly every one) written straight
+ * as text, the same JSON answer_registration makes: its record, person and
+ * screening (the hits already written for the store). Building it as
+ * jansson objects and dumping them was a tenth of a registration's time in
+ * its thread.
+ */
+static enum MHD_Result answer_stored(struct server *sv, struct MHD_Connection *c, struct job *j)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 1 << 24);
+	buf_adds(&b, "{\"record\":{", NULL);
+	for (i = 0; i < sv->s->n_fields; i++) {
+		if (i)
+			buf_addc(&b, ',', NULL);
+		json_quote(&b, sv->s->fields[i].name, strlen(sv->s->fields[i].name));
+		buf_addc(&b, ':', NULL);
+		json_quote(&b, j->vals[i].p, j->vals[i].len);
+	}
+	buf_addf(&b, NULL, "},\"person_id\":%lld,\"result\":\"stored\",\"screening\":{\"screening_id\":%lld,"
+		 "\"lists_version\":%lld,\"hits\":%s},\"linked_by\":", (long long)j->person, (long long)j->screening,
+		 (long long)j->lists_version, j->hits_json ? j->hits_json : "[]");
+	json_quote(&b, j->linked_by, strlen(j->linked_by));
+	buf_addc(&b, '}', NULL);
+	return send_json_text(c, 201, b.p, b.len);
+}
+
 static enum MHD_Result finish_registration(struct server *sv, struct MHD_Connection *c, struct pending *p)
 {
 	struct reg_answer a;
 
+	if (p->j.status == 201 && p->j.linked_by)
+		return answer_stored(sv, c, &p->j);
 	memset(&a, 0, sizeof(a));
 	a.failures = p->fails;
 	register_finish(sv, &p->j, &a);

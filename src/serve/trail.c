@@ -48,6 +48,7 @@ int trail_open(sqlite3 *db, struct trail *t, struct err *err)
 		t->seq = sqlite3_column_int64(q, 0);
 		snprintf(t->hash, sizeof(t->hash), "%s", (const char *)sqlite3_column_text(q, 1));
 	}
+	t->head = t->seq;
 	sqlite3_finalize(q);
 	if (sqlite3_prepare_v3(db, "INSERT INTO audit_trail VALUES(?,?,?,?,?,?,?,?,?)", -1, SQLITE_PREPARE_PERSISTENT,
 			       &t->add, NULL) != SQLITE_OK ||
@@ -90,18 +91,28 @@ int trail_append(sqlite3 *db, struct trail *t, const char *user, const char *add
 	if (sqlite3_step(q) != SQLITE_DONE)
 		rc = fail(db, "cannot append to the audit trail", err);
 	sqlite3_reset(q);
-	if (rc)
-		return rc;
-	q = t->move;
-	sqlite3_bind_int64(q, 1, t->seq + 1);
-	sqlite3_bind_text(q, 2, hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_DONE)
-		rc = fail(db, "cannot move the audit trail's head", err);
-	sqlite3_reset(q);
 	if (!rc) {
 		t->seq++;
 		memcpy(t->hash, hash, sizeof(hash));
 	}
+	return rc;
+}
+
+int trail_save(sqlite3 *db, struct trail *t, struct err *err)
+{
+	sqlite3_stmt *q = t->move;
+	int rc = 0;
+
+	/* once for a group of entries: the head row was rewritten for each, a tenth of the writer's statements */
+	if (t->head == t->seq)
+		return 0;
+	sqlite3_bind_int64(q, 1, t->seq);
+	sqlite3_bind_text(q, 2, t->hash, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = fail(db, "cannot move the audit trail's head", err);
+	sqlite3_reset(q);
+	if (!rc)
+		t->head = t->seq;
 	return rc;
 }
 

@@ -16,6 +16,7 @@
 struct trail {
 	int64_t seq;     /* the last entry's number, 0 for none */
 	char hash[65];   /* its hash (64 zeros for none) */
+	int64_t head;    /* the entry trail_head names in the store */
 	sqlite3_stmt *add, *move;  /* an entry, the head: prepared once, for every request */
 };
 
@@ -25,11 +26,14 @@ void trail_close(struct trail *t);
 
 /**
  * Append one entry inside the caller's transaction, advancing *t (the
- * caller keeps a copy to restore if the transaction is rolled back).
- * Errors: ERR_STORE.
+ * caller keeps a copy to restore if the transaction is rolled back); the
+ * head moves with trail_save, before the commit. Errors: ERR_STORE.
  */
 int trail_append(sqlite3 *db, struct trail *t, const char *user, const char *addr, const char *action,
 		 const char *object, int status, struct err *err);
+
+/** Move trail_head to the last entry appended, inside the same transaction (once for a group). Errors: ERR_STORE. */
+int trail_save(sqlite3 *db, struct trail *t, struct err *err);
 
 /**
  * Recompute the chain from the first entry: *bad is 0 when it is whole,
