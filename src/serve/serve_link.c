@@ -24,6 +24,8 @@
 static const char *const names_columns[9] = { "surname_1", "surname_2", "given_names", "birth_date", "sex",
 					      "nationality", "document_type", "document_number", "document_country" };
 
+static void shares_key(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
 int serve_link_open(struct server *sv)
 {
 	struct buf sql;
@@ -31,6 +33,10 @@ int serve_link_open(struct server *sv)
 
 	sv->has_model = link_model_load(store_db(sv->st), &sv->model);
 	link_view_fields(sv->s, sv->lv_idx, &sv->lv_extra);
+	/* not deterministic: it answers for the calling thread's record */
+	for (i = 0; i < READ_POOL; i++)
+		sqlite3_create_function_v2(sv->readers[i].db, "pasos_shares_key", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
+					   shares_key, NULL, NULL, NULL);
 	buf_init(&sql, 1 << 14);
 	buf_adds(&sql, "SELECT ", NULL);
 	for (i = 0; i < sv->s->n_fields; i++)
@@ -123,6 +129,40 @@ static int share_key(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 }
 
 /*
+ * The names born that day whose surnames share a key with the new
+ * record's: a filter in the scan's WHERE, pasos_shares_key(surname_1,
+ * surname_2), so that only those rows are read whole (every row's eleven
+ * columns were read, and on 10 million movements some 250 names are born
+ * on a day and its swap). The new record's keys are the calling thread's;
+ * past MAX_ROWS names looked at, the scan is ended with an error the
+ * caller takes for its end.
+ */
+static _Thread_local struct {
+	const uint64_t *keys;
+	size_t n, rows;
+} filter;
+
+static void shares_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct csv_field f[2];
+	uint64_t ck[8];
+	size_t nck = 0;
+	int k;
+
+	(void)argc;
+	if (++filter.rows > MAX_ROWS) {
+		sqlite3_result_error(ctx, "enough names looked at", -1);
+		return;
+	}
+	for (k = 0; k < 2; k++) {
+		f[k].p = (const char *)sqlite3_value_text(argv[k]);
+		f[k].len = f[k].p ? (size_t)sqlite3_value_bytes(argv[k]) : 0;
+		nck = surname_keys(&f[k], ck, nck, 8);
+	}
+	sqlite3_result_int(ctx, share_key(filter.keys, filter.n, ck, nck));
+}
+
+/*
  * Columns from..from+n of q's row, copied one after the other, each ended
  * by a NUL (a row's values live only until the next step; no text in the
  * store holds a NUL: the CSV reader and the JSON parser refuse it): with idx, only
@@ -158,7 +198,7 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, do
 	struct link_view nv, cv[MAX_SCORED];
 	struct csv_field cvals[SCHEMA_MAX_FIELDS];
 	struct csv_field birth = sv->lv_idx[3] >= 0 ? vals[sv->lv_idx[3]] : (struct csv_field){ "", 0 };
-	uint64_t nk[8], ck[8];
+	uint64_t nk[8];
 	int64_t persons[MAX_SCORED], best = 0;
 	size_t nnk = 0, n = 0, i, k;
 	char b1[11], b2[11], *text[MAX_SCORED];
@@ -186,25 +226,18 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, do
 	 */
 	if ((q = rdb_stmt(r, RQ_NAME, "SELECT movement_rowid, person_id, surname_1, surname_2, given_names, birth_date,"
 			  " sex, nationality, document_type, document_number, document_country FROM person_names"
-			  " WHERE birth_date IN (?, ?) LIMIT 1024"))) {
+			  " WHERE birth_date IN (?, ?) AND pasos_shares_key(surname_1, surname_2)"))) {
 		int64_t rowids[MAX_SCORED];
-		size_t rows = 0, nr = 0;
+		size_t nr = 0;
 
 		sqlite3_bind_text(q, 1, b1, 10, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, b2, 10, SQLITE_STATIC);
-		while (nr < MAX_SCORED && rows++ < MAX_ROWS && sqlite3_step(q) == SQLITE_ROW) {
-			struct csv_field f1, f2;
+		filter.keys = nk;
+		filter.n = nnk;
+		filter.rows = 0;
+		while (nr < MAX_SCORED && sqlite3_step(q) == SQLITE_ROW) {
 			int64_t person;
-			size_t nck;
 
-			f1.p = (const char *)sqlite3_column_text(q, 2);
-			f1.len = f1.p ? (size_t)sqlite3_column_bytes(q, 2) : 0;
-			f2.p = (const char *)sqlite3_column_text(q, 3);
-			f2.len = f2.p ? (size_t)sqlite3_column_bytes(q, 3) : 0;
-			nck = surname_keys(&f1, ck, 0, 8);
-			nck = surname_keys(&f2, ck, nck, 8);
-			if (!share_key(nk, nnk, ck, nck))
-				continue;
 			person = sqlite3_column_int64(q, 1);
 			for (k = 0; k < nr && persons[k] != person; k++)
 				;
