@@ -165,9 +165,9 @@ static void shares_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 /*
  * Columns from..from+n of q's row, copied one after the other, each ended
  * by a NUL (a row's values live only until the next step; no text in the
- * store holds a NUL: the CSV reader and the JSON parser refuse it): with idx, only
- * the columns whose link view field the register has (idx[k] >= 0).
- * Owned by the caller.
+ * store holds a NUL: the CSV reader and the JSON parser refuse it): with
+ * idx, only the columns whose link view field the register has
+ * (idx[k] >= 0). Owned by the caller.
  */
 static char *row_copy(sqlite3_stmt *q, int from, size_t n, const int *idx)
 {
@@ -218,7 +218,7 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, do
 	/* the day and month swapped, a slip linkage forgives */
 	snprintf(b2, sizeof(b2), "%.4s-%.2s-%.2s", b1, b1 + 8, b1 + 5);
 	r = rdb_take(sv);
-	rdb_tx(r, 1);  /* the names and each candidate's crossing in one read */
+	rdb_tx(r, 1);  /* the names (and, with compare= fields, each candidate's crossing) in one read */
 	/*
 	 * The names born that day (person_names: each person's names once,
 	 * with a crossing under them): each person once, and only those whose

@@ -68,3 +68,15 @@ start nomodel.db
 expect_eq "$(post "$(rec N1 ZP900001 "$(plain "$s1")" "$(plain "$s2")" "$(plain "$given")" "$sex" "$birth")")" 201 "no model"
 expect_eq "$(field linked_by)" "new" "without a model, by document only"
 kill -TERM $spid; wait $spid || true
+# a birth date with more names than a registration looks at (1,024): the scan ends there, and
+# the registration is answered (a new person: none of those names shares a surname key)
+cp s.db many.db
+sqlite3 many.db "with recursive n(i) as (select 1 union all select i + 1 from n where i < 1100)
+  insert into person_names select '1931-02-03', 'Zzyzx', '', 'Persona ' || i, 'BOL', 900000 + i, 1, 'F', 'ID_CARD',
+  'BOL', 'Z' || i from n"
+start many.db
+expect_eq "$(post "$(rec N6 ZP900006 Condori Quispe Lucas M 1931-02-03)")" 201 "a new document born that day"
+expect_eq "$(field linked_by)" "new" "past the names looked at, a new person"
+expect_eq "$(post "$(rec N7 ZP900007 Zzyzx '' 'Persona 7' F 1931-02-03)")" 201 "one of those names, a new document"
+kill -TERM $spid; wait $spid || fail "the server did not stop cleanly"
+! grep -q "error" serve.log || fail "the service logged an error: $(grep error serve.log | head -3)"
