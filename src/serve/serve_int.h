@@ -216,6 +216,14 @@ int trail_read(struct server *sv, struct MHD_Connection *c, const struct user *u
 
 /** Hand a job to the writer and wait until it is committed (or failed). */
 void submit(struct server *sv, struct job *j);
+
+/** The writer's and the checkpoints' threads (serve_commit.c), started by serve_run with the server. */
+void *serve_writer(void *arg);
+void *serve_checkpointer(void *arg);
+/** Their waits for each other in the store (busy handlers), set once both connections are open. */
+void serve_commit_waits(struct server *sv);
+/** Seconds on the monotonic clock. */
+double serve_now(void);
 /**
  * Hand p's job to the writer and suspend c, returning at once: the writer
  * resumes c once the job is committed (or failed), and the next call of
