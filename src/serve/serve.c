@@ -531,7 +531,7 @@ static enum MHD_Result answer_registration(struct MHD_Connection *c, struct reg_
 							   a->linked_by ? a->linked_by : "stored before"));
 }
 
-/* s (len bytes of valid UTF-8) as a JSON string, as jansson writes it */
+/* s (len bytes of valid UTF-8) as a JSON string: as jansson writes it, but \b and \f as \u escapes */
 static void json_quote(struct buf *b, const char *s, size_t len)
 {
 	size_t i, from = 0;
