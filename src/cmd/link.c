@@ -710,7 +710,8 @@ int cmd_link(struct app *app, int argc, char **argv)
 
 		/* the persons 'pasos serve' gave at once, as sets of records, to compare after */
 		online_signatures(app->store, "online_before");
-		if ((rc = store_save_persons(app->store, next_link, &sv, &err))) {
+		if ((rc = link_sql_functions(store_db(app->store), &err)) ||
+		    (rc = store_save_persons(app->store, next_link, &sv, &err))) {
 			rc = cli_report("link", &err);
 			goto out;
 		}

@@ -148,3 +148,46 @@ size_t link_model_best(const struct link_model *m, const struct link_view *a, co
 	link_free(lk);
 	return best;
 }
+
+size_t link_surname_blob(const char *s1, size_t l1, const char *s2, size_t l2, unsigned char out[LINK_SURNAME_BLOB])
+{
+	uint32_t keys[2 * NAMES_SURNAME_KEYS];
+	size_t n;
+
+	n = names_surname_keys(s1, l1, keys);
+	n += names_surname_keys(s2, l2, keys + n);
+	return link_keys_blob(keys, n, out);
+}
+
+size_t link_keys_blob(const uint32_t *keys, size_t n, unsigned char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[4 * i] = (unsigned char)keys[i];
+		out[4 * i + 1] = (unsigned char)(keys[i] >> 8);
+		out[4 * i + 2] = (unsigned char)(keys[i] >> 16);
+		out[4 * i + 3] = (unsigned char)(keys[i] >> 24);
+	}
+	return 4 * n;
+}
+
+static void surname_keys_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	unsigned char out[LINK_SURNAME_BLOB];
+	const char *s1 = (const char *)sqlite3_value_text(argv[0]), *s2 = (const char *)sqlite3_value_text(argv[1]);
+	size_t n;
+
+	(void)argc;
+	n = link_surname_blob(s1 ? s1 : "", s1 ? (size_t)sqlite3_value_bytes(argv[0]) : 0, s2 ? s2 : "",
+			      s2 ? (size_t)sqlite3_value_bytes(argv[1]) : 0, out);
+	sqlite3_result_blob(ctx, out, (int)n, SQLITE_TRANSIENT);
+}
+
+int link_sql_functions(sqlite3 *db, struct err *err)
+{
+	if (sqlite3_create_function_v2(db, "pasos_surname_keys", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				       surname_keys_sql, NULL, NULL, NULL) != SQLITE_OK)
+		return ERR_SET(err, ERR_STORE, "cannot add the surname keys' function: %s", sqlite3_errmsg(db));
+	return 0;
+}

@@ -154,6 +154,28 @@ size_t names_phonetic(const char *s, char *out, size_t cap)
 	return n;
 }
 
+size_t names_surname_keys(const char *p, size_t len, uint32_t *keys)
+{
+	char norm[256], key[64];
+	size_t nl, i = 0, n = 0;
+
+	nl = names_normalize(p, len, norm, sizeof(norm));
+	while (i < nl && n < NAMES_SURNAME_KEYS) {
+		size_t j = i, k, kl;
+		uint32_t h = 2166136261u;  /* FNV-1a */
+
+		while (j < nl && norm[j] != ' ')
+			j++;
+		kl = names_phonetic(norm + i, key, sizeof(key));
+		for (k = 0; k < kl; k++)
+			h = (h ^ (unsigned char)key[k]) * 16777619u;
+		if (kl)
+			keys[n++] = h ? h : 1;
+		i = j + 1;
+	}
+	return n;
+}
+
 double names_jaro_winkler(const char *a, size_t la, const char *b, size_t lb)
 {
 	unsigned char ma[64] = { 0 }, mb[64] = { 0 };

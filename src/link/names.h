@@ -9,6 +9,7 @@
 #define PASOS_NAMES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /**
  * Normalise p[0..len) for comparison into out (cap bytes, NUL-terminated):
@@ -25,6 +26,18 @@ size_t names_normalize(const char *p, size_t len, char *out, size_t cap);
  * doubled letters collapsed. Returns its length.
  */
 size_t names_phonetic(const char *s, char *out, size_t cap);
+
+/** Most keys names_surname_keys gives a surname field (its first words'). */
+#define NAMES_SURNAME_KEYS 4
+
+/**
+ * The phonetic keys of the words of a surname field p[0..len), each as a
+ * 32-bit fingerprint (never 0), into keys (at most NAMES_SURNAME_KEYS).
+ * Two surnames written differently meet when they share a fingerprint;
+ * two keys that differ share one with odds of one in four billion, which
+ * only adds a candidate for the model to score. Returns how many.
+ */
+size_t names_surname_keys(const char *p, size_t len, uint32_t *keys);
 
 /** Jaro-Winkler similarity in [0,1] (prefix scale 0.1, up to 4 characters). */
 double names_jaro_winkler(const char *a, size_t la, const char *b, size_t lb);

@@ -763,6 +763,10 @@ fail:
  * at a random place. movement_rowid is a crossing under that name, and
  * the sex and document are that crossing's: what the service's linkage
  * compares, read with the names and not from the crossing's row.
+ * surname_keys are the surnames' phonetic keys (link_surname_blob): the
+ * service's name search reads them instead of normalising every surname
+ * born that day; the connection that builds the table has the function
+ * that makes them (link_sql_functions).
  */
 #define PERSON_DOCUMENTS_COLUMNS \
 	"document_type TEXT NOT NULL, document_country TEXT NOT NULL, document_number TEXT NOT NULL," \
@@ -771,7 +775,7 @@ fail:
 	"birth_date TEXT NOT NULL, surname_1 TEXT NOT NULL, surname_2 TEXT NOT NULL, given_names TEXT NOT NULL," \
 	" nationality TEXT NOT NULL, person_id INTEGER NOT NULL, movement_rowid INTEGER NOT NULL," \
 	" sex TEXT NOT NULL, document_type TEXT NOT NULL, document_country TEXT NOT NULL, document_number TEXT NOT NULL," \
-	" PRIMARY KEY(birth_date, surname_1, surname_2, given_names, nationality, person_id)"
+	" surname_keys BLOB NOT NULL, PRIMARY KEY(birth_date, surname_1, surname_2, given_names, nationality, person_id)"
 
 int store_person_tables_build(sqlite3 *db, struct err *err)
 {
@@ -793,7 +797,8 @@ int store_person_tables_build(sqlite3 *db, struct err *err)
 		    " coalesce(m.surname_2, ''), coalesce(m.given_names, ''), coalesce(m.nationality, ''), c.person_id,"
 		    /* sex and document of that crossing: SQLite takes a bare column from the row of the min() */
 		    " min(c.movement_rowid), coalesce(m.sex, ''), coalesce(m.document_type, ''),"
-		    " coalesce(m.document_country, ''), coalesce(m.document_number, '')"
+		    " coalesce(m.document_country, ''), coalesce(m.document_number, ''),"
+		    " pasos_surname_keys(coalesce(m.surname_1, ''), coalesce(m.surname_2, ''))"
 		    " FROM person_crossings c JOIN reg_movements m ON m.rowid = c.movement_rowid"
 		    " GROUP BY 1, 2, 3, 4, 5, 6;",
 		    err);
@@ -804,8 +809,8 @@ int store_person_tables_missing(sqlite3 *db)
 	sqlite3_stmt *q = NULL;
 	int whole = 0;
 
-	/* person_names before it kept the crossing's sex and document (a candidate is scored from it alone) */
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('person_names') WHERE name = 'document_number'",
+	/* person_names before it kept the crossing's sex, document and surname keys (a candidate is scored from it alone) */
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('person_names') WHERE name = 'surname_keys'",
 			       -1, &q, NULL) == SQLITE_OK)
 		whole = sqlite3_step(q) == SQLITE_ROW;
 	sqlite3_finalize(q);

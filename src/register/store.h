@@ -153,7 +153,9 @@ int store_registers(struct store *st, char ***names, size_t *n, struct err *err)
 
 /**
  * Replace the person links: next() yields (register, record id, person) until
- * it returns 0. Runs in one transaction.
+ * it returns 0, and rebuild the person tables from them
+ * (store_person_tables_build, whose SQL function the store's connection
+ * must have). Runs in one transaction.
  */
 int store_save_persons(struct store *st,
 		       int (*next)(void *ctx, const char **reg, const char **id, int64_t *person),
@@ -164,7 +166,8 @@ int store_save_persons(struct store *st,
  * order of their times with what a history shows, and person_documents and
  * person_names, each person's documents and names once each, from
  * person_links and reg_movements (nothing when either is missing). In the
- * caller's transaction, if any.
+ * caller's transaction, if any. db must have the SQL function
+ * pasos_surname_keys (link_sql_functions, in the link stage above).
  */
 int store_person_tables_build(sqlite3 *db, struct err *err);
 

@@ -453,6 +453,7 @@ static int register_prepare(struct server *sv, const struct user *u, const char 
 	job_for(j, JOB_REGISTER, raw, raw_len, u, addr);
 	/* screened before it is written: the hits are stored with it, in the same commit */
 	screening_run(sv, j);
+	j->skeys_len = serve_surname_keys(sv, j->vals, j->skeys);
 	/* a document the store has not seen: its person by name, with the model 'pasos link' learned */
 	if (sv->has_model) {
 		char *dt = xmemdup0(j->vals[sv->doc_type].p, j->vals[sv->doc_type].len);
@@ -461,7 +462,7 @@ static int register_prepare(struct server *sv, const struct user *u, const char 
 		double prob;
 
 		if (!person_by_document(sv, dt, dc, dn))
-			j->name_person = serve_person_by_name(sv, j->vals, &prob);
+			j->name_person = serve_person_by_name(sv, j->vals, j->skeys, j->skeys_len, &prob);
 		free(dt);
 		free(dc);
 		free(dn);
@@ -914,7 +915,8 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	    (rc = trail_open(db, &sv->trail, err)))
 		return rc;
 	/* a store linked before histories were kept apart gets them now (its links and register exist by here) */
-	if (store_person_tables_missing(db) && (rc = store_person_tables_build(db, err)))
+	if ((rc = link_sql_functions(db, err)) ||
+	    (store_person_tables_missing(db) && (rc = store_person_tables_build(db, err))))
 		return rc;
 	{
 		static const char *const key_fields[9] = { "birth_date", "surname_1", "surname_2", "given_names",
@@ -941,7 +943,7 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 			       " AND document_number = ? LIMIT 1", -1, SQLITE_PREPARE_PERSISTENT, &sv->find_person, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(db, "INSERT OR IGNORE INTO person_documents VALUES(?, ?, ?, ?)", -1,
 			       SQLITE_PREPARE_PERSISTENT, &sv->put_doc, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(db, "INSERT OR IGNORE INTO person_names VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
+	    sqlite3_prepare_v3(db, "INSERT OR IGNORE INTO person_names VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
 			       SQLITE_PREPARE_PERSISTENT, &sv->put_name, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(db, "INSERT OR REPLACE INTO person_links VALUES('movements', ?, ?)", -1,
 			       SQLITE_PREPARE_PERSISTENT, &sv->put_link, NULL) != SQLITE_OK ||

@@ -93,6 +93,7 @@ static int put_person_keys(struct server *sv, struct job *j, int64_t rowid, stru
 	}
 	sqlite3_bind_int64(n, 6, j->person);
 	sqlite3_bind_int64(n, 7, rowid);
+	sqlite3_bind_blob(n, 12, j->skeys, (int)j->skeys_len, SQLITE_STATIC);
 	if (!rc)
 		rc = sqlite3_step(n) == SQLITE_DONE ? 0 : store_error(store_db(sv->st), "cannot keep the names", err);
 	sqlite3_reset(n);

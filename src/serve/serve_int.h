@@ -9,6 +9,7 @@
 #include "csv.h"
 #include "mem.h"
 #include "link.h"
+#include "link_model.h"
 #include "schema.h"
 #include "screen.h"
 #include "store.h"
@@ -57,6 +58,8 @@ struct job {
 	const char *note;
 	int64_t screening;        /* out for JOB_REGISTER: the screening stored */
 	int64_t name_person;      /* JOB_REGISTER: the person found by name (0: none), used when the document is new */
+	unsigned char skeys[LINK_SURNAME_BLOB];  /* JOB_REGISTER: the surnames' keys, for person_names */
+	size_t skeys_len;
 	const char *linked_by;    /* out: "document", "name" or "new" */
 	/* JOB_RECORD: the register; out: the refers rule that failed (status 422) */
 	struct served *reg;
@@ -322,8 +325,15 @@ enum MHD_Result registers_route(struct server *sv, struct MHD_Connection *c, con
 /* serve_link.c: a new document's person by name, with the model 'pasos link' saved */
 /** Load the model and prepare; 1 when the store has one. */
 int serve_link_open(struct server *sv);
-/** The person of the best stored crossing the model matches at its threshold, or 0; *prob the best probability. */
-int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, double *prob);
+/**
+ * The person of the best stored crossing the model matches at its
+ * threshold, or 0; *prob the best probability. keys: the record's surname
+ * keys (serve_surname_keys).
+ */
+int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, const unsigned char *keys, size_t keys_len,
+			     double *prob);
+/** A record's surname keys (in schema order) into out (LINK_SURNAME_BLOB bytes) as person_names keeps them; their length. */
+size_t serve_surname_keys(const struct server *sv, const struct csv_field *vals, unsigned char *out);
 
 /* serve_screen.c: screening at registration, and the decisions on hits */
 int screening_open(struct server *sv, struct err *err);

@@ -35,7 +35,7 @@ int serve_link_open(struct server *sv)
 	link_view_fields(sv->s, sv->lv_idx, &sv->lv_extra);
 	/* not deterministic: it answers for the calling thread's record */
 	for (i = 0; i < READ_POOL; i++)
-		sqlite3_create_function_v2(sv->readers[i].db, "pasos_shares_key", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
+		sqlite3_create_function_v2(sv->readers[i].db, "pasos_shares_key", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, NULL,
 					   shares_key, NULL, NULL, NULL);
 	buf_init(&sql, 1 << 14);
 	buf_adds(&sql, "SELECT ", NULL);
@@ -53,113 +53,86 @@ int serve_link_open(struct server *sv)
 }
 
 /*
- * The phonetic keys of a surname as written, kept in a small cache of each
- * thread's: a border register repeats a few thousand surnames, and
- * normalising each (utf8proc) again was most of the time a new document
- * took. One cache for every thread, behind a lock: its locking was 6% of
- * the service's samples on 10 million movements (some 250 names read a
- * registration); a thread's own cache is 384 KiB and takes no lock.
+ * The phonetic keys of a surname as written (names_surname_keys), kept in
+ * a small cache of each thread's: a border register repeats a few thousand
+ * surnames, and normalising each (utf8proc) again was a good part of a
+ * registration's time. One cache for every thread, behind a lock: its
+ * locking was 6% of the service's samples on 10 million movements; a
+ * thread's own cache is 192 KiB and takes no lock.
  */
 #define KEY_CACHE 8192
 struct key_entry {
 	uint64_t raw;          /* hash of the written surname, 0 free */
-	uint8_t n;
-	uint64_t keys[4];
+	uint32_t n;
+	uint32_t keys[NAMES_SURNAME_KEYS];
 };
 static _Thread_local struct key_entry key_cache[KEY_CACHE];
 
-static size_t normalised_keys(const struct csv_field *f, uint64_t *keys, size_t max)
+static size_t field_keys(const struct csv_field *f, uint32_t *keys)
 {
-	char norm[256], key[64];
-	size_t len, i = 0, n = 0;
-
-	len = names_normalize(f->p, f->len, norm, sizeof(norm));
-	while (i < len && n < max) {
-		size_t j = i, k, kl;
-		uint64_t h = 1469598103934665603ULL;
-
-		while (j < len && norm[j] != ' ')
-			j++;
-		kl = names_phonetic(norm + i, key, sizeof(key));
-		for (k = 0; k < kl; k++)
-			h = (h ^ (unsigned char)key[k]) * 1099511628211ULL;
-		if (kl)
-			keys[n++] = h;
-		i = j + 1;
-	}
-	return n;
-}
-
-/* The phonetic keys of the words of a surname field appended to keys (n of max used). */
-static size_t surname_keys(const struct csv_field *f, uint64_t *keys, size_t n, size_t max)
-{
-	uint64_t raw = 1469598103934665603ULL, mine[4] = { 0 };
+	uint64_t raw = 1469598103934665603ULL;
 	struct key_entry *e;
-	size_t i, got;
+	size_t i;
 
-	if (!f->len || n >= max)
-		return n;
+	if (!f->len)
+		return 0;
 	for (i = 0; i < f->len; i++)
 		raw = (raw ^ (unsigned char)f->p[i]) * 1099511628211ULL;
 	raw |= 1;
 	e = &key_cache[(raw >> 17) & (KEY_CACHE - 1)];
-	if (e->raw == raw) {
-		got = e->n;
-		memcpy(mine, e->keys, sizeof(mine));
-	} else {
-		got = normalised_keys(f, mine, 4);
+	if (e->raw != raw) {
+		e->n = (uint32_t)names_surname_keys(f->p, f->len, e->keys);
 		e->raw = raw;
-		e->n = (uint8_t)got;
-		memcpy(e->keys, mine, sizeof(mine));
 	}
-	for (i = 0; i < got && n < max; i++)
-		keys[n++] = mine[i];
-	return n;
+	memcpy(keys, e->keys, e->n * sizeof(keys[0]));
+	return e->n;
 }
 
-static int share_key(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+size_t serve_surname_keys(const struct server *sv, const struct csv_field *vals, unsigned char *out)
 {
-	size_t i, j;
+	static const struct csv_field none = { "", 0 };
+	uint32_t keys[2 * NAMES_SURNAME_KEYS];
+	size_t n;
 
-	for (i = 0; i < na; i++)
-		for (j = 0; j < nb; j++)
-			if (a[i] == b[j])
-				return 1;
-	return 0;
+	n = field_keys(sv->f_key[1] >= 0 ? &vals[sv->f_key[1]] : &none, keys);
+	n += field_keys(sv->f_key[2] >= 0 ? &vals[sv->f_key[2]] : &none, keys + n);
+	return link_keys_blob(keys, n, out);  /* as person_names holds them */
 }
 
 /*
  * The names born that day whose surnames share a key with the new
- * record's: a filter in the scan's WHERE, pasos_shares_key(surname_1,
- * surname_2), so that only those rows are read whole (every row's eleven
- * columns were read, and on 10 million movements some 250 names are born
- * on a day and its swap). The new record's keys are the calling thread's;
- * past MAX_ROWS names looked at, the scan is ended with an error the
- * caller takes for its end.
+ * record's: a filter in the scan's WHERE, pasos_shares_key(surname_keys),
+ * so that only those rows are read whole (on 10 million movements some
+ * 250 names are born on a day and its swap). Each row's keys were made
+ * when it was stored (person_names' surname_keys), and are compared as
+ * the 4-byte words both sides wrote alike. The new record's keys are the
+ * calling thread's; past MAX_ROWS names looked at, the scan is ended with
+ * an error the caller takes for its end.
  */
 static _Thread_local struct {
-	const uint64_t *keys;
-	size_t n, rows;
+	const unsigned char *keys;
+	size_t len, rows;
 } filter;
 
 static void shares_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	struct csv_field f[2];
-	uint64_t ck[8];
-	size_t nck = 0;
-	int k;
+	const unsigned char *ck;
+	size_t ncl, i, j;
 
 	(void)argc;
 	if (++filter.rows > MAX_ROWS) {
 		sqlite3_result_error(ctx, "enough names looked at", -1);
 		return;
 	}
-	for (k = 0; k < 2; k++) {
-		f[k].p = (const char *)sqlite3_value_text(argv[k]);
-		f[k].len = f[k].p ? (size_t)sqlite3_value_bytes(argv[k]) : 0;
-		nck = surname_keys(&f[k], ck, nck, 8);
-	}
-	sqlite3_result_int(ctx, share_key(filter.keys, filter.n, ck, nck));
+	ck = sqlite3_value_blob(argv[0]);
+	ncl = ck ? (size_t)sqlite3_value_bytes(argv[0]) : 0;
+	for (i = 0; i + 4 <= filter.len; i += 4)
+		for (j = 0; j + 4 <= ncl; j += 4)
+			if (!memcmp(filter.keys + i, ck + j, 4)) {
+				sqlite3_result_int(ctx, 1);
+				return;
+			}
+	sqlite3_result_int(ctx, 0);
 }
 
 /*
@@ -193,26 +166,22 @@ static char *row_copy(sqlite3_stmt *q, int from, size_t n, const int *idx)
 	return out;
 }
 
-int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, double *prob)
+int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, const unsigned char *keys, size_t keys_len,
+			     double *prob)
 {
 	struct link_view nv, cv[MAX_SCORED];
 	struct csv_field cvals[SCHEMA_MAX_FIELDS];
 	struct csv_field birth = sv->lv_idx[3] >= 0 ? vals[sv->lv_idx[3]] : (struct csv_field){ "", 0 };
-	uint64_t nk[8];
 	int64_t persons[MAX_SCORED], best = 0;
-	size_t nnk = 0, n = 0, i, k;
+	size_t n = 0, i, k;
 	char b1[11], b2[11], *text[MAX_SCORED];
 	struct reader *r;
 	sqlite3_stmt *q;
 
 	*prob = 0;
-	if (!sv->has_model || birth.len != 10)
+	if (!sv->has_model || birth.len != 10 || !keys_len)
 		return 0;
 	link_view_from(&nv, vals, sv->lv_idx, sv->lv_extra);
-	nnk = surname_keys(&nv.surname1, nk, 0, 8);
-	nnk = surname_keys(&nv.surname2, nk, nnk, 8);
-	if (!nnk)
-		return 0;
 	memcpy(b1, birth.p, 10);
 	b1[10] = '\0';
 	/* the day and month swapped, a slip linkage forgives */
@@ -226,14 +195,14 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, do
 	 */
 	if ((q = rdb_stmt(r, RQ_NAME, "SELECT movement_rowid, person_id, surname_1, surname_2, given_names, birth_date,"
 			  " sex, nationality, document_type, document_number, document_country FROM person_names"
-			  " WHERE birth_date IN (?, ?) AND pasos_shares_key(surname_1, surname_2)"))) {
+			  " WHERE birth_date IN (?, ?) AND pasos_shares_key(surname_keys)"))) {
 		int64_t rowids[MAX_SCORED];
 		size_t nr = 0;
 
 		sqlite3_bind_text(q, 1, b1, 10, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, b2, 10, SQLITE_STATIC);
-		filter.keys = nk;
-		filter.n = nnk;
+		filter.keys = keys;
+		filter.len = keys_len;
 		filter.rows = 0;
 		while (nr < MAX_SCORED && sqlite3_step(q) == SQLITE_ROW) {
 			int64_t person;

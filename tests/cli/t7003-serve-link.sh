@@ -46,6 +46,7 @@ expect_eq "$(field linked_by) $(field person_id)" "name $p2" "joined by names a 
 expect_eq "$(post "$(rec N3 ZP900001 X Y Z M 1950-01-01)")" 201 "the passport again, whatever the names"
 expect_eq "$(field linked_by) $(field person_id)" "document $pid" "the document decides first"
 kill -TERM $spid; wait $spid || fail "the server did not stop cleanly"
+cp s.db online.db  # the names rows as the service wrote them
 $PASOS --db s.db link > link2.txt
 grep -q "online decisions (crossings registered through pasos serve): 4" link2.txt || fail "the batch's report: $(cat link2.txt)"
 # a store whose person_names has the earlier layout (names only) gets it rebuilt with each
@@ -63,6 +64,12 @@ expect_eq "$(sqlite3 old.db "select count(*) from person_names n join reg_moveme
   "$(sqlite3 old.db "select count(*) from (select distinct l.person_id, m.birth_date, m.surname_1, coalesce(m.surname_2, ''),
   m.given_names, m.nationality from person_links l join reg_movements m on m.movement_id = l.record_id
   where l.register = 'movements')")" "rebuilt: each person's names once, with their crossing's sex and document"
+# and their surname keys as the service stored them for the same surnames (its rows: the last crossings)
+online=$(sqlite3 online.db "select count(*) from person_names where movement_rowid > (select max(rowid) - 5 from reg_movements)")
+[ "$online" -ge 3 ] || fail "the service's names rows: $online"
+expect_eq "$(sqlite3 old.db "attach 'online.db' as s; select count(*), sum(o.surname_keys = n.surname_keys and length(o.surname_keys) >= 4)
+  from (select distinct surname_1, surname_2, surname_keys from person_names) o join s.person_names n using (surname_1, surname_2)
+  where n.movement_rowid > (select max(rowid) - 5 from s.reg_movements)")" "$online|$online" "rebuilt with the service's surname keys"
 # without a saved model: a new document is a new person
 start nomodel.db
 expect_eq "$(post "$(rec N1 ZP900001 "$(plain "$s1")" "$(plain "$s2")" "$(plain "$given")" "$sex" "$birth")")" 201 "no model"
@@ -73,10 +80,21 @@ kill -TERM $spid; wait $spid || true
 cp s.db many.db
 sqlite3 many.db "with recursive n(i) as (select 1 union all select i + 1 from n where i < 1100)
   insert into person_names select '1931-02-03', 'Zzyzx', '', 'Persona ' || i, 'BOL', 900000 + i, 1, 'F', 'ID_CARD',
-  'BOL', 'Z' || i from n"
+  'BOL', 'Z' || i, x'' from n"
 start many.db
 expect_eq "$(post "$(rec N6 ZP900006 Condori Quispe Lucas M 1931-02-03)")" 201 "a new document born that day"
 expect_eq "$(field linked_by)" "new" "past the names looked at, a new person"
+# its names row keeps the surnames' Spanish phonetic keys (condori -> kondori, quispe -> kispe) as
+# 32-bit FNV-1a fingerprints, least significant byte first: computed here by python, not by pasos
+keys=$(python3 -c '
+import struct
+def fnv(s):
+    h = 2166136261
+    for c in s.encode(): h = ((h ^ c) * 16777619) % 2**32
+    return h
+print(b"".join(struct.pack("<I", fnv(k)) for k in ("kondori", "kispe")).hex().upper())')
+expect_eq "$(sqlite3 many.db "select hex(surname_keys) from person_names where surname_1 = 'Condori' and birth_date = '1931-02-03'")" \
+  "$keys" "the names row keeps its surnames' phonetic keys"
 expect_eq "$(post "$(rec N7 ZP900007 Zzyzx '' 'Persona 7' F 1931-02-03)")" 201 "one of those names, a new document"
 kill -TERM $spid; wait $spid || fail "the server did not stop cleanly"
 ! grep -q "error" serve.log || fail "the service logged an error: $(grep error serve.log | head -3)"
