@@ -519,17 +519,12 @@ int serve_register(struct server *sv, const struct user *u, const char *addr, ch
 	return a->status;
 }
 
-static enum MHD_Result answer_registration(struct MHD_Connection *c, struct reg_answer *a)
+/* A registration that stored nothing: 403, 409, 422 (with its failures) or 500. */
+static enum MHD_Result answer_refused(struct MHD_Connection *c, struct reg_answer *a)
 {
 	if (a->status == 422)
 		return send_json(c, 422, json_pack("{s:s,s:O}", "error", a->error, "failures", a->failures));
-	if (a->error)
-		return send_error(c, (unsigned)a->status, a->error);
-	return send_json(c, (unsigned)a->status, json_pack("{s:o,s:I,s:s,s:o,s:s}", "record", a->record, "person_id",
-							   (json_int_t)a->person, "result",
-							   a->status == 201 ? "stored" : "already stored", "screening",
-							   a->screening ? a->screening : json_null(), "linked_by",
-							   a->linked_by ? a->linked_by : "stored before"));
+	return send_error(c, (unsigned)a->status, a->error ? a->error : "not stored");
 }
 
 /* s (len bytes of valid UTF-8) as a JSON string: as jansson writes it, but \b and \f as \u escapes */
@@ -561,13 +556,15 @@ static void json_quote(struct buf *b, const char *s, size_t len)
 }
 
 /*
- * A stored registration's answer (201, nearly every one) written straight
- * as text, the same JSON answer_registration makes: its record, person and
- * screening (the hits already written for the store). Building it as
- * jansson objects and dumping them was a tenth of a registration's time in
- * its thread.
+ * The answer of a record in the store, 201 stored or 200 a retry, written
+ * straight as text: the record (j's values, the register's fields), its
+ * person, the screening (JSON text; NULL: null) and how the person was
+ * found (NULL for a retry: "stored before"). The API's only writer of this
+ * answer. Building it as jansson objects and dumping them was a tenth of a
+ * registration's time in its thread.
  */
-static enum MHD_Result answer_stored(struct server *sv, struct MHD_Connection *c, struct job *j)
+static enum MHD_Result answer_record(struct server *sv, struct MHD_Connection *c, unsigned status, const struct job *j,
+				     const char *screening, const char *linked_by)
 {
 	struct buf b;
 	size_t i;
@@ -581,24 +578,47 @@ static enum MHD_Result answer_stored(struct server *sv, struct MHD_Connection *c
 		buf_addc(&b, ':', NULL);
 		json_quote(&b, j->vals[i].p, j->vals[i].len);
 	}
-	buf_addf(&b, NULL, "},\"person_id\":%lld,\"result\":\"stored\",\"screening\":{\"screening_id\":%lld,"
-		 "\"lists_version\":%lld,\"hits\":%s},\"linked_by\":", (long long)j->person, (long long)j->screening,
-		 (long long)j->lists_version, j->hits_json ? j->hits_json : "[]");
-	json_quote(&b, j->linked_by, strlen(j->linked_by));
+	buf_addf(&b, NULL, "},\"person_id\":%lld,\"result\":\"%s\",\"screening\":%s,\"linked_by\":", (long long)j->person,
+		 status == 201 ? "stored" : "already stored", screening ? screening : "null");
+	linked_by = linked_by ? linked_by : "stored before";
+	json_quote(&b, linked_by, strlen(linked_by));
 	buf_addc(&b, '}', NULL);
-	return send_json_text(c, 201, b.p, b.len);
+	return send_json_text(c, status, b.p, b.len);
 }
 
 static enum MHD_Result finish_registration(struct server *sv, struct MHD_Connection *c, struct pending *p)
 {
 	struct reg_answer a;
+	enum MHD_Result ret;
 
-	if (p->j.status == 201 && p->j.linked_by)
-		return answer_stored(sv, c, &p->j);
+	if (p->j.status == 201 && p->j.linked_by) {
+		/* the screening as it was stored: its hits already written */
+		struct buf sc;
+
+		buf_init(&sc, 1 << 24);
+		buf_addf(&sc, NULL, "{\"screening_id\":%lld,\"lists_version\":%lld,\"hits\":%s}",
+			 (long long)p->j.screening, (long long)p->j.lists_version,
+			 p->j.hits_json ? p->j.hits_json : "[]");
+		ret = answer_record(sv, c, 201, &p->j, sc.p, p->j.linked_by);
+		buf_release(&sc);
+		return ret;
+	}
 	memset(&a, 0, sizeof(a));
 	a.failures = p->fails;
 	register_finish(sv, &p->j, &a);
-	return answer_registration(c, &a);
+	if (a.status == 200) {
+		/* a retry: the screening made when it was first stored */
+		char *screening = a.screening ? json_dumps(a.screening, JSON_COMPACT) : NULL;
+
+		ret = answer_record(sv, c, 200, &p->j, screening, NULL);
+		free(screening);
+		json_decref(a.screening);
+		json_decref(a.record);
+		return ret;
+	}
+	json_decref(a.screening);
+	json_decref(a.record);
+	return answer_refused(c, &a);
 }
 
 /* The API's registration: checked, screened and linked here, then the connection waits suspended for its commit. */
@@ -620,7 +640,7 @@ static enum MHD_Result register_movement(struct server *sv, struct MHD_Connectio
 	client_addr(c, addr, sizeof(addr));
 	if (register_prepare(sv, u, addr, p->texts, mrz, p->fails, rq->body, rq->len, &p->j, &a)) {
 		free(mrz);
-		ret = answer_registration(c, &a);
+		ret = answer_refused(c, &a);
 		pending_free(p);
 		return ret;
 	}

@@ -25,6 +25,7 @@ rec() { printf '{"movement_id":"%s","direction":"ENTRY","event_time":"2024-03-01
 expect_eq "$(post "$T" "$(rec API1)")" 201 "a new crossing"
 python3 -c 'import json,sys; d = json.load(open("body.json")); assert d["record"]["border_post"] == "DSG" and d["person_id"] > 0, d' || fail "201 body: $(cat body.json)"
 p1=$(python3 -c 'import json; print(json.load(open("body.json"))["person_id"])')
+cp body.json api1.json
 # the 201 answer (written as text by the service) is JSON holding every field sent, the post added,
 # the person, the screening and how it was linked; names needing escapes come back as sent
 rec API0 P556 'Ana \"la\" \\ Ñusta' | sed 's/1980-01-01/1955-05-05/; s/"Apaza"/"Quenta"/' > esc.json
@@ -40,6 +41,15 @@ assert set(got["screening"]) == {"screening_id", "lists_version", "hits"} and go
 assert isinstance(got["screening"]["hits"], list) and got["linked_by"] in ("document", "name", "new"), got
 PY
 expect_eq "$(post "$T" "$(rec API1)")" 200 "the same again: a retry"
+# the retry's answer: the record, person and screening of the first answer, nothing new
+python3 - api1.json body.json <<'PY' || fail "200 body: $(cat body.json)"
+import json, sys
+first, got = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert got["result"] == "already stored" and got["linked_by"] == "stored before", got
+assert got["record"] == first["record"] and got["person_id"] == first["person_id"], (first, got)
+assert got["screening"]["screening_id"] == first["screening"]["screening_id"], (first, got)
+assert got["screening"]["hits"] == first["screening"]["hits"], (first, got)
+PY
 expect_eq "$(post "$T" "$(rec API2)")" 201 "the same document again"
 expect_eq "$(python3 -c 'import json; print(json.load(open("body.json"))["person_id"])')" "$p1" "the same document, the same person"
 expect_eq "$(post "$T" "$(rec API1 P555 Eva)")" 409 "the same id with other content"
