@@ -454,18 +454,12 @@ static int register_prepare(struct server *sv, const struct user *u, const char 
 	/* screened before it is written: the hits are stored with it, in the same commit */
 	screening_run(sv, j);
 	j->skeys_len = serve_surname_keys(sv, j->vals, j->skeys);
-	/* a document the store has not seen: its person by name, with the model 'pasos link' learned */
-	if (sv->has_model) {
-		char *dt = xmemdup0(j->vals[sv->doc_type].p, j->vals[sv->doc_type].len);
-		char *dc = xmemdup0(j->vals[sv->doc_country].p, j->vals[sv->doc_country].len);
-		char *dn = xmemdup0(j->vals[sv->doc_number].p, j->vals[sv->doc_number].len);
+	/* the document's person if stored; a document the store has not seen: its person by name, with the model */
+	j->doc_person = serve_known_person(sv, j->vals, &j->names_known);
+	if (!j->doc_person && sv->has_model) {
 		double prob;
 
-		if (!person_by_document(sv, dt, dc, dn))
-			j->name_person = serve_person_by_name(sv, j->vals, j->skeys, j->skeys_len, &prob);
-		free(dt);
-		free(dc);
-		free(dn);
+		j->name_person = serve_person_by_name(sv, j->vals, j->skeys, j->skeys_len, &prob);
 	}
 	return 0;
 }

@@ -21,15 +21,17 @@
 static int64_t person_of(struct server *sv, struct job *j)
 {
 	sqlite3_stmt *q = sv->find_person;
-	int64_t p = 0;
+	int64_t p = j->doc_person;  /* read before (serve_known_person): never looked up again */
 
 	/* the same document at once: the person of a stored crossing with it */
-	sqlite3_bind_text(q, 1, j->vals[sv->doc_type].p, (int)j->vals[sv->doc_type].len, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, j->vals[sv->doc_country].p, (int)j->vals[sv->doc_country].len, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, j->vals[sv->doc_number].p, (int)j->vals[sv->doc_number].len, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		p = sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
+	if (!p) {
+		sqlite3_bind_text(q, 1, j->vals[sv->doc_type].p, (int)j->vals[sv->doc_type].len, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, j->vals[sv->doc_country].p, (int)j->vals[sv->doc_country].len, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, j->vals[sv->doc_number].p, (int)j->vals[sv->doc_number].len, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			p = sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
+	}
 	j->linked_by = p ? "document" : j->name_person ? "name" : "new";
 	if (!p && j->name_person)
 		return j->name_person;  /* a new document, the person found by name with the model */
@@ -72,20 +74,25 @@ static int put_crossing(struct server *sv, struct job *j, int64_t rowid, struct 
 /*
  * The crossing's document and names into its person's (person_documents,
  * person_names, see store.c), each only if new: a returning traveller's
- * crossing adds nothing there.
+ * crossing adds nothing there, and what the request's thread read stored
+ * already (j->doc_person, j->names_known) is not even looked for.
  */
 static int put_person_keys(struct server *sv, struct job *j, int64_t rowid, struct err *err)
 {
 	sqlite3_stmt *d = sv->put_doc, *n = sv->put_name;
-	int rc, k;
+	int rc = 0, k;
 
-	sqlite3_bind_text(d, 1, j->vals[sv->doc_type].p, (int)j->vals[sv->doc_type].len, SQLITE_STATIC);
-	sqlite3_bind_text(d, 2, j->vals[sv->doc_country].p, (int)j->vals[sv->doc_country].len, SQLITE_STATIC);
-	sqlite3_bind_text(d, 3, j->vals[sv->doc_number].p, (int)j->vals[sv->doc_number].len, SQLITE_STATIC);
-	sqlite3_bind_int64(d, 4, j->person);
-	rc = sqlite3_step(d) == SQLITE_DONE ? 0 : store_error(store_db(sv->st), "cannot keep the document", err);
-	sqlite3_reset(d);
-	for (k = 0; k < 9 && !rc; k++) {
+	if (!j->doc_person) {
+		sqlite3_bind_text(d, 1, j->vals[sv->doc_type].p, (int)j->vals[sv->doc_type].len, SQLITE_STATIC);
+		sqlite3_bind_text(d, 2, j->vals[sv->doc_country].p, (int)j->vals[sv->doc_country].len, SQLITE_STATIC);
+		sqlite3_bind_text(d, 3, j->vals[sv->doc_number].p, (int)j->vals[sv->doc_number].len, SQLITE_STATIC);
+		sqlite3_bind_int64(d, 4, j->person);
+		rc = sqlite3_step(d) == SQLITE_DONE ? 0 : store_error(store_db(sv->st), "cannot keep the document", err);
+		sqlite3_reset(d);
+	}
+	if (rc || j->names_known)
+		return rc;
+	for (k = 0; k < 9; k++) {
 		const struct csv_field *v = sv->f_key[k] >= 0 ? &j->vals[sv->f_key[k]] : NULL;
 
 		/* the names, then (after person and crossing, columns 6 and 7) the sex and document */
@@ -94,8 +101,7 @@ static int put_person_keys(struct server *sv, struct job *j, int64_t rowid, stru
 	sqlite3_bind_int64(n, 6, j->person);
 	sqlite3_bind_int64(n, 7, rowid);
 	sqlite3_bind_blob(n, 12, j->skeys, (int)j->skeys_len, SQLITE_STATIC);
-	if (!rc)
-		rc = sqlite3_step(n) == SQLITE_DONE ? 0 : store_error(store_db(sv->st), "cannot keep the names", err);
+	rc = sqlite3_step(n) == SQLITE_DONE ? 0 : store_error(store_db(sv->st), "cannot keep the names", err);
 	sqlite3_reset(n);
 	return rc;
 }

@@ -21,16 +21,15 @@
 /* the reader's statements of this file (serve_screen.c and serve_link.c keep 4 to 6 and 8 to 9) */
 enum { RQ_DOC_PERSON = 0, RQ_HISTORY_CLASSIFIED = 1, RQ_HISTORY = 2, RQ_BY_NAME = 3, RQ_HAS_CLASSIFIED = 7 };
 
-static int64_t doc_person(struct reader *r, const char *dt, const char *dc, const char *dn)
+int64_t reader_doc_person(struct reader *r, const struct csv_field doc[3])
 {
 	sqlite3_stmt *q = rdb_stmt(r, RQ_DOC_PERSON, "SELECT person_id FROM person_documents WHERE document_type = ?"
 				   " AND document_country = ? AND document_number = ? LIMIT 1");
 	int64_t p = 0;
 
 	if (q) {
-		sqlite3_bind_text(q, 1, dt, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, dc, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, dn, -1, SQLITE_STATIC);
+		for (int k = 0; k < 3; k++)
+			sqlite3_bind_text(q, k + 1, doc[k].p, (int)doc[k].len, SQLITE_STATIC);
 		if (sqlite3_step(q) == SQLITE_ROW)
 			p = sqlite3_column_int64(q, 0);
 		sqlite3_reset(q);
@@ -38,13 +37,11 @@ static int64_t doc_person(struct reader *r, const char *dt, const char *dc, cons
 	return p;
 }
 
-int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn)
+static int64_t doc_person(struct reader *r, const char *dt, const char *dc, const char *dn)
 {
-	struct reader *r = rdb_take(sv);
-	int64_t p = doc_person(r, dt, dc, dn);
+	const struct csv_field doc[3] = { { dt, strlen(dt) }, { dc, strlen(dc) }, { dn, strlen(dn) } };
 
-	rdb_give(sv, r);
-	return p;
+	return reader_doc_person(r, doc);
 }
 
 static const char *col_text(sqlite3_stmt *q, int k)

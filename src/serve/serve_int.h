@@ -58,6 +58,8 @@ struct job {
 	const char *note;
 	int64_t screening;        /* out for JOB_REGISTER: the screening stored */
 	int64_t name_person;      /* JOB_REGISTER: the person found by name (0: none), used when the document is new */
+	int64_t doc_person;       /* JOB_REGISTER: the person of the document, read before (0: never seen then) */
+	int names_known;          /* JOB_REGISTER: that person's names row was stored already */
 	unsigned char skeys[LINK_SURNAME_BLOB];  /* JOB_REGISTER: the surnames' keys, for person_names */
 	size_t skeys_len;
 	const char *linked_by;    /* out: "document", "name" or "new" */
@@ -265,8 +267,8 @@ typedef void (*crossing_fn)(void *ctx, const struct crossing *x);
  */
 long history_each(struct server *sv, int64_t *person, const char *const doc[3], crossing_fn fn, void *ctx,
 		  struct stay *stay);
-/** The person of a document, or 0. */
-int64_t person_by_document(struct server *sv, const char *dt, const char *dc, const char *dn);
+/** The person of a document (type, country, number), read on r: 0 when the store has never seen it. */
+int64_t reader_doc_person(struct reader *r, const struct csv_field doc[3]);
 /** GET /api/v1/persons?document_...=, ?surname=..., or /api/v1/persons/ID (id): the read in the trail first. */
 enum MHD_Result person_history(struct server *sv, struct MHD_Connection *c, struct request *rq, const struct user *u,
 				const char *id);
@@ -332,6 +334,12 @@ int serve_link_open(struct server *sv);
  */
 int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, const unsigned char *keys, size_t keys_len,
 			     double *prob);
+/**
+ * The person of a record's document (0: never seen), read before its
+ * commit, and into *names_known whether that person's names row (as the
+ * writer would add it) is stored already.
+ */
+int64_t serve_known_person(struct server *sv, const struct csv_field *vals, int *names_known);
 /** A record's surname keys (in schema order) into out (LINK_SURNAME_BLOB bytes) as person_names keeps them; their length. */
 size_t serve_surname_keys(const struct server *sv, const struct csv_field *vals, unsigned char *out);
 

@@ -19,6 +19,7 @@
 #define MAX_ROWS 1024   /* crossings born that day looked at, at most, a registration */
 #define RQ_NAME 8
 #define RQ_ROW 9
+#define RQ_KNOWN 10
 
 /* person_names' columns after movement_rowid and person_id, in the order of the link view's fields */
 static const char *const names_columns[9] = { "surname_1", "surname_2", "given_names", "birth_date", "sex",
@@ -133,6 +134,45 @@ static void shares_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 				return;
 			}
 	sqlite3_result_int(ctx, 0);
+}
+
+/*
+ * A returning traveller's person and names, read here before the commit
+ * so that the writer, the one thread every registration waits for, does
+ * not look the document up again nor try to add either row: each was a
+ * seek at a random place of an index far larger than its cache. Neither
+ * row is removed while the service runs, and the service adds a second
+ * person to no stored document, so what is read here still holds at the
+ * commit; a document not found here is looked up again by the writer (a
+ * registration of it may commit first).
+ */
+int64_t serve_known_person(struct server *sv, const struct csv_field *vals, int *names_known)
+{
+	static const struct csv_field none = { "", 0 };
+	const struct csv_field doc[3] = { vals[sv->doc_type], vals[sv->doc_country], vals[sv->doc_number] };
+	struct reader *r = rdb_take(sv);
+	sqlite3_stmt *q;
+	int64_t person = 0;
+	int k;
+
+	*names_known = 0;
+	rdb_tx(r, 1);
+	person = reader_doc_person(r, doc);
+	/* the names as the writer keeps them (put_person_keys): birth date, surnames, given names, nationality */
+	if (person && (q = rdb_stmt(r, RQ_KNOWN, "SELECT 1 FROM person_names WHERE birth_date = ? AND surname_1 = ?"
+				    " AND surname_2 = ? AND given_names = ? AND nationality = ? AND person_id = ?"))) {
+		for (k = 0; k < 5; k++) {
+			const struct csv_field *v = sv->f_key[k] >= 0 ? &vals[sv->f_key[k]] : &none;
+
+			sqlite3_bind_text(q, k + 1, v->p, (int)v->len, SQLITE_STATIC);
+		}
+		sqlite3_bind_int64(q, 6, person);
+		*names_known = sqlite3_step(q) == SQLITE_ROW;
+		sqlite3_reset(q);
+	}
+	rdb_tx(r, 0);
+	rdb_give(sv, r);
+	return person;
 }
 
 /*

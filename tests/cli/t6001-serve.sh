@@ -9,6 +9,7 @@ $PASOS --db s.db link > /dev/null
 $PASOS --db s.db user add ana --role officer --post DSG > ana.txt
 $PASOS --db s.db user add est --role statistician > est.txt
 $PASOS --db s.db user add old --role officer --post DSG > old.txt
+echo clave-de-luz-7 | $PASOS --db s.db user add luz --role officer --post DSG --password-stdin > /dev/null
 T=$(tail -1 ana.txt); S=$(tail -1 est.txt); O=$(tail -1 old.txt)
 [ ${#T} -eq 64 ] || fail "the token is not alone on the last line: $(cat ana.txt)"
 [ -z "$(sqlite3 s.db "select 1 from user_tokens where token_sha256 = '$T' or name = '$T'")" ] || fail "the token is kept as it is"
@@ -194,6 +195,20 @@ expect_eq "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/he
 expect_eq "$(curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T" "https://127.0.0.1:$port/api/v1/persons/$p1")" 200 "a history over HTTPS"
 set +e; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz"); set -e
 [ "$code" != 200 ] || fail "plain HTTP answered on the HTTPS port"
+# over HTTPS the session cookie is also Secure; five wrong passwords in a row and the sixth
+# try is refused even with the right one (429), for that name and from that address
+hs="https://127.0.0.1:$port"
+csrf_of() { python3 -c 'import re, sys; print(re.search(r"name=\"csrf\" value=\"([0-9a-f]{64})\"", open(sys.argv[1]).read()).group(1))' "$1"; }
+login() { curl -sk -c jar -b jar -o login.html "$hs/login"  # each sign-in from a fresh form and its CSRF cookie
+  curl -sk -c jar -b jar -D hdr.txt -o /dev/null -w '%{http_code}' --data-urlencode name="$1" \
+  --data-urlencode password="$2" --data-urlencode csrf="$(csrf_of login.html)" "$hs/login"; }
+expect_eq "$(login luz clave-de-luz-7)" 303 "the officer signs in over HTTPS"
+grep -i '^set-cookie: pasos_session=' hdr.txt | grep -q 'HttpOnly; SameSite=Strict; Secure' ||
+  fail "the session cookie over HTTPS: $(grep -i set-cookie hdr.txt)"
+for i in 1 2 3 4 5; do expect_eq "$(login luz wrong-$i)" 401 "wrong password $i"; done
+expect_eq "$(login luz clave-de-luz-7)" 429 "the right password after five wrong ones: refused for now"
+! grep -qi '^set-cookie: pasos_session=' hdr.txt || fail "a session given to a throttled sign-in"
+expect_eq "$(login ana-no-such clave)" 429 "and from that address, whatever the name"
 kill -TERM $spid; wait $spid || fail "the HTTPS server did not stop cleanly"
 
 # a batch link stays the reference, and says how many of the service's decisions it changed
