@@ -431,6 +431,8 @@ static void mrz_fill(struct server *sv, const char *text, char **texts, json_t *
 static int register_prepare(struct server *sv, const struct user *u, const char *addr, char **texts, const char *mrz,
 			    json_t *fails, const char *raw, size_t raw_len, struct job *j, struct reg_answer *a)
 {
+	struct reader *r;
+
 	memset(a, 0, sizeof(*a));
 	a->failures = fails;
 	if (mrz)
@@ -454,13 +456,21 @@ static int register_prepare(struct server *sv, const struct user *u, const char 
 	/* screened before it is written: the hits are stored with it, in the same commit */
 	screening_run(sv, j);
 	j->skeys_len = serve_surname_keys(sv, j->vals, j->skeys);
-	/* the document's person if stored; a document the store has not seen: its person by name, with the model */
-	j->doc_person = serve_known_person(sv, j->vals, &j->names_known);
+	/*
+	 * The document's person if stored; a document the store has not seen:
+	 * its person by name, with the model. One read: one snapshot, and one
+	 * start of a read instead of two.
+	 */
+	r = rdb_take(sv);
+	rdb_tx(r, 1);
+	j->doc_person = serve_known_person(sv, r, j->vals, &j->names_known);
 	if (!j->doc_person && sv->has_model) {
 		double prob;
 
-		j->name_person = serve_person_by_name(sv, j->vals, j->skeys, j->skeys_len, &prob);
+		j->name_person = serve_person_by_name(sv, r, j->vals, j->skeys, j->skeys_len, &prob);
 	}
+	rdb_tx(r, 0);
+	rdb_give(sv, r);
 	return 0;
 }
 

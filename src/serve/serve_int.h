@@ -330,16 +330,16 @@ int serve_link_open(struct server *sv);
 /**
  * The person of the best stored crossing the model matches at its
  * threshold, or 0; *prob the best probability. keys: the record's surname
- * keys (serve_surname_keys).
+ * keys (serve_surname_keys). Read on r, in the caller's read transaction.
  */
-int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, const unsigned char *keys, size_t keys_len,
-			     double *prob);
+int64_t serve_person_by_name(struct server *sv, struct reader *r, const struct csv_field *vals, const unsigned char *keys,
+			     size_t keys_len, double *prob);
 /**
- * The person of a record's document (0: never seen), read before its
+ * The person of a record's document (0: never seen), read on r before its
  * commit, and into *names_known whether that person's names row (as the
  * writer would add it) is stored already.
  */
-int64_t serve_known_person(struct server *sv, const struct csv_field *vals, int *names_known);
+int64_t serve_known_person(struct server *sv, struct reader *r, const struct csv_field *vals, int *names_known);
 /** A record's surname keys (in schema order) into out (LINK_SURNAME_BLOB bytes) as person_names keeps them; their length. */
 size_t serve_surname_keys(const struct server *sv, const struct csv_field *vals, unsigned char *out);
 

@@ -146,17 +146,15 @@ static void shares_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * commit; a document not found here is looked up again by the writer (a
  * registration of it may commit first).
  */
-int64_t serve_known_person(struct server *sv, const struct csv_field *vals, int *names_known)
+int64_t serve_known_person(struct server *sv, struct reader *r, const struct csv_field *vals, int *names_known)
 {
 	static const struct csv_field none = { "", 0 };
 	const struct csv_field doc[3] = { vals[sv->doc_type], vals[sv->doc_country], vals[sv->doc_number] };
-	struct reader *r = rdb_take(sv);
 	sqlite3_stmt *q;
-	int64_t person = 0;
+	int64_t person;
 	int k;
 
 	*names_known = 0;
-	rdb_tx(r, 1);
 	person = reader_doc_person(r, doc);
 	/* the names as the writer keeps them (put_person_keys): birth date, surnames, given names, nationality */
 	if (person && (q = rdb_stmt(r, RQ_KNOWN, "SELECT 1 FROM person_names WHERE birth_date = ? AND surname_1 = ?"
@@ -170,8 +168,6 @@ int64_t serve_known_person(struct server *sv, const struct csv_field *vals, int 
 		*names_known = sqlite3_step(q) == SQLITE_ROW;
 		sqlite3_reset(q);
 	}
-	rdb_tx(r, 0);
-	rdb_give(sv, r);
 	return person;
 }
 
@@ -206,8 +202,8 @@ static char *row_copy(sqlite3_stmt *q, int from, size_t n, const int *idx)
 	return out;
 }
 
-int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, const unsigned char *keys, size_t keys_len,
-			     double *prob)
+int64_t serve_person_by_name(struct server *sv, struct reader *r, const struct csv_field *vals, const unsigned char *keys,
+			     size_t keys_len, double *prob)
 {
 	struct link_view nv, cv[MAX_SCORED];
 	struct csv_field cvals[SCHEMA_MAX_FIELDS];
@@ -215,7 +211,6 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, co
 	int64_t persons[MAX_SCORED], best = 0;
 	size_t n = 0, i, k;
 	char b1[11], b2[11], *text[MAX_SCORED];
-	struct reader *r;
 	sqlite3_stmt *q;
 
 	*prob = 0;
@@ -226,8 +221,6 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, co
 	b1[10] = '\0';
 	/* the day and month swapped, a slip linkage forgives */
 	snprintf(b2, sizeof(b2), "%.4s-%.2s-%.2s", b1, b1 + 8, b1 + 5);
-	r = rdb_take(sv);
-	rdb_tx(r, 1);  /* the names (and, with compare= fields, each candidate's crossing) in one read */
 	/*
 	 * The names born that day (person_names: each person's names once,
 	 * with a crossing under them): each person once, and only those whose
@@ -292,8 +285,6 @@ int64_t serve_person_by_name(struct server *sv, const struct csv_field *vals, co
 			link_view_from(&cv[i], cvals, sv->lv_idx, sv->lv_extra);
 		}
 	}
-	rdb_tx(r, 0);
-	rdb_give(sv, r);
 	if (n) {
 		double p;
 		size_t at = link_model_best(&sv->model, &nv, cv, n, &p);
