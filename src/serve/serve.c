@@ -595,7 +595,7 @@ static enum MHD_Result finish_registration(struct server *sv, struct MHD_Connect
 	struct reg_answer a;
 	enum MHD_Result ret;
 
-	if (p->j.status == 201 && p->j.linked_by) {
+	if (p->j.status == 201) {
 		/* the screening as it was stored: its hits already written */
 		struct buf sc;
 
