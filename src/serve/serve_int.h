@@ -23,8 +23,8 @@
 
 #define BODY_MAX (64 * 1024)
 #define READ_POOL 64
-#define READER_STMTS 13
-#define RQ_TX_BEGIN 11   /* the reader statements every file shares; the others number theirs below these */
+#define READER_STMTS 14
+#define RQ_TX_BEGIN 11   /* the reader statements every file shares; the others number theirs apart from these */
 #define RQ_TX_COMMIT 12
 
 /* ==== Jobs for the writer ==== */

@@ -20,6 +20,10 @@
 #define RQ_NAME 8
 #define RQ_ROW 9
 #define RQ_KNOWN 10
+#define RQ_NAME_DAY 13
+/* the columns a name search reads: the crossing, the person, then the link view's fields (names_columns) */
+#define NAMES_READ "movement_rowid, person_id, surname_1, surname_2, given_names, birth_date, sex, nationality," \
+	" document_type, document_number, document_country"
 
 /* person_names' columns after movement_rowid and person_id, in the order of the link view's fields */
 static const char *const names_columns[9] = { "surname_1", "surname_2", "given_names", "birth_date", "sex",
@@ -211,6 +215,7 @@ int64_t serve_person_by_name(struct server *sv, struct reader *r, const struct c
 	int64_t persons[MAX_SCORED], best = 0;
 	size_t n = 0, i, k;
 	char b1[11], b2[11], *text[MAX_SCORED];
+	int swapped;
 	sqlite3_stmt *q;
 
 	*prob = 0;
@@ -219,21 +224,29 @@ int64_t serve_person_by_name(struct server *sv, struct reader *r, const struct c
 	link_view_from(&nv, vals, sv->lv_idx, sv->lv_extra);
 	memcpy(b1, birth.p, 10);
 	b1[10] = '\0';
-	/* the day and month swapped, a slip linkage forgives */
+	/*
+	 * The day and month swapped, a slip linkage forgives: only when the
+	 * day could be a month and differs from it; otherwise the swapped date
+	 * names no day, and looking it up cost a descent of the index for nothing.
+	 */
 	snprintf(b2, sizeof(b2), "%.4s-%.2s-%.2s", b1, b1 + 8, b1 + 5);
+	swapped = strcmp(b1 + 8, "12") <= 0 && strcmp(b1 + 8, "01") >= 0 && memcmp(b1 + 5, b1 + 8, 2);
 	/*
 	 * The names born that day (person_names: each person's names once,
 	 * with a crossing under them): each person once, and only those whose
 	 * surnames share a phonetic key are read whole and scored.
 	 */
-	if ((q = rdb_stmt(r, RQ_NAME, "SELECT movement_rowid, person_id, surname_1, surname_2, given_names, birth_date,"
-			  " sex, nationality, document_type, document_number, document_country FROM person_names"
-			  " WHERE birth_date IN (?, ?) AND pasos_shares_key(surname_keys)"))) {
+	q = swapped ? rdb_stmt(r, RQ_NAME, "SELECT " NAMES_READ " FROM person_names WHERE birth_date IN (?, ?)"
+			       " AND pasos_shares_key(surname_keys)")
+		    : rdb_stmt(r, RQ_NAME_DAY, "SELECT " NAMES_READ " FROM person_names WHERE birth_date = ?"
+			       " AND pasos_shares_key(surname_keys)");
+	if (q) {
 		int64_t rowids[MAX_SCORED];
 		size_t nr = 0;
 
 		sqlite3_bind_text(q, 1, b1, 10, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, b2, 10, SQLITE_STATIC);
+		if (swapped)
+			sqlite3_bind_text(q, 2, b2, 10, SQLITE_STATIC);
 		filter.keys = keys;
 		filter.len = keys_len;
 		filter.rows = 0;

@@ -43,6 +43,18 @@ expect_eq "$(sqlite3 -separator '|' s.db "select sex, document_type, document_co
   where person_id = $p2")" "$osex|PASSPORT|BOL|QK417733" "the new person's names row holds the crossing's sex and document"
 expect_eq "$(post "$(rec N4 QK500002 "$s1" "$s2" "$other" "$osex" "$birth")")" 201 "that person again, with another passport"
 expect_eq "$(field linked_by) $(field person_id)" "name $p2" "joined by names a registration kept"
+# a traveller born on a day that could be a month, registered with day and month swapped and a
+# passport never seen: joins their person by name (chosen in SQL, not by pasos)
+row2=$(sqlite3 -separator '|' s.db "select l.person_id, m.surname_1, m.surname_2, m.given_names, m.birth_date, m.sex
+  from reg_movements m join person_links l on l.register = 'movements' and l.record_id = m.movement_id
+  where m.nationality = 'BOL' and m.surname_2 <> '' and m.given_names not like '% %' and l.person_id <> $pid
+    and substr(m.birth_date, 9, 2) between '01' and '12' and substr(m.birth_date, 9, 2) <> substr(m.birth_date, 6, 2)
+  group by l.person_id having count(*) >= 2 order by l.person_id limit 1")
+IFS="|" read -r swp ss1 ss2 sgiven sbirth ssex <<< "$row2"
+[ -n "$swp" ] || fail "no traveller born on such a day"
+sw="${sbirth:0:4}-${sbirth:8:2}-${sbirth:5:2}"
+expect_eq "$(post "$(rec N8 QK600008 "$ss1" "$ss2" "$sgiven" "$ssex" "$sw")")" 201 "day and month swapped, a new passport"
+expect_eq "$(field linked_by) $(field person_id)" "name $swp" "joined by name across the swapped date"
 expect_eq "$(post "$(rec N3 ZP900001 X Y Z M 1950-01-01)")" 201 "the passport again, whatever the names"
 expect_eq "$(field linked_by) $(field person_id)" "document $pid" "the document decides first"
 # the passport's person keeps the other names it came with; the same crossing again under the
@@ -57,7 +69,7 @@ expect_eq "$(sqlite3 s.db "select (select count(*) from person_names) || '|' || 
 kill -TERM $spid; wait $spid || fail "the server did not stop cleanly"
 cp s.db online.db  # the names rows as the service wrote them
 $PASOS --db s.db link > link2.txt
-grep -q "online decisions (crossings registered through pasos serve): 5" link2.txt || fail "the batch's report: $(cat link2.txt)"
+grep -q "online decisions (crossings registered through pasos serve): 6" link2.txt || fail "the batch's report: $(cat link2.txt)"
 # a store whose person_names has the earlier layout (names only) gets it rebuilt with each
 # names row's crossing's sex and document when the service starts
 cp s.db old.db
