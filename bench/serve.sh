@@ -24,9 +24,12 @@ rm -rf "$dir"; mkdir -p "$dir"
 sync
 token=$(./pasos --db "$dir/s.db" user add bench --role officer --post DSG | tail -1)
 # returning travellers: stored documents with their names (commas in names are rare; those rows are left out)
-sqlite3 -separator , "$dir/s.db" "select document_type, document_country, document_number, surname_1,
-  coalesce(surname_2, ''), given_names, birth_date, nationality from reg_movements
-  where instr(surname_1 || coalesce(surname_2, '') || given_names, ',') = 0 order by random() limit 20000" > "$dir/people.txt"
+people() { # store, file
+  sqlite3 -separator , "$1" "select document_type, document_country, document_number, surname_1,
+    coalesce(surname_2, ''), given_names, birth_date, nationality from reg_movements
+    where instr(surname_1 || coalesce(surname_2, '') || given_names, ',') = 0 order by random() limit 20000" > "$2"
+}
+people "$dir/s.db" "$dir/people.txt"
 cp "$dir/s.db" "$dir/pristine.db"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 serve_on() { # store: the server on it, ready
@@ -34,7 +37,8 @@ serve_on() { # store: the server on it, ready
   pid=$!
   for i in $(seq 1 2400); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.05; done
 }
-serve_off() { peak=$(awk '/VmHWM/ {print int($2 / 1024)}' /proc/$pid/status); kill -TERM $pid; wait $pid || true; }
+peak_of() { awk '/VmHWM/ {print int($2 / 1024)}' /proc/$pid/status; }  # the server's peak memory so far, MB
+serve_off() { peak=$(peak_of); kill -TERM $pid; wait $pid || true; }
 reg() { # connections, share of new documents, token, people file
   TOKEN=$3 NEW_SHARE=$2 PEOPLE="$4" wrk -t $(( $1 < 2 ? 1 : 2 )) -c $1 -d 10s --latency \
     -s bench/serve/register.lua "http://127.0.0.1:$port" > "$dir/wrk$1-$2.txt"
@@ -86,24 +90,17 @@ if [ "$nh" -gt 0 ]; then
   # documents drawn from the crossings: a frequent traveller comes as often as they cross
   sqlite3 -separator , "$big/s.db" "select document_type, document_country, document_number from reg_movements
     order by random() limit 20000" > "$big/docs.txt"
-  bport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  ./pasos --db "$big/s.db" serve --listen "127.0.0.1:$bport" > "$big/serve.log" 2>&1 &
-  bpid=$!
-  for i in $(seq 1 2400); do curl -s -o /dev/null "http://127.0.0.1:$bport/healthz" && break; sleep 0.05; done
+  serve_on "$big/s.db"
   echo "a traveller's history by document on a store of $nh movements (built, linked and served in $(( $(date +%s) - t0 )) s)"
-  look 16 "$big/docs.txt" "$btoken" "$bport" > /dev/null  # the store's pages into memory first
-  for c in 16 32 64; do look $c "$big/docs.txt" "$btoken" "$bport"; done
-  bpeak=$(awk '/VmHWM/ {print int($2 / 1024)}' /proc/$bpid/status)
-  echo "  server peak $bpeak MB"
+  look 16 "$big/docs.txt" "$btoken" "$port" > /dev/null  # the store's pages into memory first
+  for c in 16 32 64; do look $c "$big/docs.txt" "$btoken" "$port"; done
+  echo "  server peak $(peak_of) MB"
   # registrations on that store: a new document's name block holds a hundred times the persons
-  sqlite3 -separator , "$big/s.db" "select document_type, document_country, document_number, surname_1,
-    coalesce(surname_2, ''), given_names, birth_date, nationality from reg_movements
-    where instr(surname_1 || coalesce(surname_2, '') || given_names, ',') = 0 order by random() limit 20000" > "$big/people.txt"
+  people "$big/s.db" "$big/people.txt"
   echo "registrations through HTTP on that store (no watch list loaded), 64 connections:"
-  port=$bport
   echo -n " a fifth with a document never seen:"; reg 64 0.2 "$btoken" "$big/people.txt"
   echo -n " every one with a document never seen:"; reg 64 1 "$btoken" "$big/people.txt"
-  kill -TERM $bpid; wait $bpid || true
+  serve_off
   rm -rf "$big"
 fi
 # PostgreSQL 15's pgbench, a bare single-row INSERT, on the same machine in the same run

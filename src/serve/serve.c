@@ -464,14 +464,21 @@ static int register_prepare(struct server *sv, const struct user *u, const char 
 	r = rdb_take(sv);
 	rdb_tx(r, 1);
 	j->doc_person = serve_known_person(sv, r, j->vals, &j->names_known);
-	if (!j->doc_person && sv->has_model) {
-		double prob;
-
-		j->name_person = serve_person_by_name(sv, r, j->vals, j->skeys, j->skeys_len, &prob);
-	}
+	if (!j->doc_person && sv->has_model)
+		j->name_person = serve_person_by_name(sv, r, j->vals, j->skeys, j->skeys_len);
 	rdb_tx(r, 0);
 	rdb_give(sv, r);
 	return 0;
+}
+
+/* A retry's screening: the one made when its record was first stored (NULL: none). */
+static json_t *retry_screening(struct server *sv, const struct job *j)
+{
+	char post[16], *id = xmemdup0(j->vals[sv->s->id_field].p, j->vals[sv->s->id_field].len);
+	int64_t sid = screening_of_record(sv, id);
+
+	free(id);
+	return sid ? screening_get(sv, sid, post) : NULL;
 }
 
 /* What the commit of j came to, into a (whose failures are set). */
@@ -489,12 +496,7 @@ static void register_finish(struct server *sv, struct job *j, struct reg_answer 
 					 (json_int_t)j->lists_version, "hits", hits ? hits : json_array());
 		a->linked_by = j->linked_by;
 	} else if (j->status == 200) {
-		/* a retry: the screening made when it was stored */
-		char post[16], *id = xmemdup0(j->vals[sv->s->id_field].p, j->vals[sv->s->id_field].len);
-		int64_t sid = screening_of_record(sv, id);
-
-		free(id);
-		a->screening = sid ? screening_get(sv, sid, post) : NULL;
+		a->screening = retry_screening(sv, j);
 	}
 	free(j->hits_json);
 	j->hits_json = NULL;
@@ -607,21 +609,19 @@ static enum MHD_Result finish_registration(struct server *sv, struct MHD_Connect
 		buf_release(&sc);
 		return ret;
 	}
-	memset(&a, 0, sizeof(a));
-	a.failures = p->fails;
-	register_finish(sv, &p->j, &a);
-	if (a.status == 200) {
-		/* a retry: the screening made when it was first stored */
-		char *screening = a.screening ? json_dumps(a.screening, JSON_COMPACT) : NULL;
+	if (p->j.status == 200) {
+		json_t *sc = retry_screening(sv, &p->j);
+		char *screening = sc ? json_dumps(sc, JSON_COMPACT) : NULL;
 
 		ret = answer_record(sv, c, 200, &p->j, screening, NULL);
 		free(screening);
-		json_decref(a.screening);
-		json_decref(a.record);
+		json_decref(sc);
 		return ret;
 	}
-	json_decref(a.screening);
-	json_decref(a.record);
+	/* 409 or 500: nothing stored */
+	memset(&a, 0, sizeof(a));
+	a.failures = p->fails;
+	register_finish(sv, &p->j, &a);
 	return answer_refused(c, &a);
 }
 

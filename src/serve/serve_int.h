@@ -329,11 +329,11 @@ enum MHD_Result registers_route(struct server *sv, struct MHD_Connection *c, con
 int serve_link_open(struct server *sv);
 /**
  * The person of the best stored crossing the model matches at its
- * threshold, or 0; *prob the best probability. keys: the record's surname
- * keys (serve_surname_keys). Read on r, in the caller's read transaction.
+ * threshold, or 0. keys: the record's surname keys (serve_surname_keys).
+ * Read on r, in the caller's read transaction.
  */
 int64_t serve_person_by_name(struct server *sv, struct reader *r, const struct csv_field *vals, const unsigned char *keys,
-			     size_t keys_len, double *prob);
+			     size_t keys_len);
 /**
  * The person of a record's document (0: never seen), read on r before its
  * commit, and into *names_known whether that person's names row (as the

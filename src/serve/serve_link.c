@@ -207,7 +207,7 @@ static char *row_copy(sqlite3_stmt *q, int from, size_t n, const int *idx)
 }
 
 int64_t serve_person_by_name(struct server *sv, struct reader *r, const struct csv_field *vals, const unsigned char *keys,
-			     size_t keys_len, double *prob)
+			     size_t keys_len)
 {
 	struct link_view nv, cv[MAX_SCORED];
 	struct csv_field cvals[SCHEMA_MAX_FIELDS];
@@ -218,7 +218,6 @@ int64_t serve_person_by_name(struct server *sv, struct reader *r, const struct c
 	int swapped;
 	sqlite3_stmt *q;
 
-	*prob = 0;
 	if (!sv->has_model || birth.len != 10 || !keys_len)
 		return 0;
 	link_view_from(&nv, vals, sv->lv_idx, sv->lv_extra);
@@ -302,7 +301,6 @@ int64_t serve_person_by_name(struct server *sv, struct reader *r, const struct c
 		double p;
 		size_t at = link_model_best(&sv->model, &nv, cv, n, &p);
 
-		*prob = p;
 		if (at < n && p >= sv->model.threshold)
 			best = persons[at];
 	}

@@ -4,6 +4,8 @@ set -euo pipefail
 trap 'kill $(jobs -p) 2> /dev/null || true' EXIT
 fail() { echo "FAILED: $*" >&2; exit 1; }
 expect_eq() { [ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"; }
+# the CSRF token of the form in an HTML page the service wrote
+csrf_of() { python3 -c 'import re, sys; print(re.search(r"name=\"csrf\" value=\"([0-9a-f]{64})\"", open(sys.argv[1]).read()).group(1))' "$1"; }
 # value of "key N" in an ingest summary line "read N = accepted N + ..."
 summary() { grep -o "$1 [0-9]*" "$2" | head -1 | awk '{print $2}'; }
 # a store with synthetic movements and regularisations (MOVEMENTS, MONTHS, SEED), linked, classified

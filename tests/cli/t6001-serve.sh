@@ -198,7 +198,6 @@ set +e; code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/he
 # over HTTPS the session cookie is also Secure; five wrong passwords in a row and the sixth
 # try is refused even with the right one (429), for that name and from that address
 hs="https://127.0.0.1:$port"
-csrf_of() { python3 -c 'import re, sys; print(re.search(r"name=\"csrf\" value=\"([0-9a-f]{64})\"", open(sys.argv[1]).read()).group(1))' "$1"; }
 login() { curl -sk -c jar -b jar -o login.html "$hs/login"  # each sign-in from a fresh form and its CSRF cookie
   curl -sk -c jar -b jar -D hdr.txt -o /dev/null -w '%{http_code}' --data-urlencode name="$1" \
   --data-urlencode password="$2" --data-urlencode csrf="$(csrf_of login.html)" "$hs/login"; }

@@ -57,7 +57,6 @@ expect_eq "$(get "$CONS" trafficking_victims/V1)" 403 "nor a consul read one"
 expect_eq "$(post "$CONS" census_emigrants '{}')" 404 "a register with no roles is not served"
 expect_eq "$(post "$CONS" nothing_here '{}')" 404 "no such register"
 # the same through the consul's pages: signed in, the form drawn from the definition, CSRF checked
-csrf_of() { python3 -c 'import re, sys; print(re.search(r"name=\"csrf\" value=\"([0-9a-f]{64})\"", open(sys.argv[1]).read()).group(1))' "$1"; }
 curl -s -c jar -b jar -o login.html "$base/login"
 expect_eq "$(curl -s -c jar -b jar -o /dev/null -w '%{http_code} %{redirect_url}' --data-urlencode name=consul \
   --data-urlencode password=clave-del-consul-9 --data-urlencode csrf="$(csrf_of login.html)" "$base/login")" \

@@ -96,26 +96,36 @@ start nomodel.db
 expect_eq "$(post "$(rec N1 ZP900001 "$(plain "$s1")" "$(plain "$s2")" "$(plain "$given")" "$sex" "$birth")")" 201 "no model"
 expect_eq "$(field linked_by)" "new" "without a model, by document only"
 kill -TERM $spid; wait $spid || true
-# a birth date with more names than a registration looks at (1,024): the scan ends there, and
-# the registration is answered (a new person: none of those names shares a surname key)
-cp s.db many.db
-sqlite3 many.db "with recursive n(i) as (select 1 union all select i + 1 from n where i < 1100)
-  insert into person_names select '1931-02-03', 'Zzyzx', '', 'Persona ' || i, 'BOL', 900000 + i, 1, 'F', 'ID_CARD',
-  'BOL', 'Z' || i, x'' from n"
-start many.db
-expect_eq "$(post "$(rec N6 ZP900006 Condori Quispe Lucas M 1931-02-03)")" 201 "a new document born that day"
-expect_eq "$(field linked_by)" "new" "past the names looked at, a new person"
-# its names row keeps the surnames' Spanish phonetic keys (condori -> kondori, quispe -> kispe) as
-# 32-bit FNV-1a fingerprints, least significant byte first: computed here by python, not by pasos
-keys=$(python3 -c '
-import struct
+# Spanish phonetic keys as person_names keeps them: 32-bit FNV-1a fingerprints, least significant
+# byte first, computed here by python, not by pasos
+fnv_hex() { python3 -c '
+import struct, sys
 def fnv(s):
     h = 2166136261
     for c in s.encode(): h = ((h ^ c) * 16777619) % 2**32
     return h
-print(b"".join(struct.pack("<I", fnv(k)) for k in ("kondori", "kispe")).hex().upper())')
+print(b"".join(struct.pack("<I", fnv(k)) for k in sys.argv[1:]).hex().upper())' "$@"; }
+# a person born on a day with 1,100 other names (none sharing a surname key), whose names sort
+# after them all (zzz -> s): found by name when alone that day, not when the scan ends at 1,024
+last="'1931-02-03', 'Zzz', '', 'Ultimo', 'BOL', 990001, 1, 'M', 'ID_CARD', 'BOL', 'Z990001', x'$(fnv_hex s)'"
+cp s.db few.db
+sqlite3 few.db "insert into person_names values($last)"
+start few.db
+expect_eq "$(post "$(rec N9 ZP900009 Zzz '' Ultimo M 1931-02-03)")" 201 "a new document, names stored alone that day"
+expect_eq "$(field linked_by) $(field person_id)" "name 990001" "found by the names the store keeps"
+kill -TERM $spid; wait $spid || fail "the server did not stop cleanly"
+cp s.db many.db
+sqlite3 many.db "with recursive n(i) as (select 1 union all select i + 1 from n where i < 1100)
+  insert into person_names select '1931-02-03', 'Zzyzx', '', 'Persona ' || i, 'BOL', 900000 + i, 1, 'F', 'ID_CARD',
+  'BOL', 'Z' || i, x'$(fnv_hex sys)' from n; insert into person_names values($last)"
+start many.db
+expect_eq "$(post "$(rec N9 ZP900009 Zzz '' Ultimo M 1931-02-03)")" 201 "the same, 1,100 names before them"
+expect_eq "$(field linked_by)" "new" "past the 1,024 names looked at, the person after them is not found"
+expect_eq "$(post "$(rec N6 ZP900006 Condori Quispe Lucas M 1931-02-03)")" 201 "a new document born that day"
+expect_eq "$(field linked_by)" "new" "sharing no surname key with that day's names, a new person"
+# its names row keeps the surnames' keys (condori -> kondori, quispe -> kispe)
 expect_eq "$(sqlite3 many.db "select hex(surname_keys) from person_names where surname_1 = 'Condori' and birth_date = '1931-02-03'")" \
-  "$keys" "the names row keeps its surnames' phonetic keys"
+  "$(fnv_hex kondori kispe)" "the names row keeps its surnames' phonetic keys"
 expect_eq "$(post "$(rec N7 ZP900007 Zzyzx '' 'Persona 7' F 1931-02-03)")" 201 "one of those names, a new document"
 kill -TERM $spid; wait $spid || fail "the server did not stop cleanly"
 ! grep -q "error" serve.log || fail "the service logged an error: $(grep error serve.log | head -3)"
