@@ -39,13 +39,21 @@ serve_on() { # store: the server on it, ready
 }
 peak_of() { awk '/VmHWM/ {print int($2 / 1024)}' /proc/$pid/status; }  # the server's peak memory so far, MB
 serve_off() { peak=$(peak_of); kill -TERM $pid; wait $pid || true; }
+cpu_of() { awk '{print $14 + $15}' /proc/$pid/stat; }  # the server's CPU time so far, in clock ticks
+# the server's CPU time per answer in microseconds: the same binary and store gave 75 to 115 on this
+# (shared) machine over a day, so a run's rate and p99 are read against it
+per_req() { # ticks before, ticks after, wrk's output
+  python3 -c "import os; n = int('$(awk '/requests in/ {print $1}' "$3")' or 0); print(round(($2 - $1) / os.sysconf('SC_CLK_TCK') * 1e6 / n) if n else 0)"
+}
 reg() { # connections, share of new documents, token, people file
+  local c0; c0=$(cpu_of)
   TOKEN=$3 NEW_SHARE=$2 PEOPLE="$4" wrk -t $(( $1 < 2 ? 1 : 2 )) -c $1 -d 10s --latency \
     -s bench/serve/register.lua "http://127.0.0.1:$port" > "$dir/wrk$1-$2.txt"
   rps=$(awk '/^Requests\/sec/ {print $2}' "$dir/wrk$1-$2.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$dir/wrk$1-$2.txt")
   non=$(awk '/Non-2xx/ {print $NF}' "$dir/wrk$1-$2.txt")
-  printf "  %2d connections: %10s registrations/s, p99 %s%s\n" $1 "$rps" "$p99" "${non:+, non-2xx $non}"
+  printf "  %2d connections: %10s registrations/s, p99 %s, server CPU %s us each%s\n" $1 "$rps" "$p99" \
+    "$(per_req "$c0" "$(cpu_of)" "$dir/wrk$1-$2.txt")" "${non:+, non-2xx $non}"
 }
 # each run on a fresh copy of the same store, so that a run's figure does not depend on what the runs before it added
 fresh() { # connections, share of new documents
@@ -64,11 +72,13 @@ before=$(sqlite3 "$dir/pristine.db" "select count(*) from reg_movements")
 sqlite3 -separator , "$dir/s.db" "select document_type, document_country, document_number from reg_movements
   where document_number not like 'D%' order by random() limit 20000" > "$dir/docs.txt"
 look() { # connections, documents file, token, port
+  local c0; c0=$(cpu_of)
   DOCS="$2" TOKEN=$3 wrk -t 2 -c $1 -d 10s --latency -s bench/serve/lookup.lua "http://127.0.0.1:$4" > "$dir/look$1.txt"
   rps=$(awk '/^Requests\/sec/ {print $2}' "$dir/look$1.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$dir/look$1.txt")
   non=$(awk '/Non-2xx/ {print $NF}' "$dir/look$1.txt")
-  printf "  %2d connections: %10s lookups/s, p99 %s%s\n" $1 "$rps" "$p99" "${non:+, non-2xx $non}"
+  printf "  %2d connections: %10s lookups/s, p99 %s, server CPU %s us each%s\n" $1 "$rps" "$p99" \
+    "$(per_req "$c0" "$(cpu_of)" "$dir/look$1.txt")" "${non:+, non-2xx $non}"
 }
 echo "a traveller's history by document (each read in the audit trail before the answer), on the last run's store"
 serve_on "$dir/s.db"
