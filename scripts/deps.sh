@@ -2,7 +2,7 @@
 # Install the Debian packages that pasos' build, tests and benchmarks need,
 # only those missing (apt-get, as root or through sudo).
 set -euo pipefail
-pkgs=(build-essential pkg-config libsqlite3-dev sqlite3 libjansson-dev libssl-dev iso-codes clang time bc libutf8proc-dev libxml2-utils libsodium-dev libglpk-dev glpk-utils python3 libmicrohttpd-dev zlib1g-dev curl openssl chromium nodejs npm r-cran-rsdmx)
+pkgs=(build-essential pkg-config strace libsqlite3-dev sqlite3 libjansson-dev libssl-dev iso-codes clang time bc libutf8proc-dev libxml2-utils libsodium-dev libglpk-dev glpk-utils python3 libmicrohttpd-dev zlib1g-dev curl openssl chromium nodejs npm r-cran-rsdmx)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -916,6 +916,21 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	sqlite3_exec(sv->ckpt_db, "PRAGMA journal_size_limit=268435456", NULL, NULL, NULL);
 	/* a first read, or the connection does not know yet that the store keeps a log */
 	sqlite3_exec(sv->ckpt_db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	/*
+	 * What a log left by an earlier run holds (maybe never fsynced, if
+	 * that run was killed in a commit) on disk in the log and the store,
+	 * once, with SQLite's own fsyncs. From then on checkpoints make none:
+	 * the writer fsyncs the log at every commit, and the store is fsynced
+	 * before its log is overwritten, cut or removed (serve_vfs.c,
+	 * serve_checkpointer). With them, two each 5 ms, the commits' fsyncs
+	 * queued behind the store's and p99 of registrations on 10 million
+	 * movements was 9 to 13 ms; without, 7 to 8.6 ms (bench/serve.sh).
+	 */
+	if (sqlite3_exec(sv->ckpt_db, "PRAGMA synchronous=FULL; PRAGMA wal_checkpoint(PASSIVE); PRAGMA synchronous=OFF",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return ERR_SET(err, ERR_STORE, "cannot copy the store's log into it: %s", sqlite3_errmsg(sv->ckpt_db));
+	if ((sv->store_fd = open(db_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return ERR_SET(err, ERR_IO, "cannot open the store '%s' for its fsyncs", db_path);
 	sv->post_field = schema_field_index(sv->s, "border_post");
 	sv->doc_type = schema_field_index(sv->s, "document_type");
 	sv->doc_country = schema_field_index(sv->s, "document_country");
@@ -1055,6 +1070,7 @@ int serve_run(const struct serve_opts *o, struct err *err)
 	int rc, sig, started = 0, ckpt_started = 0;
 
 	memset(&sv, 0, sizeof(sv));
+	sv.store_fd = -1;
 	if (parse_listen(o->listen, &sa))
 		return ERR_SET(err, ERR_USAGE, "--listen needs an IPv4 address and a port, like 127.0.0.1:8080");
 	if (!o->tls_cert != !o->tls_key)
@@ -1077,7 +1093,7 @@ int serve_run(const struct serve_opts *o, struct err *err)
 	pthread_cond_init(&sv.drained, NULL);
 	pthread_cond_init(&sv.ckpt_cond, NULL);
 	sv.today = ingest_today();
-	if ((rc = prepare_store(&sv, o->db_path, err)))
+	if ((rc = serve_vfs_register(err)) || (rc = prepare_store(&sv, o->db_path, err)))
 		goto out;
 	if (sv.public_dir) {
 		size_t cells;
@@ -1151,6 +1167,8 @@ out:
 			pthread_join(ct, NULL);
 	}
 	sqlite3_close(sv.ckpt_db);
+	if (sv.store_fd >= 0)
+		close(sv.store_fd);
 	if (key)
 		sodium_memzero(key, strlen(key));
 	free(cert);
@@ -1174,6 +1192,7 @@ out:
 		store_exec(sv.st, "PRAGMA journal_mode=DELETE;", err);
 	store_table_free(sv.t);
 	store_close(sv.st);
+	serve_vfs_unregister();
 	schema_free(sv.s);
 	if (!rc && started)
 		printf("stopped; %llu registrations this run (%llu stored, %llu retries, %llu conflicts)\n",

@@ -7,13 +7,16 @@
  * own copies the log into the store after commits. See serve_int.h.
  * SPDX-License-Identifier: MIT
  */
+#define _GNU_SOURCE  /* sync_file_range */
 #include "serve_int.h"
 #include "ingest.h"
 #include "store.h"
 #include "trail.h"
 #include "validate.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -343,9 +346,18 @@ void *serve_checkpointer(void *arg)
 		{
 			double t0 = serve_now(), rest;
 
-			if (sqlite3_wal_checkpoint_v2(sv->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) ==
-			    SQLITE_OK && log >= CKPT_RESTART_FRAMES)
-				sqlite3_wal_checkpoint_v2(sv->ckpt_db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+			/*
+			 * The checkpoint fsyncs nothing (serve.c): its pages go to the disk
+			 * now, without a wait or a flush of the disk's cache, and the store
+			 * is fsynced here before the log starts again, so that the writer's
+			 * commit that writes the log's new header is left only the pages
+			 * of the last checkpoint to have on disk first (serve_vfs.c).
+			 */
+			if (sqlite3_wal_checkpoint_v2(sv->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) == SQLITE_OK) {
+				sync_file_range(sv->store_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+				if (log >= CKPT_RESTART_FRAMES && !fdatasync(sv->store_fd))
+					sqlite3_wal_checkpoint_v2(sv->ckpt_db, NULL, SQLITE_CHECKPOINT_RESTART, &log, &done);
+			}
 			/* at most one every CKPT_MIN_MS: reads' small commits come by the thousand a second */
 			if ((rest = CKPT_MIN_MS / 1e3 - (serve_now() - t0)) > 0)
 				usleep((useconds_t)(rest * 1e6));

@@ -143,6 +143,7 @@ struct server {
 	sqlite3 *ckpt_db;
 	pthread_cond_t ckpt_cond;
 	int ckpt_due;
+	int store_fd;              /* the store, for the checkpoints' writeback and fsync (serve_checkpointer) */
 };
 
 
@@ -225,6 +226,10 @@ void submit(struct server *sv, struct job *j);
 /** The writer's and the checkpoints' threads (serve_commit.c), started by serve_run with the server. */
 void *serve_writer(void *arg);
 void *serve_checkpointer(void *arg);
+/* serve_vfs.c: the store fsynced before its log is overwritten, cut or removed (see there) */
+int serve_vfs_register(struct err *err);
+void serve_vfs_unregister(void);
+
 /** Their waits for each other in the store (busy handlers), set once both connections are open. */
 void serve_commit_waits(struct server *sv);
 /** Seconds on the monotonic clock. */
