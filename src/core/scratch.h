@@ -1,8 +1,9 @@
 /*
  * scratch.h: private scratch files for stages that spill to disk (the
  * external sort, linkage's candidate pairs): created in $TMPDIR, else
- * /tmp, readable by the owner only (mkstemp, mode 0600) and unlinked at
- * once, so that nothing is left behind, even by a crash.
+ * /tmp, readable by the owner only (mode 0600) and with no name (O_TMPFILE;
+ * where the file system lacks it, mkstemp and unlinked at once), so that
+ * nothing is left behind, even by a crash.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PASOS_SCRATCH_H
