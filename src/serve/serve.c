@@ -919,12 +919,8 @@ static int prepare_store(struct server *sv, const char *db_path, struct err *err
 	/*
 	 * What a log left by an earlier run holds (maybe never fsynced, if
 	 * that run was killed in a commit) on disk in the log and the store,
-	 * once, with SQLite's own fsyncs. From then on checkpoints make none:
-	 * the writer fsyncs the log at every commit, and the store is fsynced
-	 * before its log is overwritten, cut or removed (serve_vfs.c,
-	 * serve_checkpointer). With them, two each 5 ms, the commits' fsyncs
-	 * queued behind the store's and p99 of registrations on 10 million
-	 * movements was 9 to 13 ms; without, 7 to 8.6 ms (bench/serve.sh).
+	 * once, with SQLite's own fsyncs; from then on checkpoints make none
+	 * (serve_vfs.c says why, and what keeps the log safe without them).
 	 */
 	if (sqlite3_exec(sv->ckpt_db, "PRAGMA synchronous=FULL; PRAGMA wal_checkpoint(PASSIVE); PRAGMA synchronous=OFF",
 			 NULL, NULL, NULL) != SQLITE_OK)

@@ -156,20 +156,19 @@ static int g_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
 	return REAL(f)->pMethods->xUnfetch(REAL(f), off, p);
 }
 
-/* version 3, as the unix VFS's own; a file whose methods are older is given those it has (g_open) */
-static const sqlite3_io_methods guarded_io = {
-	3, g_close, g_read, g_write, g_truncate, g_sync, g_size, g_lock, g_unlock, g_reserved, g_control,
-	g_sector, g_caps, g_shm_map, g_shm_lock, g_shm_barrier, g_shm_unmap, g_fetch, g_unfetch
-};
-static const sqlite3_io_methods guarded_io_v1 = {
-	1, g_close, g_read, g_write, g_truncate, g_sync, g_size, g_lock, g_unlock, g_reserved, g_control,
-	g_sector, g_caps, NULL, NULL, NULL, NULL, NULL, NULL
-};
+/*
+ * The same calls at each version: a file is given the version its own
+ * methods have (g_open), so SQLite calls no method the file lacks and
+ * loses none it has (a version 2 file keeps its shared memory: the log).
+ */
+#define GUARDED_IO(v) { v, g_close, g_read, g_write, g_truncate, g_sync, g_size, g_lock, g_unlock, g_reserved, \
+			g_control, g_sector, g_caps, g_shm_map, g_shm_lock, g_shm_barrier, g_shm_unmap, g_fetch, g_unfetch }
+static const sqlite3_io_methods guarded_io[3] = { GUARDED_IO(1), GUARDED_IO(2), GUARDED_IO(3) };
 
 static int g_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out_flags)
 {
 	struct guarded *g = (struct guarded *)f;
-	int rc;
+	int rc, v;
 
 	(void)vfs;
 	g->real = (sqlite3_file *)(g + 1);
@@ -185,7 +184,8 @@ static int g_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags
 		f->pMethods = NULL;  /* nothing to close */
 		return rc;
 	}
-	f->pMethods = g->real->pMethods->iVersion >= 3 ? &guarded_io : &guarded_io_v1;
+	v = g->real->pMethods->iVersion;
+	f->pMethods = &guarded_io[(v > 3 ? 3 : v < 1 ? 1 : v) - 1];
 	return SQLITE_OK;
 }
 
